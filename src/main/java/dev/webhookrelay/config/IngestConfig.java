@@ -1,0 +1,26 @@
+package dev.webhookrelay.config;
+
+import javax.sql.DataSource;
+
+import dev.webhookrelay.ingest.ConflictSafeIdempotentRepository;
+import org.apache.camel.spring.spi.SpringTransactionPolicy;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.transaction.PlatformTransactionManager;
+
+/** Beans the ingest route refers to by name: its idempotent repository and transaction policy. */
+@Configuration
+public class IngestConfig {
+
+    @Bean
+    public ConflictSafeIdempotentRepository idempotencyRepository(DataSource dataSource) {
+        return new ConflictSafeIdempotentRepository(dataSource, "ingest-event");
+    }
+
+    @Bean("requiredTransaction")
+    public SpringTransactionPolicy requiredTransaction(PlatformTransactionManager transactionManager) {
+        SpringTransactionPolicy policy = new SpringTransactionPolicy(transactionManager);
+        policy.setPropagationBehaviorName("PROPAGATION_REQUIRED");
+        return policy;
+    }
+}

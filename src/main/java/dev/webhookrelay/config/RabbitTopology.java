@@ -1,0 +1,86 @@
+package dev.webhookrelay.config;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.webhookrelay.delivery.RetrySchedule;
+import org.springframework.amqp.core.Binding;
+import org.springframework.amqp.core.BindingBuilder;
+import org.springframework.amqp.core.Declarable;
+import org.springframework.amqp.core.Declarables;
+import org.springframework.amqp.core.DirectExchange;
+import org.springframework.amqp.core.Queue;
+import org.springframework.amqp.core.QueueBuilder;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The RabbitMQ topology, declared by Spring's RabbitAdmin on every (re)connection. All queues are
+ * durable quorum queues. The routes in routes/ publish to the exchanges declared here:
+ *
+ * <pre>
+ * work exchange --work--> work queue --(consumer)--> delivery route
+ *      ^                      | rejected / over delivery limit
+ *      |                      v
+ *      |              dead-letter exchange --dead-letter--> dead-letter queue (operators replay from here)
+ *      | x-message-ttl expires
+ * wait queues (one per tier and jitter step, no consumers) <--queue name-- wait exchange
+ * </pre>
+ */
+@Configuration
+public class RabbitTopology {
+
+    public static final String WORK_ROUTING_KEY = "work";
+    public static final String DEAD_LETTER_ROUTING_KEY = "dead-letter";
+
+    @Bean
+    public RetrySchedule retrySchedule(RelayProperties properties) {
+        var delivery = properties.delivery();
+        return new RetrySchedule(delivery.retrySchedule(), delivery.jitter(), delivery.jitterBuckets(),
+                properties.rabbitmq().waitQueuePrefix());
+    }
+
+    @Bean
+    public Declarables relayTopology(RelayProperties properties, RetrySchedule schedule) {
+        var names = properties.rabbitmq();
+        List<Declarable> declarables = new ArrayList<>();
+
+        DirectExchange work = new DirectExchange(names.workExchange(), true, false);
+        DirectExchange wait = new DirectExchange(names.waitExchange(), true, false);
+        DirectExchange deadLetter = new DirectExchange(names.deadLetterExchange(), true, false);
+        declarables.add(work);
+        declarables.add(wait);
+        declarables.add(deadLetter);
+
+        Queue workQueue = reliable(QueueBuilder.durable(names.workQueue()))
+                .deadLetterExchange(names.deadLetterExchange())
+                .deadLetterRoutingKey(DEAD_LETTER_ROUTING_KEY)
+                .deliveryLimit(names.workQueueDeliveryLimit())
+                .build();
+        declarables.add(workQueue);
+        declarables.add(BindingBuilder.bind(workQueue).to(work).with(WORK_ROUTING_KEY));
+
+        Queue deadLetterQueue = QueueBuilder.durable(names.deadLetterQueue()).quorum().build();
+        declarables.add(deadLetterQueue);
+        declarables.add(BindingBuilder.bind(deadLetterQueue).to(deadLetter).with(DEAD_LETTER_ROUTING_KEY));
+
+        for (RetrySchedule.WaitQueue waitQueue : schedule.allWaitQueues()) {
+            Queue queue = reliable(QueueBuilder.durable(waitQueue.name()))
+                    .ttl((int) waitQueue.ttlMillis())
+                    .deadLetterExchange(names.workExchange())
+                    .deadLetterRoutingKey(WORK_ROUTING_KEY)
+                    .build();
+            declarables.add(queue);
+            Binding binding = BindingBuilder.bind(queue).to(wait).with(waitQueue.name());
+            declarables.add(binding);
+        }
+        return new Declarables(declarables);
+    }
+
+    /** Quorum queues dead-letter at-most-once unless told otherwise, which could drop a retry. */
+    private static QueueBuilder reliable(QueueBuilder builder) {
+        return builder.quorum()
+                .withArgument("x-dead-letter-strategy", "at-least-once")
+                .overflow(QueueBuilder.Overflow.rejectPublish);
+    }
+}

@@ -1,0 +1,53 @@
+package dev.webhookrelay.config;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Every relay.* knob. The defaults live in application.yaml only, so the README's configuration
+ * table and the running relay can never disagree.
+ */
+@ConfigurationProperties(prefix = "relay")
+public record RelayProperties(
+        String adminToken,
+        Ingest ingest,
+        Outbox outbox,
+        Rabbitmq rabbitmq,
+        Delivery delivery) {
+
+    public record Ingest(
+            int maxPayloadBytes,
+            Duration idempotencyRetention,
+            Duration apiKeyCacheTtl,
+            Duration endpointCacheTtl) {
+    }
+
+    public record Outbox(Duration minAge, Duration lease, int batchSize) {
+    }
+
+    public record Rabbitmq(
+            String workExchange,
+            String workQueue,
+            String waitExchange,
+            String waitQueuePrefix,
+            String deadLetterExchange,
+            String deadLetterQueue,
+            int workQueueDeliveryLimit) {
+    }
+
+    public record Delivery(
+            List<Duration> retrySchedule,
+            double jitter,
+            int jitterBuckets,
+            Duration connectTimeout,
+            Duration responseTimeout,
+            int maxResponseBodyBytes,
+            int maxInFlightPerEndpoint,
+            List<Integer> retryableStatuses,
+            List<String> allowedNetworks,
+            String proxy,
+            Duration circuitBreakerWindow) {
+    }
+}

@@ -1,0 +1,68 @@
+package dev.webhookrelay.ingest;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.UUID;
+
+import dev.webhookrelay.auth.ApiKeyAuthenticator;
+import dev.webhookrelay.ingest.AcceptedEvent.AcceptedDelivery;
+import org.apache.camel.Exchange;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Writes an event and its fan-out in one statement: the event row and one RECEIVED delivery per
+ * enabled endpoint whose filter matches. Runs inside the ingest route's transaction, together with
+ * the idempotency record.
+ */
+@Component("eventStore")
+public class EventStore {
+
+    public static final String ACCEPTED = "relayAcceptedEvent";
+
+    /*
+     * A data-modifying CTE runs even when the outer INSERT selects nothing, so an event with no
+     * subscribers is still stored. Filters: empty array = all types, exact type, or 'prefix*'.
+     */
+    private static final String INSERT_EVENT_AND_DELIVERIES = """
+            WITH event AS (
+                INSERT INTO events (id, tenant_id, type, payload, idempotency_key, body_hash, created_at)
+                VALUES (?, ?, ?, ?::jsonb, ?, ?, ?)
+                RETURNING id, tenant_id, type, created_at
+            )
+            INSERT INTO deliveries (id, event_id, endpoint_id, tenant_id, status, created_at, updated_at)
+            SELECT gen_random_uuid(), event.id, endpoint.id, event.tenant_id, 'RECEIVED', event.created_at, event.created_at
+            FROM event
+            JOIN endpoints endpoint ON endpoint.tenant_id = event.tenant_id
+                AND endpoint.enabled AND endpoint.deleted_at IS NULL
+                AND (cardinality(endpoint.event_types) = 0
+                     OR event.type = ANY (endpoint.event_types)
+                     OR EXISTS (SELECT 1 FROM unnest(endpoint.event_types) AS filter
+                                WHERE right(filter, 1) = '*'
+                                  AND starts_with(event.type, left(filter, -1))))
+            RETURNING id, endpoint_id
+            """;
+
+    private final JdbcTemplate jdbc;
+
+    public EventStore(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public AcceptedEvent store(Exchange exchange) {
+        IngestRequest request = exchange.getProperty(IngestRequestParser.REQUEST, IngestRequest.class);
+        UUID tenantId = exchange.getProperty(ApiKeyAuthenticator.TENANT_ID, UUID.class);
+        UUID eventId = UUID.randomUUID();
+        // PostgreSQL keeps microseconds: truncate so the answer equals what a later read returns.
+        Instant createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        List<AcceptedDelivery> deliveries = jdbc.query(INSERT_EVENT_AND_DELIVERIES,
+                (rs, n) -> new AcceptedDelivery(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), "RECEIVED"),
+                eventId, tenantId, request.type(), request.payloadJson(), request.idempotencyKey(),
+                request.bodyHash(), Timestamp.from(createdAt));
+        AcceptedEvent accepted = new AcceptedEvent(eventId, request.type(), createdAt, deliveries);
+        exchange.setProperty(ACCEPTED, accepted);
+        return accepted;
+    }
+}

@@ -1,0 +1,59 @@
+package dev.webhookrelay.ingest;
+
+import java.sql.Timestamp;
+import java.util.List;
+import java.util.UUID;
+
+import dev.webhookrelay.auth.ApiKeyAuthenticator;
+import dev.webhookrelay.ingest.AcceptedEvent.AcceptedDelivery;
+import dev.webhookrelay.problem.ProblemException;
+import org.apache.camel.Exchange;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Answers a request whose Idempotency-Key was seen before: the original 202 when the body is the
+ * same, 409 when the key is reused for a different body.
+ */
+@Component("idempotentReplay")
+public class IdempotentReplay {
+
+    public static final String REPLAYED_HEADER = "Idempotent-Replayed";
+
+    private final JdbcTemplate jdbc;
+
+    public IdempotentReplay(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public void replay(Exchange exchange) {
+        IngestRequest request = exchange.getProperty(IngestRequestParser.REQUEST, IngestRequest.class);
+        UUID tenantId = exchange.getProperty(ApiKeyAuthenticator.TENANT_ID, UUID.class);
+        List<OriginalEvent> originals = jdbc.query("""
+                SELECT id, type, body_hash, created_at FROM events
+                WHERE tenant_id = ? AND idempotency_key = ? ORDER BY created_at DESC LIMIT 1""",
+                (rs, n) -> new OriginalEvent(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
+                        rs.getTimestamp(4)),
+                tenantId, request.idempotencyKey());
+        if (originals.isEmpty()) {
+            throw ProblemException.conflict(
+                    "Idempotency-Key was already used for an event that no longer exists", "Idempotency-Key");
+        }
+        OriginalEvent original = originals.get(0);
+        if (!original.bodyHash().equals(request.bodyHash())) {
+            throw ProblemException.conflict(
+                    "Idempotency-Key was already used with a different request body", "Idempotency-Key");
+        }
+        // The original answer, as it was: every delivery had just been RECEIVED.
+        List<AcceptedDelivery> deliveries = jdbc.query(
+                "SELECT id, endpoint_id FROM deliveries WHERE event_id = ? ORDER BY endpoint_id",
+                (rs, n) -> new AcceptedDelivery(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), "RECEIVED"),
+                original.id());
+        exchange.setProperty(EventStore.ACCEPTED,
+                new AcceptedEvent(original.id(), original.type(), original.createdAt().toInstant(), deliveries));
+        exchange.getMessage().setHeader(REPLAYED_HEADER, "true");
+    }
+
+    private record OriginalEvent(UUID id, String type, String bodyHash, Timestamp createdAt) {
+    }
+}

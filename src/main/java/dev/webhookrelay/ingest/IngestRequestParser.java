@@ -1,0 +1,97 @@
+package dev.webhookrelay.ingest;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
+import java.util.Set;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.webhookrelay.config.RelayProperties;
+import dev.webhookrelay.problem.ProblemException;
+import dev.webhookrelay.signing.Sha256;
+import org.apache.camel.Exchange;
+import org.springframework.stereotype.Component;
+
+/**
+ * Reads and validates the body of POST /v1/events, answering every defect with the status and
+ * field name a sender can act on.
+ */
+@Component("ingestRequestParser")
+public class IngestRequestParser {
+
+    public static final String REQUEST = "relayIngestRequest";
+    static final int MAX_IDEMPOTENCY_KEY_LENGTH = 255;
+    private static final Set<String> FIELDS = Set.of("type", "payload");
+
+    private final ObjectMapper json;
+    private final int maxPayloadBytes;
+
+    public IngestRequestParser(ObjectMapper json, RelayProperties properties) {
+        this.json = json;
+        this.maxPayloadBytes = properties.ingest().maxPayloadBytes();
+    }
+
+    public void parse(Exchange exchange) {
+        byte[] body = exchange.getMessage().getBody(byte[].class);
+        String idempotencyKey = exchange.getMessage().getHeader("Idempotency-Key", String.class);
+        exchange.setProperty(REQUEST, parse(body, idempotencyKey));
+    }
+
+    IngestRequest parse(byte[] body, String idempotencyKey) {
+        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > MAX_IDEMPOTENCY_KEY_LENGTH)) {
+            throw ProblemException.invalid("Idempotency-Key",
+                    "Idempotency-Key must be 1 to " + MAX_IDEMPOTENCY_KEY_LENGTH + " characters");
+        }
+        if (body == null || body.length == 0) {
+            throw ProblemException.badRequest("Request body is empty; expected a JSON object with type and payload");
+        }
+        JsonNode root;
+        try {
+            root = json.readTree(body);
+        } catch (java.io.IOException e) {
+            throw ProblemException.badRequest("Request body is not valid JSON: " + firstLine(e.getMessage()));
+        }
+        if (root == null || !root.isObject()) {
+            throw ProblemException.badRequest("Request body must be a JSON object with type and payload");
+        }
+        for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!FIELDS.contains(name)) {
+                throw ProblemException.invalid(name, "Unknown field '" + name + "'; expected type and payload");
+            }
+        }
+        JsonNode type = root.get("type");
+        if (type == null || type.isNull()) {
+            throw ProblemException.invalid("type", "type is required");
+        }
+        if (!type.isTextual() || !EventTypes.isValidType(type.textValue())) {
+            throw ProblemException.invalid("type", "type must match ^[A-Za-z0-9._-]{1,128}$");
+        }
+        JsonNode payload = root.get("payload");
+        if (payload == null || payload.isNull()) {
+            throw ProblemException.invalid("payload", "payload is required");
+        }
+        String payloadJson = serialize(payload);
+        if (payloadJson.getBytes(StandardCharsets.UTF_8).length > maxPayloadBytes) {
+            throw ProblemException.tooLarge("payload exceeds " + maxPayloadBytes + " bytes", "payload");
+        }
+        return new IngestRequest(type.textValue(), payloadJson, Sha256.hex(body), idempotencyKey);
+    }
+
+    private String serialize(JsonNode payload) {
+        try {
+            return json.writeValueAsString(payload);
+        } catch (JsonProcessingException e) {
+            throw ProblemException.badRequest("payload cannot be serialised");
+        }
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "unreadable";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+}

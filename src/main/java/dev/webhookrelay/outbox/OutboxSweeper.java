@@ -1,0 +1,46 @@
+package dev.webhookrelay.outbox;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import dev.webhookrelay.config.RelayProperties;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Finds deliveries that were committed but never confirmed into the work queue (the relay died
+ * between commit and publish, or RabbitMQ was down) and claims them for republishing. A claim is a
+ * lease written into next_attempt_at with SKIP LOCKED, so several relay instances sweeping at once
+ * never publish the same delivery twice in one lease, and a claim whose publish fails is retried
+ * after the lease.
+ */
+@Component("outboxSweeper")
+public class OutboxSweeper {
+
+    private static final String CLAIM = """
+            UPDATE deliveries SET next_attempt_at = now() + make_interval(secs => ?)
+            WHERE id IN (
+                SELECT id FROM deliveries
+                WHERE status = 'RECEIVED'
+                  AND created_at < now() - make_interval(secs => ?)
+                  AND (next_attempt_at IS NULL OR next_attempt_at < now())
+                ORDER BY created_at
+                LIMIT ?
+                FOR UPDATE SKIP LOCKED)
+            RETURNING id, attempt_count""";
+
+    private final JdbcTemplate jdbc;
+    private final RelayProperties.Outbox outbox;
+
+    public OutboxSweeper(JdbcTemplate jdbc, RelayProperties properties) {
+        this.jdbc = jdbc;
+        this.outbox = properties.outbox();
+    }
+
+    public List<Map<String, Object>> claimUnpublished() {
+        return jdbc.query(CLAIM,
+                (rs, n) -> WorkMessages.message(rs.getObject(1, UUID.class), rs.getInt(2) + 1),
+                outbox.lease().toMillis() / 1000.0, outbox.minAge().toMillis() / 1000.0, outbox.batchSize());
+    }
+}

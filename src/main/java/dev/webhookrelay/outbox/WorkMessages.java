@@ -1,0 +1,29 @@
+package dev.webhookrelay.outbox;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import dev.webhookrelay.ingest.AcceptedEvent;
+import dev.webhookrelay.ingest.EventStore;
+import org.apache.camel.ExchangeProperty;
+import org.springframework.stereotype.Component;
+
+/**
+ * What a work-queue message says: a delivery id and its attempt number, nothing more. The consumer
+ * reads everything else from PostgreSQL, so a stale or duplicated message can do no harm.
+ */
+@Component("workMessages")
+public class WorkMessages {
+
+    public static final String DELIVERY_ID = "deliveryId";
+    public static final String ATTEMPT = "attempt";
+
+    public List<Map<String, Object>> forAccepted(@ExchangeProperty(EventStore.ACCEPTED) AcceptedEvent accepted) {
+        return accepted.deliveries().stream().map(d -> message(d.id(), 1)).toList();
+    }
+
+    public static Map<String, Object> message(UUID deliveryId, int attempt) {
+        return Map.of(DELIVERY_ID, deliveryId.toString(), ATTEMPT, attempt);
+    }
+}

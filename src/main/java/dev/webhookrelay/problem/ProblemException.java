@@ -1,0 +1,65 @@
+package dev.webhookrelay.problem;
+
+/**
+ * A request the relay refuses, carrying everything an RFC 9457 problem document needs. Thrown by
+ * validators and authenticators; rendered by {@link ProblemResponder}.
+ */
+public class ProblemException extends RuntimeException {
+
+    private final int status;
+    private final String title;
+    private final String field;
+
+    public ProblemException(int status, String title, String detail, String field) {
+        super(detail);
+        this.status = status;
+        this.title = title;
+        this.field = field;
+    }
+
+    public static ProblemException badRequest(String detail) {
+        return new ProblemException(400, "Bad Request", detail, null);
+    }
+
+    public static ProblemException unauthorized(String detail) {
+        return new ProblemException(401, "Unauthorized", detail, null);
+    }
+
+    public static ProblemException notFound(String detail) {
+        return new ProblemException(404, "Not Found", detail, null);
+    }
+
+    public static ProblemException conflict(String detail, String field) {
+        return new ProblemException(409, "Conflict", detail, field);
+    }
+
+    public static ProblemException tooLarge(String detail, String field) {
+        return new ProblemException(413, "Content Too Large", detail, field);
+    }
+
+    public static ProblemException unsupportedMediaType(String detail) {
+        return new ProblemException(415, "Unsupported Media Type", detail, "Content-Type");
+    }
+
+    public static ProblemException invalid(String field, String detail) {
+        return new ProblemException(422, "Unprocessable Content", detail, field);
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String title() {
+        return title;
+    }
+
+    public String field() {
+        return field;
+    }
+
+    /** Validation failures are normal traffic: no stack trace to capture. */
+    @Override
+    public synchronized Throwable fillInStackTrace() {
+        return this;
+    }
+}

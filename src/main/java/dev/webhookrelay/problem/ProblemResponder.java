@@ -1,0 +1,71 @@
+package dev.webhookrelay.problem;
+
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.QueryTimeoutException;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.TransactionSystemException;
+
+/**
+ * Turns whatever stopped an API route into an application/problem+json answer. Callers never see a
+ * stack trace; an unreachable database becomes 503 with Retry-After so that the sender retries and
+ * nothing is acknowledged that was not committed.
+ */
+@Component("problemResponder")
+public class ProblemResponder {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProblemResponder.class);
+    static final String RETRY_AFTER_SECONDS = "5";
+
+    public void render(Exchange exchange) {
+        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        var message = exchange.getMessage();
+        message.removeHeaders("*");
+        String body;
+        int status;
+        if (failure instanceof ProblemException problem) {
+            status = problem.status();
+            body = ProblemDocument.json(problem);
+        } else if (isDatabaseUnavailable(failure)) {
+            LOG.warn("Database unavailable, refusing request: {}", String.valueOf(failure));
+            status = 503;
+            message.setHeader("Retry-After", RETRY_AFTER_SECONDS);
+            body = ProblemDocument.json(503, "Service Unavailable",
+                    "The event store is unavailable; nothing was accepted. Retry later.", null);
+        } else {
+            LOG.error("Unexpected failure on {}", exchange.getFromRouteId(), failure);
+            status = 500;
+            body = ProblemDocument.json(500, "Internal Server Error",
+                    "The relay failed to process the request; nothing was accepted.", null);
+        }
+        message.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        message.setHeader(Exchange.CONTENT_TYPE, ProblemDocument.MEDIA_TYPE);
+        message.setBody(body);
+    }
+
+    static boolean isDatabaseUnavailable(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof CannotCreateTransactionException
+                    || t instanceof DataAccessResourceFailureException
+                    || t instanceof QueryTimeoutException
+                    || t instanceof TransactionSystemException
+                    || t instanceof SQLTransientConnectionException) {
+                return true;
+            }
+            if (t instanceof SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,73 @@
+package dev.webhookrelay.problem;
+
+import java.io.IOException;
+import java.util.Set;
+
+import dev.webhookrelay.config.RelayProperties;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Refuses bodies the API cannot read before they reach Camel: platform-http would parse a
+ * non-JSON POST as a form and fail with a 500, and an oversized body should not be read at all.
+ */
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE)
+public class RequestShapeFilter extends OncePerRequestFilter {
+
+    private static final Set<String> METHODS_WITH_BODY = Set.of("POST", "PUT", "PATCH");
+    /** Room for the envelope ({"type": ..., "payload": ...}) around a payload of the maximum size. */
+    private static final int ENVELOPE_ALLOWANCE = 1024;
+
+    private final long maxBodyBytes;
+
+    public RequestShapeFilter(RelayProperties properties) {
+        this.maxBodyBytes = (long) properties.ingest().maxPayloadBytes() + ENVELOPE_ALLOWANCE;
+    }
+
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        return !request.getRequestURI().startsWith("/v1/") || !METHODS_WITH_BODY.contains(request.getMethod());
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        boolean hasBody = request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null;
+        if (hasBody && !isJson(request.getContentType())) {
+            reject(response, ProblemException.unsupportedMediaType(
+                    "Content-Type must be application/json, got " + describe(request.getContentType())));
+            return;
+        }
+        if (request.getContentLengthLong() > maxBodyBytes) {
+            reject(response, ProblemException.tooLarge(
+                    "Request body of " + request.getContentLengthLong() + " bytes exceeds the limit", "payload"));
+            return;
+        }
+        chain.doFilter(request, response);
+    }
+
+    static boolean isJson(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        String mediaType = contentType.split(";", 2)[0].trim().toLowerCase();
+        return mediaType.equals("application/json") || (mediaType.startsWith("application/") && mediaType.endsWith("+json"));
+    }
+
+    private static String describe(String contentType) {
+        return contentType == null ? "none" : contentType;
+    }
+
+    private static void reject(HttpServletResponse response, ProblemException problem) throws IOException {
+        response.setStatus(problem.status());
+        response.setContentType(ProblemDocument.MEDIA_TYPE);
+        response.getWriter().write(ProblemDocument.json(problem));
+    }
+}

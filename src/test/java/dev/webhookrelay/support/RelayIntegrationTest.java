@@ -1,0 +1,119 @@
+package dev.webhookrelay.support;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Base of the integration tests: the whole relay on a random port, against this run's own
+ * PostgreSQL database and RabbitMQ vhost. All test classes share one application context.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+public abstract class RelayIntegrationTest {
+
+    public static final String ADMIN_TOKEN = "test-admin-token";
+    protected static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @LocalServerPort
+    protected int port;
+
+    @Autowired
+    protected JdbcTemplate jdbc;
+
+    @DynamicPropertySource
+    static void services(DynamicPropertyRegistry registry) {
+        TestServices.ensureCreated();
+        registry.add("spring.datasource.url", TestServices::jdbcUrl);
+        registry.add("spring.datasource.username", () -> TestServices.DB_USER);
+        registry.add("spring.datasource.password", () -> TestServices.DB_PASSWORD);
+        registry.add("spring.rabbitmq.host", () -> TestServices.HOST);
+        registry.add("spring.rabbitmq.virtual-host", () -> TestServices.VHOST);
+        registry.add("relay.admin-token", () -> ADMIN_TOKEN);
+        registry.add("relay.delivery.allowed-networks", () -> "127.0.0.1/32");
+        registry.add("relay.delivery.retry-schedule", () -> "300ms,600ms,900ms");
+        registry.add("relay.delivery.response-timeout", () -> "1s");
+        registry.add("relay.outbox.min-age", () -> "1s");
+        registry.add("relay.outbox.lease", () -> "3s");
+        registry.add("camel.main.routes-include-pattern", () -> "file:routes/*.yaml");
+    }
+
+    protected Response post(String path, String body, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(30))
+                .POST(body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(request::header);
+        return send(request);
+    }
+
+    protected Response get(String path, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(30)).GET();
+        headers.forEach(request::header);
+        return send(request);
+    }
+
+    private static Response send(HttpRequest.Builder request) {
+        try {
+            HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return new Response(response.statusCode(), response.headers().map(), response.body());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A new tenant; returns its API key. */
+    protected String createTenant(String name) {
+        Response created = post("/v1/admin/tenants", "{\"name\":\"" + name + "\"}",
+                Map.of("Authorization", "Bearer " + ADMIN_TOKEN, "Content-Type", "application/json"));
+        if (created.status() != 201) {
+            throw new IllegalStateException("tenant not created: " + created);
+        }
+        return created.json().get("apiKey").asText();
+    }
+
+    protected JsonNode createEndpoint(String apiKey, String url, String eventTypesJson) {
+        Response created = post("/v1/endpoints", "{\"url\":\"" + url + "\",\"eventTypes\":" + eventTypesJson + "}",
+                Map.of("Authorization", "Bearer " + apiKey, "Content-Type", "application/json"));
+        if (created.status() != 201) {
+            throw new IllegalStateException("endpoint not created: " + created);
+        }
+        return created.json();
+    }
+
+    protected Response postEvent(String apiKey, String body, String idempotencyKey) {
+        Map<String, String> headers = idempotencyKey == null
+                ? Map.of("Authorization", "Bearer " + apiKey, "Content-Type", "application/json")
+                : Map.of("Authorization", "Bearer " + apiKey, "Content-Type", "application/json",
+                        "Idempotency-Key", idempotencyKey);
+        return post("/v1/events", body, headers);
+    }
+
+    public record Response(int status, Map<String, java.util.List<String>> headers, String body) {
+
+        public JsonNode json() {
+            try {
+                return JSON.readTree(body);
+            } catch (Exception e) {
+                throw new IllegalStateException("not JSON: " + body, e);
+            }
+        }
+
+        public String header(String name) {
+            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .map(e -> e.getValue().get(0)).findFirst().orElse(null);
+        }
+    }
+}

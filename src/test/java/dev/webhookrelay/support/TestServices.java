@@ -1,0 +1,131 @@
+package dev.webhookrelay.support;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The real PostgreSQL and RabbitMQ of this machine, isolated per test run: a database and a vhost
+ * named after the run, so a test run never touches a running relay's tables or queues. Leftovers of
+ * earlier runs older than two hours are dropped.
+ */
+public final class TestServices {
+
+    public static final String HOST = System.getProperty("relay.test.host", "127.0.0.1");
+    public static final String DB_USER = System.getProperty("relay.test.db-user", "relay");
+    public static final String DB_PASSWORD = System.getProperty("relay.test.db-password", "relay");
+    public static final String RABBIT_USER = "guest";
+    public static final String RABBIT_PASSWORD = "guest";
+    private static final String MANAGEMENT = "http://" + HOST + ":15672/api";
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMddHHmmss");
+    private static final Pattern STAMPED = Pattern.compile("relay_test_(\\d{14})_.*|relay-test-(\\d{14})-.*");
+
+    public static final String RUN = LocalDateTime.now().format(STAMP) + "_" + ProcessHandle.current().pid();
+    public static final String DATABASE = "relay_test_" + RUN;
+    public static final String VHOST = "relay-test-" + RUN.replace('_', '-');
+
+    private static boolean created;
+
+    private TestServices() {
+    }
+
+    public static synchronized void ensureCreated() {
+        if (created) {
+            return;
+        }
+        try {
+            createDatabase();
+            createVhost();
+        } catch (Exception e) {
+            throw new IllegalStateException("PostgreSQL and RabbitMQ must be running: bash .ci/services", e);
+        }
+        created = true;
+    }
+
+    public static String jdbcUrl() {
+        return "jdbc:postgresql://" + HOST + ":5432/" + DATABASE;
+    }
+
+    private static void createDatabase() throws SQLException {
+        try (Connection admin = DriverManager.getConnection(
+                "jdbc:postgresql://" + HOST + ":5432/postgres", DB_USER, DB_PASSWORD)) {
+            List<String> stale = new ArrayList<>();
+            try (ResultSet rs = admin.createStatement().executeQuery(
+                    "SELECT datname FROM pg_database WHERE datname LIKE 'relay\\_test\\_%'")) {
+                while (rs.next()) {
+                    if (isStale(rs.getString(1))) {
+                        stale.add(rs.getString(1));
+                    }
+                }
+            }
+            for (String name : stale) {
+                admin.createStatement().execute("DROP DATABASE IF EXISTS \"" + name + "\" WITH (FORCE)");
+            }
+            admin.createStatement().execute("CREATE DATABASE \"" + DATABASE + "\"");
+        }
+    }
+
+    private static void createVhost() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        String vhosts = send(http, "GET", "/vhosts", null);
+        Matcher names = Pattern.compile("\"name\":\"(relay-test-[^\"]+)\"").matcher(vhosts);
+        while (names.find()) {
+            if (isStale(names.group(1))) {
+                send(http, "DELETE", "/vhosts/" + encode(names.group(1)), null);
+            }
+        }
+        send(http, "PUT", "/vhosts/" + encode(VHOST), "{}");
+        send(http, "PUT", "/permissions/" + encode(VHOST) + "/" + RABBIT_USER,
+                "{\"configure\":\".*\",\"write\":\".*\",\"read\":\".*\"}");
+    }
+
+    /** Runs a management API call against this run's vhost, e.g. {@code queues/{vhost}/relay.work}. */
+    public static String management(String method, String pathWithVhost, String body) {
+        try {
+            return send(HttpClient.newHttpClient(), method, "/" + pathWithVhost.replace("{vhost}", encode(VHOST)), body);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String send(HttpClient http, String method, String path, String body) throws Exception {
+        String auth = Base64.getEncoder().encodeToString((RABBIT_USER + ":" + RABBIT_PASSWORD).getBytes());
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(MANAGEMENT + path))
+                .header("Authorization", "Basic " + auth)
+                .header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() >= 300 && !(method.equals("DELETE") && response.statusCode() == 404)) {
+            throw new IllegalStateException(method + " " + path + " -> " + response.statusCode() + " " + response.body());
+        }
+        return response.body();
+    }
+
+    private static boolean isStale(String name) {
+        Matcher m = STAMPED.matcher(name);
+        if (!m.matches()) {
+            return false;
+        }
+        String stamp = m.group(1) != null ? m.group(1) : m.group(2);
+        return LocalDateTime.parse(stamp, STAMP).isBefore(LocalDateTime.now().minusHours(2));
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}
