@@ -4,6 +4,7 @@ import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 
 import org.apache.camel.Exchange;
+import org.apache.camel.RuntimeCamelException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessResourceFailureException;
@@ -24,7 +25,7 @@ public class ProblemResponder {
     static final String RETRY_AFTER_SECONDS = "5";
 
     public void render(Exchange exchange) {
-        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        Throwable failure = unwrap(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
         var message = exchange.getMessage();
         message.removeHeaders("*");
         String body;
@@ -47,6 +48,15 @@ public class ProblemResponder {
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         message.setHeader(Exchange.CONTENT_TYPE, ProblemDocument.MEDIA_TYPE);
         message.setBody(body);
+    }
+
+    /** A transacted sub-route hands its failure back wrapped in RuntimeCamelException. */
+    private static Throwable unwrap(Throwable failure) {
+        Throwable current = failure;
+        while (current instanceof RuntimeCamelException && current.getCause() != null) {
+            current = current.getCause();
+        }
+        return current;
     }
 
     static boolean isDatabaseUnavailable(Throwable failure) {

@@ -27,6 +27,10 @@ public abstract class RelayIntegrationTest {
     protected static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
+    /** PostgreSQL and RabbitMQ as the relay sees them: through proxies a test can cut. */
+    protected static final TcpProxy POSTGRES = new TcpProxy(5432);
+    protected static final TcpProxy RABBITMQ = new TcpProxy(5672);
+
     @LocalServerPort
     protected int port;
 
@@ -36,10 +40,11 @@ public abstract class RelayIntegrationTest {
     @DynamicPropertySource
     static void services(DynamicPropertyRegistry registry) {
         TestServices.ensureCreated();
-        registry.add("spring.datasource.url", TestServices::jdbcUrl);
+        registry.add("spring.datasource.url", () -> TestServices.jdbcUrl(POSTGRES.port()));
         registry.add("spring.datasource.username", () -> TestServices.DB_USER);
         registry.add("spring.datasource.password", () -> TestServices.DB_PASSWORD);
         registry.add("spring.rabbitmq.host", () -> TestServices.HOST);
+        registry.add("spring.rabbitmq.port", RABBITMQ::port);
         registry.add("spring.rabbitmq.virtual-host", () -> TestServices.VHOST);
         registry.add("relay.admin-token", () -> ADMIN_TOKEN);
         registry.add("relay.delivery.allowed-networks", () -> "127.0.0.1/32");

@@ -56,8 +56,8 @@ public final class TestServices {
         created = true;
     }
 
-    public static String jdbcUrl() {
-        return "jdbc:postgresql://" + HOST + ":5432/" + DATABASE;
+    public static String jdbcUrl(int port) {
+        return "jdbc:postgresql://" + HOST + ":" + port + "/" + DATABASE;
     }
 
     private static void createDatabase() throws SQLException {
