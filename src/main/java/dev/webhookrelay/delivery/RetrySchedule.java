@@ -75,6 +75,10 @@ public final class RetrySchedule {
         return waitQueueAtLeast(Duration.ZERO);
     }
 
+    public String shortestWaitQueueName() {
+        return shortestWaitQueue().name();
+    }
+
     public List<WaitQueue> allWaitQueues() {
         return tiers.stream().flatMap(List::stream).distinct().toList();
     }

@@ -17,13 +17,14 @@ import org.springframework.stereotype.Component;
 public class WorkMessages {
 
     public static final String DELIVERY_ID = "deliveryId";
+    public static final String ENDPOINT_ID = "endpointId";
     public static final String ATTEMPT = "attempt";
 
     public List<Map<String, Object>> forAccepted(@ExchangeProperty(EventStore.ACCEPTED) AcceptedEvent accepted) {
-        return accepted.deliveries().stream().map(d -> message(d.id(), 1)).toList();
+        return accepted.deliveries().stream().map(d -> message(d.id(), d.endpointId(), 1)).toList();
     }
 
-    public static Map<String, Object> message(UUID deliveryId, int attempt) {
-        return Map.of(DELIVERY_ID, deliveryId.toString(), ATTEMPT, attempt);
+    public static Map<String, Object> message(UUID deliveryId, UUID endpointId, int attempt) {
+        return Map.of(DELIVERY_ID, deliveryId.toString(), ENDPOINT_ID, endpointId.toString(), ATTEMPT, attempt);
     }
 }

@@ -1,0 +1,119 @@
+package dev.webhookrelay.delivery;
+
+import java.sql.Array;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.component.springrabbit.SpringRabbitMQConstants;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Turns a work-queue message into a claimed attempt, with PostgreSQL as the judge. The claim is one
+ * conditional UPDATE: it succeeds only for the attempt the delivery is waiting for, so a duplicate or
+ * stale message (outbox republish, redelivery after a crash, an old copy in the DLQ) is recognised
+ * and skipped, and a delivery that is already DELIVERED, or whose endpoint is disabled or deleted,
+ * is never attempted.
+ */
+@Component("deliveryClaim")
+public class DeliveryClaim {
+
+    public static final String DELIVERY = "relayDelivery";
+    public static final String SKIP_REASON = "relaySkipReason";
+    public static final String MALFORMED = "relayMalformed";
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveryClaim.class);
+
+    /*
+     * Claimable: the message's attempt follows the last one claimed, or the broker redelivers the
+     * message of an attempt that was claimed but never finished (the relay died mid-attempt).
+     */
+    private static final String CLAIM = """
+            UPDATE deliveries d
+               SET status = 'DISPATCHING', attempt_count = d.attempt_count + 1, budget_attempts = ?,
+                   next_attempt_at = NULL, updated_at = now()
+              FROM events e, endpoints p
+             WHERE d.id = ? AND e.id = d.event_id AND p.id = d.endpoint_id
+               AND p.enabled AND p.deleted_at IS NULL
+               AND ((d.budget_attempts = ? - 1 AND d.status IN ('RECEIVED', 'DISPATCHING', 'RETRY_SCHEDULED'))
+                    OR (? AND d.budget_attempts = ? AND d.status = 'DISPATCHING'))
+            RETURNING d.event_id, d.endpoint_id, d.tenant_id, p.url, e.type, e.payload::text, e.created_at,
+                      d.attempt_count,
+                      ARRAY(SELECT s.secret FROM endpoint_secrets s
+                             WHERE s.endpoint_id = p.id AND (s.expires_at IS NULL OR s.expires_at > now())
+                             ORDER BY s.created_at DESC) AS secrets""";
+
+    /** A message moved back from the DLQ (e.g. in the management UI) starts a fresh attempt budget. */
+    private static final String REOPEN_DEAD_LETTERED = """
+            UPDATE deliveries d SET status = 'DISPATCHING', budget_attempts = 0, updated_at = now()
+             WHERE d.id = ? AND d.status = 'DEAD_LETTERED'
+               AND EXISTS (SELECT 1 FROM endpoints p WHERE p.id = d.endpoint_id AND p.enabled AND p.deleted_at IS NULL)""";
+
+    private final JdbcTemplate jdbc;
+
+    public DeliveryClaim(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public void claim(Exchange exchange) {
+        var message = exchange.getMessage();
+        UUID deliveryId = WorkQueueMessage.deliveryId(message.getHeader(WorkQueueMessage.DELIVERY_ID));
+        if (deliveryId == null) {
+            exchange.setProperty(MALFORMED, "missing or invalid " + WorkQueueMessage.DELIVERY_ID + " header");
+            return;
+        }
+        int attempt = WorkQueueMessage.attempt(message.getHeader(WorkQueueMessage.ATTEMPT));
+        boolean redelivered = Boolean.TRUE.equals(message.getHeader(SpringRabbitMQConstants.REDELIVERED, Boolean.class));
+        if (message.getHeader(WorkQueueMessage.DEAD_LETTERED) != null
+                && jdbc.update(REOPEN_DEAD_LETTERED, deliveryId) == 1) {
+            LOG.info("Delivery {} came back from the dead-letter queue: attempting again with a fresh budget", deliveryId);
+            attempt = 1;
+        }
+        final int claimedAttempt = attempt;
+        List<DeliveryContext> claimed = jdbc.query(CLAIM, (rs, n) -> context(rs, deliveryId, claimedAttempt),
+                attempt, deliveryId, attempt, redelivered, attempt);
+        if (claimed.isEmpty()) {
+            exchange.setProperty(SKIP_REASON, whyNotClaimable(deliveryId, attempt));
+        } else {
+            exchange.setProperty(DELIVERY, claimed.get(0));
+        }
+    }
+
+    private String whyNotClaimable(UUID deliveryId, int attempt) {
+        List<String> reasons = jdbc.query("""
+                SELECT d.status, d.budget_attempts, p.enabled, p.deleted_at IS NOT NULL
+                  FROM deliveries d JOIN endpoints p ON p.id = d.endpoint_id WHERE d.id = ?""",
+                (rs, n) -> {
+                    if (rs.getBoolean(4)) {
+                        return "endpoint deleted";
+                    }
+                    if (!rs.getBoolean(3)) {
+                        return "endpoint disabled";
+                    }
+                    return "delivery is " + rs.getString(1) + " after attempt " + rs.getInt(2)
+                            + "; message for attempt " + attempt + " is stale or a duplicate";
+                }, deliveryId);
+        return reasons.isEmpty() ? "delivery does not exist" : reasons.get(0);
+    }
+
+    private static DeliveryContext context(ResultSet rs, UUID deliveryId, int attempt) throws SQLException {
+        Array secrets = rs.getArray("secrets");
+        return new DeliveryContext(deliveryId,
+                rs.getObject("event_id", UUID.class),
+                rs.getObject("endpoint_id", UUID.class),
+                rs.getObject("tenant_id", UUID.class),
+                rs.getString("url"),
+                rs.getString("type"),
+                rs.getString("payload"),
+                rs.getTimestamp("created_at").toInstant(),
+                Arrays.asList((String[]) secrets.getArray()),
+                attempt,
+                rs.getInt("attempt_count"));
+    }
+}

@@ -1,0 +1,103 @@
+package dev.webhookrelay.delivery;
+
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Set;
+
+import dev.webhookrelay.urlsafety.BlockedAddressException;
+
+/**
+ * What the result of one HTTP attempt means for the delivery. 2xx is delivered; 410 Gone retires
+ * the endpoint; configured statuses (408, 429, 5xx by default), timeouts and connection or DNS
+ * failures are worth retrying; every other status, and a refused (SSRF) address, never will be.
+ */
+public final class ResponseClassifier {
+
+    public enum Outcome { DELIVERED, RETRY, DEAD_LETTER, ENDPOINT_GONE }
+
+    public record Classification(Outcome outcome, String reason, Duration retryAfter) {
+    }
+
+    private final Set<Integer> retryableStatuses;
+
+    public ResponseClassifier(Set<Integer> retryableStatuses) {
+        this.retryableStatuses = Set.copyOf(retryableStatuses);
+    }
+
+    public Classification classify(Integer status, Throwable failure, String retryAfterHeader, Instant now) {
+        if (failure != null) {
+            return classifyFailure(failure);
+        }
+        if (status >= 200 && status < 300) {
+            return new Classification(Outcome.DELIVERED, "HTTP " + status, null);
+        }
+        if (status == 410) {
+            return new Classification(Outcome.ENDPOINT_GONE, "HTTP 410 Gone: endpoint disabled", null);
+        }
+        if (retryableStatuses.contains(status)) {
+            Duration retryAfter = status == 429 || status == 503 ? parseRetryAfter(retryAfterHeader, now) : null;
+            return new Classification(Outcome.RETRY, "HTTP " + status, retryAfter);
+        }
+        if (status >= 300 && status < 400) {
+            return new Classification(Outcome.DEAD_LETTER, "HTTP " + status + ": redirects are not followed", null);
+        }
+        return new Classification(Outcome.DEAD_LETTER, "HTTP " + status + " is not retryable", null);
+    }
+
+    private static Classification classifyFailure(Throwable failure) {
+        Throwable cause = rootOfInterest(failure);
+        if (cause instanceof BlockedAddressException) {
+            return new Classification(Outcome.DEAD_LETTER, "refused address: " + cause.getMessage(), null);
+        }
+        if (cause instanceof SocketTimeoutException || cause.getClass().getSimpleName().contains("Timeout")) {
+            return new Classification(Outcome.RETRY, "timeout: " + cause.getMessage(), null);
+        }
+        if (cause instanceof UnknownHostException) {
+            return new Classification(Outcome.RETRY, "DNS failure: " + cause.getMessage(), null);
+        }
+        if (cause instanceof ConnectException || cause instanceof NoRouteToHostException) {
+            return new Classification(Outcome.RETRY, "connection failed: " + cause.getMessage(), null);
+        }
+        return new Classification(Outcome.RETRY, cause.getClass().getSimpleName() + ": " + cause.getMessage(), null);
+    }
+
+    /** The most specific cause that says what went wrong on the wire. */
+    static Throwable rootOfInterest(Throwable failure) {
+        Throwable current = failure;
+        while (current.getCause() != null && current.getCause() != current) {
+            if (current instanceof BlockedAddressException || current instanceof SocketTimeoutException
+                    || current instanceof UnknownHostException || current instanceof ConnectException) {
+                return current;
+            }
+            current = current.getCause();
+        }
+        return current;
+    }
+
+    /** Retry-After as delta-seconds or an HTTP date; null when absent or unreadable. */
+    static Duration parseRetryAfter(String header, Instant now) {
+        if (header == null || header.isBlank()) {
+            return null;
+        }
+        String value = header.trim();
+        try {
+            long seconds = Long.parseLong(value);
+            return seconds < 0 ? null : Duration.ofSeconds(seconds);
+        } catch (NumberFormatException notSeconds) {
+            try {
+                Instant at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+                Duration wait = Duration.between(now, at);
+                return wait.isNegative() ? Duration.ZERO : wait;
+            } catch (DateTimeParseException notADate) {
+                return null;
+            }
+        }
+    }
+}
