@@ -54,6 +54,22 @@ public final class TestServices {
             throw new IllegalStateException("PostgreSQL and RabbitMQ must be running: bash .ci/services", e);
         }
         created = true;
+        Runtime.getRuntime().addShutdownHook(new Thread(TestServices::dropQuietly, "drop-test-services"));
+    }
+
+    /** Removes this run's database and vhost; FORCE ends the connections a closing context still holds. */
+    private static void dropQuietly() {
+        try (Connection admin = DriverManager.getConnection(
+                "jdbc:postgresql://" + HOST + ":5432/postgres", DB_USER, DB_PASSWORD)) {
+            admin.createStatement().execute("DROP DATABASE IF EXISTS \"" + DATABASE + "\" WITH (FORCE)");
+        } catch (SQLException e) {
+            System.err.println("Could not drop test database " + DATABASE + ": " + e.getMessage());
+        }
+        try {
+            send(http(), "DELETE", "/vhosts/" + encode(VHOST), null);
+        } catch (Exception e) {
+            System.err.println("Could not delete test vhost " + VHOST + ": " + e.getMessage());
+        }
     }
 
     public static String jdbcUrl(int port) {
