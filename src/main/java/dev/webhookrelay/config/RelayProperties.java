@@ -15,7 +15,8 @@ public record RelayProperties(
         Ingest ingest,
         Outbox outbox,
         Rabbitmq rabbitmq,
-        Delivery delivery) {
+        Delivery delivery,
+        Metrics metrics) {
 
     public record Ingest(
             int maxPayloadBytes,
@@ -49,5 +50,8 @@ public record RelayProperties(
             List<String> allowedNetworks,
             String proxy,
             Duration circuitBreakerWindow) {
+    }
+
+    public record Metrics(Duration backlogSampleInterval) {
     }
 }

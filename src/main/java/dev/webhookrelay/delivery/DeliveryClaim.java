@@ -56,9 +56,11 @@ public class DeliveryClaim {
                AND EXISTS (SELECT 1 FROM endpoints p WHERE p.id = d.endpoint_id AND p.enabled AND p.deleted_at IS NULL)""";
 
     private final JdbcTemplate jdbc;
+    private final DeliveryMetrics metrics;
 
-    public DeliveryClaim(JdbcTemplate jdbc) {
+    public DeliveryClaim(JdbcTemplate jdbc, DeliveryMetrics metrics) {
         this.jdbc = jdbc;
+        this.metrics = metrics;
     }
 
     public void claim(Exchange exchange) {
@@ -79,7 +81,9 @@ public class DeliveryClaim {
         List<DeliveryContext> claimed = jdbc.query(CLAIM, (rs, n) -> context(rs, deliveryId, claimedAttempt),
                 attempt, deliveryId, attempt, redelivered, attempt);
         if (claimed.isEmpty()) {
-            exchange.setProperty(SKIP_REASON, whyNotClaimable(deliveryId, attempt));
+            String reason = whyNotClaimable(deliveryId, attempt);
+            metrics.skipped(reason.startsWith("endpoint") ? reason.replace(' ', '-') : "stale-or-done");
+            exchange.setProperty(SKIP_REASON, reason);
         } else {
             exchange.setProperty(DELIVERY, claimed.get(0));
         }

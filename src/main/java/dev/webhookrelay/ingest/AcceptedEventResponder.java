@@ -10,9 +10,11 @@ import org.springframework.stereotype.Component;
 public class AcceptedEventResponder {
 
     private final ObjectMapper json;
+    private final IngestMetrics metrics;
 
-    public AcceptedEventResponder(ObjectMapper json) {
+    public AcceptedEventResponder(ObjectMapper json, IngestMetrics metrics) {
         this.json = json;
+        this.metrics = metrics;
     }
 
     public void respond(Exchange exchange) throws JsonProcessingException {
@@ -26,5 +28,6 @@ public class AcceptedEventResponder {
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, 202);
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
         message.setBody(json.writeValueAsString(accepted));
+        metrics.accepted(replayed != null);
     }
 }

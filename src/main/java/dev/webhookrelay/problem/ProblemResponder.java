@@ -3,6 +3,7 @@ package dev.webhookrelay.problem;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 
+import dev.webhookrelay.ingest.IngestMetrics;
 import org.apache.camel.Exchange;
 import org.apache.camel.RuntimeCamelException;
 import org.slf4j.Logger;
@@ -23,6 +24,12 @@ public class ProblemResponder {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProblemResponder.class);
     static final String RETRY_AFTER_SECONDS = "5";
+
+    private final IngestMetrics metrics;
+
+    public ProblemResponder(IngestMetrics metrics) {
+        this.metrics = metrics;
+    }
 
     public void render(Exchange exchange) {
         Throwable failure = unwrap(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
@@ -45,6 +52,7 @@ public class ProblemResponder {
             body = ProblemDocument.json(500, "Internal Server Error",
                     "The relay failed to process the request; nothing was accepted.", null);
         }
+        metrics.rejected(status);
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         message.setHeader(Exchange.CONTENT_TYPE, ProblemDocument.MEDIA_TYPE);
         message.setBody(body);

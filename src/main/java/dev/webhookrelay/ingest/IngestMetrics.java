@@ -1,0 +1,26 @@
+package dev.webhookrelay.ingest;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.stereotype.Component;
+
+/** Ingest counters: accepted events, replayed duplicates, and rejections by HTTP status. */
+@Component("ingestMetrics")
+public class IngestMetrics {
+
+    private final MeterRegistry registry;
+
+    public IngestMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    public void accepted(boolean replayed) {
+        Counter.builder("relay.ingest.accepted").description("Events answered 202")
+                .tag("replayed", Boolean.toString(replayed)).register(registry).increment();
+    }
+
+    public void rejected(int status) {
+        Counter.builder("relay.ingest.rejected").description("API requests refused, by HTTP status")
+                .tag("status", Integer.toString(status)).register(registry).increment();
+    }
+}
