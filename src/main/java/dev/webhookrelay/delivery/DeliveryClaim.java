@@ -7,8 +7,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 
+import dev.webhookrelay.config.RelayProperties;
 import org.apache.camel.Exchange;
-import org.apache.camel.component.springrabbit.SpringRabbitMQConstants;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -17,9 +17,10 @@ import org.springframework.stereotype.Component;
 /**
  * Turns a work-queue message into a claimed attempt, with PostgreSQL as the judge. The claim is one
  * conditional UPDATE: it succeeds only for the attempt the delivery is waiting for, so a duplicate or
- * stale message (outbox republish, redelivery after a crash, an old copy in the DLQ) is recognised
- * and skipped, and a delivery that is already DELIVERED, or whose endpoint is disabled or deleted,
- * is never attempted.
+ * stale message (outbox republish, an old copy in the DLQ) is recognised and skipped, and a delivery
+ * that is already DELIVERED, or whose endpoint is disabled or deleted, is never attempted. A claim
+ * holds a lease: when the relay that held it is killed mid-attempt, the broker's redelivery of the
+ * message waits out the lease in a wait queue and then claims the attempt again.
  */
 @Component("deliveryClaim")
 public class DeliveryClaim {
@@ -27,22 +28,26 @@ public class DeliveryClaim {
     public static final String DELIVERY = "relayDelivery";
     public static final String SKIP_REASON = "relaySkipReason";
     public static final String MALFORMED = "relayMalformed";
+    /** The attempt is claimed and its lease still runs: another consumer (or a dead one) holds it. */
+    public static final String HELD_ELSEWHERE = "relayHeldElsewhere";
 
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryClaim.class);
 
     /*
-     * Claimable: the message's attempt follows the last one claimed, or the broker redelivers the
-     * message of an attempt that was claimed but never finished (the relay died mid-attempt).
+     * Claimable: the message's attempt follows the last one claimed, or it is the attempt last
+     * claimed and that claim's lease ran out (whoever held it died mid-attempt). The lease is
+     * written into next_attempt_at.
      */
     private static final String CLAIM = """
             UPDATE deliveries d
                SET status = 'DISPATCHING', attempt_count = d.attempt_count + 1, budget_attempts = ?,
-                   next_attempt_at = NULL, updated_at = now()
+                   next_attempt_at = now() + make_interval(secs => ?), updated_at = now()
               FROM events e, endpoints p
              WHERE d.id = ? AND e.id = d.event_id AND p.id = d.endpoint_id
                AND p.enabled AND p.deleted_at IS NULL
                AND ((d.budget_attempts = ? - 1 AND d.status IN ('RECEIVED', 'DISPATCHING', 'RETRY_SCHEDULED'))
-                    OR (? AND d.budget_attempts = ? AND d.status = 'DISPATCHING'))
+                    OR (d.budget_attempts = ? AND d.status = 'DISPATCHING'
+                        AND coalesce(d.next_attempt_at, '-infinity') < now()))
             RETURNING d.event_id, d.endpoint_id, d.tenant_id, p.url, e.type, e.payload::text, e.created_at,
                       d.attempt_count,
                       ARRAY(SELECT s.secret FROM endpoint_secrets s
@@ -57,10 +62,14 @@ public class DeliveryClaim {
 
     private final JdbcTemplate jdbc;
     private final DeliveryMetrics metrics;
+    private final double leaseSeconds;
 
-    public DeliveryClaim(JdbcTemplate jdbc, DeliveryMetrics metrics) {
+    public DeliveryClaim(JdbcTemplate jdbc, DeliveryMetrics metrics, RelayProperties properties) {
         this.jdbc = jdbc;
         this.metrics = metrics;
+        // Longer than any attempt can take, so a live attempt never loses its claim.
+        var delivery = properties.delivery();
+        this.leaseSeconds = delivery.connectTimeout().plus(delivery.responseTimeout()).plusSeconds(30).toMillis() / 1000.0;
     }
 
     public void claim(Exchange exchange) {
@@ -71,7 +80,6 @@ public class DeliveryClaim {
             return;
         }
         int attempt = WorkQueueMessage.attempt(message.getHeader(WorkQueueMessage.ATTEMPT));
-        boolean redelivered = Boolean.TRUE.equals(message.getHeader(SpringRabbitMQConstants.REDELIVERED, Boolean.class));
         if (message.getHeader(WorkQueueMessage.DEAD_LETTERED) != null
                 && jdbc.update(REOPEN_DEAD_LETTERED, deliveryId) == 1) {
             LOG.info("Delivery {} came back from the dead-letter queue: attempting again with a fresh budget", deliveryId);
@@ -79,19 +87,18 @@ public class DeliveryClaim {
         }
         final int claimedAttempt = attempt;
         List<DeliveryContext> claimed = jdbc.query(CLAIM, (rs, n) -> context(rs, deliveryId, claimedAttempt),
-                attempt, deliveryId, attempt, redelivered, attempt);
+                attempt, leaseSeconds, deliveryId, attempt, attempt);
         if (claimed.isEmpty()) {
-            String reason = whyNotClaimable(deliveryId, attempt);
-            metrics.skipped(reason.startsWith("endpoint") ? reason.replace(' ', '-') : "stale-or-done");
-            exchange.setProperty(SKIP_REASON, reason);
+            notClaimed(exchange, deliveryId, attempt);
         } else {
             exchange.setProperty(DELIVERY, claimed.get(0));
         }
     }
 
-    private String whyNotClaimable(UUID deliveryId, int attempt) {
+    private void notClaimed(Exchange exchange, UUID deliveryId, int attempt) {
         List<String> reasons = jdbc.query("""
-                SELECT d.status, d.budget_attempts, p.enabled, p.deleted_at IS NOT NULL
+                SELECT d.status, d.budget_attempts, p.enabled, p.deleted_at IS NOT NULL,
+                       d.status = 'DISPATCHING' AND d.budget_attempts = ? AND d.next_attempt_at >= now()
                   FROM deliveries d JOIN endpoints p ON p.id = d.endpoint_id WHERE d.id = ?""",
                 (rs, n) -> {
                     if (rs.getBoolean(4)) {
@@ -100,10 +107,20 @@ public class DeliveryClaim {
                     if (!rs.getBoolean(3)) {
                         return "endpoint disabled";
                     }
+                    if (rs.getBoolean(5)) {
+                        return HELD_ELSEWHERE;
+                    }
                     return "delivery is " + rs.getString(1) + " after attempt " + rs.getInt(2)
                             + "; message for attempt " + attempt + " is stale or a duplicate";
-                }, deliveryId);
-        return reasons.isEmpty() ? "delivery does not exist" : reasons.get(0);
+                }, attempt, deliveryId);
+        String reason = reasons.isEmpty() ? "delivery does not exist" : reasons.get(0);
+        if (HELD_ELSEWHERE.equals(reason)) {
+            // Possibly held by a consumer that died: come back after a wait and claim it when the lease ends.
+            exchange.setProperty(HELD_ELSEWHERE, true);
+            return;
+        }
+        metrics.skipped(reason.startsWith("endpoint") ? reason.replace(' ', '-') : "stale-or-done");
+        exchange.setProperty(SKIP_REASON, reason);
     }
 
     private static DeliveryContext context(ResultSet rs, UUID deliveryId, int attempt) throws SQLException {
