@@ -21,8 +21,7 @@ public record RelayProperties(
     public record Ingest(
             int maxPayloadBytes,
             Duration idempotencyRetention,
-            Duration apiKeyCacheTtl,
-            Duration endpointCacheTtl) {
+            Duration apiKeyCacheTtl) {
     }
 
     public record Outbox(Duration minAge, Duration lease, int batchSize) {
