@@ -38,6 +38,7 @@ public record RelayProperties(
     }
 
     public record Delivery(
+            boolean enabled,
             List<Duration> retrySchedule,
             double jitter,
             int jitterBuckets,

@@ -1,0 +1,71 @@
+# Shared by the benchmark scripts: a relay of its own (database relay_bench, vhost relay-bench).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BENCH_DB=relay_bench
+BENCH_VHOST=relay-bench
+BENCH_PORT="${BENCH_PORT:-18080}"
+ADMIN_TOKEN=bench-admin-token
+OUT="$ROOT/bench/out"
+mkdir -p "$OUT"
+
+bench_prepare() {
+  bash "$ROOT/.ci/services" >/dev/null
+  command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+  local jar="$ROOT/target/webhook-relay-0.1.0-SNAPSHOT.jar"
+  if [ ! -f "$jar" ] || [ -n "$(find "$ROOT/src" "$ROOT/pom.xml" -newer "$jar" -print -quit)" ]; then
+    (cd "$ROOT" && mvn -B -ntp -q -DskipTests package)
+  fi
+  psql -q -h 127.0.0.1 -U relay -d postgres -c "DROP DATABASE IF EXISTS $BENCH_DB WITH (FORCE)" -c "CREATE DATABASE $BENCH_DB" >/dev/null
+  rabbitmqctl -q delete_vhost "$BENCH_VHOST" >/dev/null 2>&1 || true
+  rabbitmqctl -q add_vhost "$BENCH_VHOST"
+  rabbitmqctl -q set_permissions -p "$BENCH_VHOST" guest ".*" ".*" ".*"
+}
+
+# bench_start_relay NAME PORT [extra spring args...]
+bench_start_relay() {
+  local name=$1 port=$2; shift 2
+  (cd "$ROOT" && exec java ${BENCH_JAVA_OPTS:--Xms1g -Xmx1g} -jar target/webhook-relay-0.1.0-SNAPSHOT.jar \
+    --server.port="$port" \
+    --spring.datasource.url="jdbc:postgresql://127.0.0.1:5432/$BENCH_DB" \
+    --spring.rabbitmq.virtual-host="$BENCH_VHOST" \
+    --relay.admin-token="$ADMIN_TOKEN" \
+    --relay.delivery.allowed-networks=127.0.0.1/32 \
+    --logging.level.dev.webhookrelay=WARN \
+    "$@" > "$OUT/relay-$name.log" 2>&1) &
+  echo $! > "$OUT/relay-$name.pid"
+  for _ in $(seq 1 120); do
+    curl -fsS "http://127.0.0.1:$port/actuator/health/readiness" >/dev/null 2>&1 && return
+    sleep 0.5
+  done
+  echo "relay $name did not start; see $OUT/relay-$name.log" >&2; exit 1
+}
+
+bench_stop_relays() {
+  for pid in "$OUT"/relay-*.pid; do
+    [ -f "$pid" ] && kill "$(cat "$pid")" 2>/dev/null || true
+    rm -f "$pid"
+  done
+  sleep 2
+}
+
+# bench_tenant PORT -> api key
+bench_tenant() {
+  curl -fsS -X POST "http://127.0.0.1:$1/v1/admin/tenants" -H "Authorization: Bearer $ADMIN_TOKEN" \
+    -H 'Content-Type: application/json' -d '{"name":"bench"}' | python3 -c 'import json,sys;print(json.load(sys.stdin)["apiKey"])'
+}
+
+# bench_endpoint PORT KEY URL [eventTypesJson]
+bench_endpoint() {
+  curl -fsS -X POST "http://127.0.0.1:$1/v1/endpoints" -H "Authorization: Bearer $2" \
+    -H 'Content-Type: application/json' -d "{\"url\":\"$3\",\"eventTypes\":${4:-[]}}" >/dev/null
+}
+
+# wrk_post PORT KEY CONNECTIONS SECONDS [DELAY_MS] -> "RESULT ..." line
+wrk_post() {
+  RELAY_API_KEY=$2 WRK_DELAY_MS=${5:-0} wrk -t2 -c"$3" -d"$4"s -s "$ROOT/bench/post-event.lua" \
+    "http://127.0.0.1:$1" | grep '^RESULT'
+}
+
+field() { echo "$1" | tr ' ' '\n' | grep "^$2=" | cut -d= -f2; }
+
+machine() { echo "$(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -r), $(java -version 2>&1 | head -1)"; }
