@@ -16,9 +16,11 @@ bench_prepare() {
     (cd "$ROOT" && mvn -B -ntp -q -DskipTests package)
   fi
   psql -q -h 127.0.0.1 -U relay -d postgres -c "DROP DATABASE IF EXISTS $BENCH_DB WITH (FORCE)" -c "CREATE DATABASE $BENCH_DB" >/dev/null
-  rabbitmqctl -q delete_vhost "$BENCH_VHOST" >/dev/null 2>&1 || true
-  rabbitmqctl -q add_vhost "$BENCH_VHOST"
-  rabbitmqctl -q set_permissions -p "$BENCH_VHOST" guest ".*" ".*" ".*"
+  local api=http://127.0.0.1:15672/api
+  curl -sS -u guest:guest -X DELETE "$api/vhosts/$BENCH_VHOST" >/dev/null
+  curl -fsS -u guest:guest -X PUT "$api/vhosts/$BENCH_VHOST" >/dev/null
+  curl -fsS -u guest:guest -X PUT -H 'Content-Type: application/json' -d '{"configure":".*","write":".*","read":".*"}' \
+    "$api/permissions/$BENCH_VHOST/guest" >/dev/null
 }
 
 # bench_start_relay NAME PORT [extra spring args...]

@@ -1,0 +1,83 @@
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Benchmark receiver (run with `java bench/Receiver.java PORT`). /ok/* answers 204 at once and records
+ * the end-to-end latency (now minus the event's "timestamp", i.e. its commit time); /hang/* never
+ * answers in time. GET /stats prints count, distinct webhook-ids, p50 and p99; POST /reset clears.
+ */
+public class Receiver {
+
+    private static final Pattern TIMESTAMP = Pattern.compile("\"timestamp\":\"([^\"]+)\"");
+    private static final List<Long> latenciesMicros = Collections.synchronizedList(new ArrayList<>());
+    private static final Set<String> ids = ConcurrentHashMap.newKeySet();
+    private static final AtomicLong received = new AtomicLong();
+
+    public static void main(String[] args) throws Exception {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", Integer.parseInt(args[0])), 1000);
+        server.setExecutor(Executors.newFixedThreadPool(64));
+        server.createContext("/ok", exchange -> {
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            Matcher m = TIMESTAMP.matcher(body);
+            if (m.find()) {
+                Instant committed = Instant.parse(m.group(1));
+                latenciesMicros.add(java.time.Duration.between(committed, Instant.now()).toNanos() / 1000);
+            }
+            ids.add(exchange.getRequestHeaders().getFirst("webhook-id"));
+            received.incrementAndGet();
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        server.createContext("/hang", exchange -> {
+            try {
+                Thread.sleep(60_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.close();
+        });
+        server.createContext("/stats", exchange -> {
+            List<Long> sorted;
+            synchronized (latenciesMicros) {
+                sorted = new ArrayList<>(latenciesMicros);
+            }
+            Collections.sort(sorted);
+            String stats = String.format("received=%d distinct=%d p50_ms=%.1f p99_ms=%.1f%n", received.get(), ids.size(),
+                    percentile(sorted, 50), percentile(sorted, 99));
+            byte[] out = stats.getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, out.length);
+            try (OutputStream o = exchange.getResponseBody()) {
+                o.write(out);
+            }
+        });
+        server.createContext("/reset", exchange -> {
+            latenciesMicros.clear();
+            ids.clear();
+            received.set(0);
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        server.start();
+    }
+
+    private static double percentile(List<Long> sorted, int p) {
+        if (sorted.isEmpty()) {
+            return 0;
+        }
+        int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, index)) / 1000.0;
+    }
+}
