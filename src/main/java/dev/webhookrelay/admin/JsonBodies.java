@@ -9,12 +9,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.webhookrelay.problem.ProblemException;
 
 /** Reads an API request body as a JSON object with a known set of fields. */
-final class JsonBodies {
+public final class JsonBodies {
 
     private JsonBodies() {
     }
 
-    static JsonNode object(ObjectMapper json, byte[] body, Set<String> allowedFields) {
+    public static JsonNode object(ObjectMapper json, byte[] body, Set<String> allowedFields) {
         if (body == null || body.length == 0) {
             throw ProblemException.badRequest("Request body is empty; expected a JSON object");
         }
@@ -36,7 +36,7 @@ final class JsonBodies {
         return root;
     }
 
-    static String optionalText(JsonNode root, String field, int maxLength) {
+    public static String optionalText(JsonNode root, String field, int maxLength) {
         JsonNode node = root.get(field);
         if (node == null || node.isNull()) {
             return null;

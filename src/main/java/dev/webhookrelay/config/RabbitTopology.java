@@ -65,16 +65,21 @@ public class RabbitTopology {
         declarables.add(BindingBuilder.bind(deadLetterQueue).to(deadLetter).with(DEAD_LETTER_ROUTING_KEY));
 
         for (RetrySchedule.WaitQueue waitQueue : schedule.allWaitQueues()) {
-            Queue queue = reliable(QueueBuilder.durable(waitQueue.name()))
-                    .ttl((int) waitQueue.ttlMillis())
-                    .deadLetterExchange(names.workExchange())
-                    .deadLetterRoutingKey(WORK_ROUTING_KEY)
-                    .build();
+            Queue queue = waitQueue(waitQueue, names);
             declarables.add(queue);
             Binding binding = BindingBuilder.bind(queue).to(wait).with(waitQueue.name());
             declarables.add(binding);
         }
         return new Declarables(declarables);
+    }
+
+    /** A wait queue: no consumers; its TTL expiry dead-letters the message back to the work exchange. */
+    public static Queue waitQueue(RetrySchedule.WaitQueue waitQueue, RelayProperties.Rabbitmq names) {
+        return reliable(QueueBuilder.durable(waitQueue.name()))
+                .ttl((int) waitQueue.ttlMillis())
+                .deadLetterExchange(names.workExchange())
+                .deadLetterRoutingKey(WORK_ROUTING_KEY)
+                .build();
     }
 
     /** Quorum queues dead-letter at-most-once unless told otherwise, which could drop a retry. */

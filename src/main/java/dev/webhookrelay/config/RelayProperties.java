@@ -16,6 +16,9 @@ public record RelayProperties(
         Outbox outbox,
         Rabbitmq rabbitmq,
         Delivery delivery,
+        Endpoints endpoints,
+        Replay replay,
+        Retention retention,
         Metrics metrics) {
 
     public record Ingest(
@@ -46,10 +49,20 @@ public record RelayProperties(
             Duration responseTimeout,
             int maxResponseBodyBytes,
             int maxInFlightPerEndpoint,
+            Duration inFlightWait,
             List<Integer> retryableStatuses,
             List<String> allowedNetworks,
             String proxy,
             Duration circuitBreakerWindow) {
+    }
+
+    public record Endpoints(Duration secretRotationOverlap) {
+    }
+
+    public record Replay(int batchSize, Duration interval) {
+    }
+
+    public record Retention(Duration maxAge, int batchSize) {
     }
 
     public record Metrics(Duration backlogSampleInterval) {

@@ -12,12 +12,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Commits what an attempt did, in one transaction: the attempt row, the delivery's new status, and
- * the endpoint's health (410 Gone disables it; so does failing without a break for the circuit
- * breaker window).
+ * Commits what an attempt did: the attempt row, the delivery's new status and the endpoint's health,
+ * atomically in one statement. 410 Gone disables the endpoint; so does failing without a break for
+ * the circuit breaker window.
  */
 @Component("attemptRecorder")
 public class AttemptRecorder {
@@ -36,49 +35,53 @@ public class AttemptRecorder {
         this.circuitBreakerWindow = properties.delivery().circuitBreakerWindow();
     }
 
-    @Transactional
+    /*
+     * One statement, so one round trip and atomic without an explicit transaction: the attempt row,
+     * the delivery's new state, and the endpoint's failure streak (cleared by a success, started by
+     * the first failure). It returns when the streak started, for the circuit breaker.
+     */
+    private static final String RECORD = """
+            WITH attempt AS (
+                INSERT INTO attempts (delivery_id, attempt_number, url, request_headers, response_status,
+                    response_headers, response_body, duration_ms, error_class, error_message, outcome)
+                VALUES (?, ?, ?, ?::jsonb, ?, ?::jsonb, ?, ?, ?, ?, ?)
+            ), delivery AS (
+                UPDATE deliveries SET status = ?, last_status = ?, last_error = ?, next_attempt_at = ?, updated_at = now()
+                WHERE id = ?
+            ), health AS (
+                UPDATE endpoints SET failing_since = CASE WHEN ? THEN NULL ELSE coalesce(failing_since, now()) END
+                WHERE id = ? AND (NOT ? OR failing_since IS NOT NULL)
+                RETURNING failing_since
+            )
+            SELECT (SELECT failing_since FROM health)""";
+
     public void record(Exchange exchange) throws JsonProcessingException {
         DeliveryContext delivery = exchange.getProperty(DeliveryClaim.DELIVERY, DeliveryContext.class);
         AttemptResult result = exchange.getProperty(AttemptResults.RESULT, AttemptResult.class);
         String outcome = exchange.getProperty(DeliveryVerdicts.OUTCOME, String.class);
         String reason = exchange.getProperty(DeliveryVerdicts.REASON, String.class);
         Instant nextAttemptAt = exchange.getProperty(DeliveryVerdicts.NEXT_ATTEMPT_AT, Instant.class);
+        boolean delivered = "DELIVERED".equals(outcome);
 
-        jdbc.update("""
-                INSERT INTO attempts (delivery_id, attempt_number, url, request_headers, response_status,
-                    response_headers, response_body, duration_ms, error_class, error_message, outcome)
-                VALUES (?, ?, ?, ?::jsonb, ?, ?::jsonb, ?, ?, ?, ?, ?)""",
+        Timestamp failingSince = jdbc.queryForObject(RECORD, Timestamp.class,
                 delivery.deliveryId(), delivery.totalAttempts(), delivery.url(),
                 json.writeValueAsString(exchange.getProperty(AttemptResults.REQUEST_HEADERS)),
                 result.status(), json.writeValueAsString(result.responseHeaders()), result.responseBody(),
-                (int) result.durationMillis(), result.errorClass(), result.errorMessage(), outcome);
-        jdbc.update("""
-                UPDATE deliveries SET status = ?, last_status = ?, last_error = ?, next_attempt_at = ?, updated_at = now()
-                WHERE id = ?""",
-                outcome, result.status(), "DELIVERED".equals(outcome) ? null : reason,
-                nextAttemptAt == null ? null : Timestamp.from(nextAttemptAt), delivery.deliveryId());
-        updateEndpointHealth(exchange, delivery, outcome, reason);
+                (int) result.durationMillis(), result.errorClass(), result.errorMessage(), outcome,
+                outcome, result.status(), delivered ? null : reason,
+                nextAttemptAt == null ? null : Timestamp.from(nextAttemptAt), delivery.deliveryId(),
+                delivered, delivery.endpointId(), delivered);
+        if (Boolean.TRUE.equals(exchange.getProperty(DeliveryVerdicts.DISABLE_ENDPOINT, Boolean.class))) {
+            disable(delivery, reason);
+        } else if (!delivered && failingSince != null
+                && failingSince.toInstant().plus(circuitBreakerWindow).isBefore(Instant.now())) {
+            disable(delivery, "circuit breaker: failing continuously since " + failingSince.toInstant()
+                    + " (window " + circuitBreakerWindow + "); last error: " + reason);
+        }
         metrics.attempted(outcome, result.durationMillis());
         LOG.info("attempt event={} delivery={} endpoint={} attempt={} outcome={} status={} durationMs={} reason={}",
                 delivery.eventId(), delivery.deliveryId(), delivery.endpointId(), delivery.totalAttempts(), outcome,
                 result.status(), result.durationMillis(), reason);
-    }
-
-    private void updateEndpointHealth(Exchange exchange, DeliveryContext delivery, String outcome, String reason) {
-        if (Boolean.TRUE.equals(exchange.getProperty(DeliveryVerdicts.DISABLE_ENDPOINT, Boolean.class))) {
-            disable(delivery, reason);
-        } else if ("DELIVERED".equals(outcome)) {
-            jdbc.update("UPDATE endpoints SET failing_since = NULL WHERE id = ? AND failing_since IS NOT NULL",
-                    delivery.endpointId());
-        } else {
-            Timestamp failingSince = jdbc.queryForObject("""
-                    UPDATE endpoints SET failing_since = coalesce(failing_since, now()) WHERE id = ?
-                    RETURNING failing_since""", Timestamp.class, delivery.endpointId());
-            if (failingSince != null && failingSince.toInstant().plus(circuitBreakerWindow).isBefore(Instant.now())) {
-                disable(delivery, "circuit breaker: failing continuously since " + failingSince.toInstant()
-                        + " (window " + circuitBreakerWindow + "); last error: " + reason);
-            }
-        }
     }
 
     private void disable(DeliveryContext delivery, String reason) {

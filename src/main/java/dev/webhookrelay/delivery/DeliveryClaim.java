@@ -5,7 +5,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.webhookrelay.config.RelayProperties;
 import org.apache.camel.Exchange;
@@ -49,7 +54,7 @@ public class DeliveryClaim {
                     OR (d.budget_attempts = ? AND d.status = 'DISPATCHING'
                         AND coalesce(d.next_attempt_at, '-infinity') < now()))
             RETURNING d.event_id, d.endpoint_id, d.tenant_id, p.url, e.type, e.payload::text, e.created_at,
-                      d.attempt_count,
+                      d.attempt_count, p.headers::text AS headers, p.retry_schedule,
                       ARRAY(SELECT s.secret FROM endpoint_secrets s
                              WHERE s.endpoint_id = p.id AND (s.expires_at IS NULL OR s.expires_at > now())
                              ORDER BY s.created_at DESC) AS secrets""";
@@ -61,11 +66,13 @@ public class DeliveryClaim {
                AND EXISTS (SELECT 1 FROM endpoints p WHERE p.id = d.endpoint_id AND p.enabled AND p.deleted_at IS NULL)""";
 
     private final JdbcTemplate jdbc;
+    private final ObjectMapper json;
     private final DeliveryMetrics metrics;
     private final double leaseSeconds;
 
-    public DeliveryClaim(JdbcTemplate jdbc, DeliveryMetrics metrics, RelayProperties properties) {
+    public DeliveryClaim(JdbcTemplate jdbc, ObjectMapper json, DeliveryMetrics metrics, RelayProperties properties) {
         this.jdbc = jdbc;
+        this.json = json;
         this.metrics = metrics;
         // Longer than any attempt can take, so a live attempt never loses its claim.
         var delivery = properties.delivery();
@@ -123,8 +130,14 @@ public class DeliveryClaim {
         exchange.setProperty(SKIP_REASON, reason);
     }
 
-    private static DeliveryContext context(ResultSet rs, UUID deliveryId, int attempt) throws SQLException {
+    private DeliveryContext context(ResultSet rs, UUID deliveryId, int attempt) throws SQLException {
         Array secrets = rs.getArray("secrets");
+        Map<String, String> headers;
+        try {
+            headers = json.readValue(rs.getString("headers"), new TypeReference<>() { });
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("endpoints.headers is not a JSON object", e);
+        }
         return new DeliveryContext(deliveryId,
                 rs.getObject("event_id", UUID.class),
                 rs.getObject("endpoint_id", UUID.class),
@@ -134,6 +147,8 @@ public class DeliveryClaim {
                 rs.getString("payload"),
                 rs.getTimestamp("created_at").toInstant(),
                 Arrays.asList((String[]) secrets.getArray()),
+                headers,
+                rs.getString("retry_schedule"),
                 attempt,
                 rs.getInt("attempt_count"));
     }

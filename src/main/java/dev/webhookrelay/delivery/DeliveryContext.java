@@ -2,6 +2,7 @@ package dev.webhookrelay.delivery;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /** Everything one attempt needs, read from PostgreSQL when the attempt is claimed. */
@@ -15,6 +16,8 @@ public record DeliveryContext(
         String payloadJson,
         Instant eventCreatedAt,
         List<String> secrets,
+        Map<String, String> headers,
+        String retrySchedule,
         int attempt,
         int totalAttempts) {
 }

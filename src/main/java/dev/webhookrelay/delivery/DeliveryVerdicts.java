@@ -27,11 +27,11 @@ public class DeliveryVerdicts {
     public static final String NEXT_ATTEMPT_AT = "relayNextAttemptAt";
 
     private final ResponseClassifier classifier;
-    private final RetrySchedule schedule;
+    private final RetrySchedules schedules;
 
-    public DeliveryVerdicts(RelayProperties properties, RetrySchedule schedule) {
+    public DeliveryVerdicts(RelayProperties properties, RetrySchedules schedules) {
         this.classifier = new ResponseClassifier(Set.copyOf(properties.delivery().retryableStatuses()));
-        this.schedule = schedule;
+        this.schedules = schedules;
     }
 
     public void judge(Exchange exchange) {
@@ -41,6 +41,7 @@ public class DeliveryVerdicts {
                 .filter(h -> h.getKey().equalsIgnoreCase("Retry-After")).map(java.util.Map.Entry::getValue)
                 .findFirst().orElse(null);
         Classification verdict = classifier.classify(result.status(), result.failure(), retryAfter, Instant.now());
+        RetrySchedule schedule = schedules.forEndpoint(delivery.retrySchedule());
 
         exchange.setProperty(LAST_STATUS, result.status());
         exchange.setProperty(LAST_ERROR, result.failure() == null ? null : verdict.reason());

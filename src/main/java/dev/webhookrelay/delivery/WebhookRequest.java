@@ -31,6 +31,7 @@ public class WebhookRequest {
         String webhookId = "msg_" + delivery.deliveryId();
         var message = exchange.getMessage();
         message.removeHeaders("*");
+        delivery.headers().forEach(message::setHeader);
         message.setHeader("webhook-id", webhookId);
         message.setHeader("webhook-timestamp", Long.toString(timestamp));
         message.setHeader("webhook-signature",

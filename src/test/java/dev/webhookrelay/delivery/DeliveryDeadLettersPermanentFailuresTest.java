@@ -6,11 +6,12 @@ import java.time.Duration;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.webhookrelay.support.RelayIntegrationTest;
 import dev.webhookrelay.support.TestReceiver;
 import dev.webhookrelay.support.TestReceiver.Reply;
 import org.junit.jupiter.api.Test;
 
-class DeliveryDeadLettersPermanentFailuresTest extends DeliveryTestSupport {
+class DeliveryDeadLettersPermanentFailuresTest extends RelayIntegrationTest {
 
     @Test
     void a400GoesToTheDeadLetterQueueAtOnce() {

@@ -7,10 +7,11 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 
+import dev.webhookrelay.support.RelayIntegrationTest;
 import dev.webhookrelay.support.TestReceiver;
 import org.junit.jupiter.api.Test;
 
-class DeliveryExposesMetricsTest extends DeliveryTestSupport {
+class DeliveryExposesMetricsTest extends RelayIntegrationTest {
 
     @Test
     void prometheusShowsOutcomesLatencyAndBacklogWithLowCardinalityTags() {

@@ -11,11 +11,12 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.webhookrelay.support.RelayIntegrationTest;
 import dev.webhookrelay.support.TestReceiver;
 import dev.webhookrelay.support.TestReceiver.Reply;
 import org.junit.jupiter.api.Test;
 
-class DeliveryIsolatesEndpointsTest extends DeliveryTestSupport {
+class DeliveryIsolatesEndpointsTest extends RelayIntegrationTest {
 
     @Test
     void aHangingEndpointDoesNotHoldUpAHealthyOne() {

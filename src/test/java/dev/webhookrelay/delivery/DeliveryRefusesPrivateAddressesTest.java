@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.webhookrelay.support.RelayIntegrationTest;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -14,7 +15,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The integration tests allow 127.0.0.1/32 only (their receivers live there); every other private
  * address stays refused, at registration and, for a URL that got past it, at connect time.
  */
-class DeliveryRefusesPrivateAddressesTest extends DeliveryTestSupport {
+class DeliveryRefusesPrivateAddressesTest extends RelayIntegrationTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"http://10.0.0.1/hook", "http://169.254.169.254/latest/meta-data", "http://[::1]/hook",

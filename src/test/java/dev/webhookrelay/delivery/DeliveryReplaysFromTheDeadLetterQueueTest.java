@@ -6,12 +6,13 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.UUID;
 
+import dev.webhookrelay.support.RelayIntegrationTest;
 import dev.webhookrelay.support.TestReceiver;
 import dev.webhookrelay.support.TestReceiver.Reply;
 import dev.webhookrelay.support.TestServices;
 import org.junit.jupiter.api.Test;
 
-class DeliveryReplaysFromTheDeadLetterQueueTest extends DeliveryTestSupport {
+class DeliveryReplaysFromTheDeadLetterQueueTest extends RelayIntegrationTest {
 
     @Test
     void messagesMovedBackLikeTheManagementUiDoesAreAttemptedAgainAndTheDatabaseFollows() {

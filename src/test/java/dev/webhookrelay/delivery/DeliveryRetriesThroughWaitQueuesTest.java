@@ -7,13 +7,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import dev.webhookrelay.support.RelayIntegrationTest;
 import dev.webhookrelay.support.TestReceiver;
 import dev.webhookrelay.support.TestReceiver.Reply;
 import dev.webhookrelay.support.TestServices;
 import org.junit.jupiter.api.Test;
 
 /** Test schedule (RelayIntegrationTest): 300ms, 600ms, 900ms with ±20% jitter, so 4 attempts. */
-class DeliveryRetriesThroughWaitQueuesTest extends DeliveryTestSupport {
+class DeliveryRetriesThroughWaitQueuesTest extends RelayIntegrationTest {
 
     @Test
     void twoFailuresThenSuccessIsDeliveredOnAttemptThreeWithinTheSchedule() {

@@ -11,10 +11,11 @@ import java.util.UUID;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.standardwebhooks.Webhook;
 import dev.webhookrelay.signing.SigningSecrets;
+import dev.webhookrelay.support.RelayIntegrationTest;
 import dev.webhookrelay.support.TestReceiver;
 import org.junit.jupiter.api.Test;
 
-class DeliverySignsWithStandardWebhooksTest extends DeliveryTestSupport {
+class DeliverySignsWithStandardWebhooksTest extends RelayIntegrationTest {
 
     @Test
     void deliveredRequestVerifiesWithTheReferenceVerifier() throws Exception {

@@ -8,10 +8,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
+import dev.webhookrelay.support.RelayIntegrationTest;
 import dev.webhookrelay.support.TestReceiver;
 import org.junit.jupiter.api.Test;
 
-class DeliverySurvivesBrokerOutagesTest extends DeliveryTestSupport {
+class DeliverySurvivesBrokerOutagesTest extends RelayIntegrationTest {
 
     @Test
     void losingRabbitmqMidRunLosesNothingAndConsumersReconnect() {

@@ -49,8 +49,4 @@ class IngestSurvivesOutagesTest extends RelayIntegrationTest {
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> !"RECEIVED".equals(status(deliveryId)));
     }
-
-    private String status(UUID deliveryId) {
-        return jdbc.queryForObject("SELECT status FROM deliveries WHERE id = ?", String.class, deliveryId);
-    }
 }

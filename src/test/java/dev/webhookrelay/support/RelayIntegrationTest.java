@@ -1,11 +1,15 @@
 package dev.webhookrelay.support;
 
+import static org.awaitility.Awaitility.await;
+
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -51,9 +55,11 @@ public abstract class RelayIntegrationTest {
         registry.add("relay.admin-token", () -> ADMIN_TOKEN);
         registry.add("relay.delivery.allowed-networks", () -> "127.0.0.1/32");
         registry.add("relay.delivery.retry-schedule", () -> "300ms,600ms,900ms");
+        // Few quorum queues per run: each is a Raft group, and a 2-core broker slows with hundreds.
+        registry.add("relay.delivery.jitter-buckets", () -> "2");
         registry.add("relay.delivery.response-timeout", () -> "1s");
         registry.add("relay.outbox.min-age", () -> "1s");
-        registry.add("relay.outbox.lease", () -> "3s");
+        registry.add("relay.outbox.lease", () -> "10s");
         registry.add("camel.main.routes-include-pattern", () -> "file:routes/*.yaml");
     }
 
@@ -70,6 +76,25 @@ public abstract class RelayIntegrationTest {
                 .timeout(Duration.ofSeconds(30)).GET();
         headers.forEach(request::header);
         return send(request);
+    }
+
+    protected Response patch(String path, String body, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(30)).method("PATCH", HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(request::header);
+        return send(request);
+    }
+
+    protected Response delete(String path, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(30)).DELETE();
+        headers.forEach(request::header);
+        return send(request);
+    }
+
+    /** Headers of a JSON call made with a tenant's API key. */
+    protected static Map<String, String> as(String apiKey) {
+        return Map.of("Authorization", "Bearer " + apiKey, "Content-Type", "application/json");
     }
 
     private static Response send(HttpRequest.Builder request) {
@@ -108,7 +133,27 @@ public abstract class RelayIntegrationTest {
         return post("/v1/events", body, headers);
     }
 
-    public record Response(int status, Map<String, java.util.List<String>> headers, String body) {
+    protected UUID postAndGetDelivery(String apiKey, String type) {
+        Response accepted = postEvent(apiKey, "{\"type\":\"" + type + "\",\"payload\":{\"n\":1}}", null);
+        if (accepted.status() != 202 || accepted.json().get("deliveries").isEmpty()) {
+            throw new IllegalStateException("not accepted with a delivery: " + accepted);
+        }
+        return UUID.fromString(accepted.json().get("deliveries").get(0).get("id").asText());
+    }
+
+    protected String status(UUID deliveryId) {
+        return jdbc.queryForObject("SELECT status FROM deliveries WHERE id = ?", String.class, deliveryId);
+    }
+
+    protected void awaitStatus(UUID deliveryId, String expected, Duration within) {
+        await().atMost(within).pollInterval(Duration.ofMillis(100)).until(() -> expected.equals(status(deliveryId)));
+    }
+
+    protected List<Map<String, Object>> attempts(UUID deliveryId) {
+        return jdbc.queryForList("SELECT * FROM attempts WHERE delivery_id = ? ORDER BY id", deliveryId);
+    }
+
+    public record Response(int status, Map<String, List<String>> headers, String body) {
 
         public JsonNode json() {
             try {

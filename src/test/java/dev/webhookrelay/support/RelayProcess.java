@@ -52,6 +52,7 @@ public final class RelayProcess implements AutoCloseable {
                 "--relay.admin-token=" + ADMIN_TOKEN,
                 "--relay.delivery.allowed-networks=127.0.0.1/32",
                 "--relay.delivery.retry-schedule=1s,2s,4s",
+                "--relay.delivery.jitter-buckets=2",
                 "--relay.outbox.min-age=2s",
                 "--camel.main.routes-include-pattern=file:routes/*.yaml"));
         try {

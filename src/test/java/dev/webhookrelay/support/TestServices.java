@@ -20,8 +20,8 @@ import java.util.regex.Pattern;
 
 /**
  * The real PostgreSQL and RabbitMQ of this machine, isolated per test run: a database and a vhost
- * named after the run, so a test run never touches a running relay's tables or queues. Leftovers of
- * earlier runs older than two hours are dropped.
+ * named after the run, so a test run never touches a running relay's tables or queues. Both are
+ * dropped when the run ends; leftovers of killed runs older than 30 minutes are dropped at start.
  */
 public final class TestServices {
 
@@ -143,7 +143,7 @@ public final class TestServices {
             return false;
         }
         String stamp = m.group(1) != null ? m.group(1) : m.group(2);
-        return LocalDateTime.parse(stamp, STAMP).isBefore(LocalDateTime.now().minusHours(2));
+        return LocalDateTime.parse(stamp, STAMP).isBefore(LocalDateTime.now().minusMinutes(30));
     }
 
     private static String encode(String value) {

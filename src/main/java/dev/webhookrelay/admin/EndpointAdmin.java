@@ -1,0 +1,237 @@
+package dev.webhookrelay.admin;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.webhookrelay.auth.ApiKeyAuthenticator;
+import dev.webhookrelay.config.RelayProperties;
+import dev.webhookrelay.delivery.RetrySchedules;
+import dev.webhookrelay.problem.ProblemException;
+import dev.webhookrelay.query.ListRequest;
+import dev.webhookrelay.query.PageQuery;
+import dev.webhookrelay.signing.SigningSecrets;
+import dev.webhookrelay.urlsafety.EndpointUrlValidator;
+import org.apache.camel.Exchange;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+/** A tenant's endpoints: create, list, read, update, delete, and secret rotation. */
+@Component("endpointAdmin")
+public class EndpointAdmin {
+
+    private static final String COLUMNS = """
+            SELECT id, url, description, event_types, enabled, disabled_reason, headers::text AS headers,
+                   rate_limit, retry_schedule, created_at, updated_at,
+                   created_at AS page_created_at, id::text AS page_id
+              FROM endpoints""";
+
+    private final JdbcTemplate jdbc;
+    private final ObjectMapper json;
+    private final EndpointUrlValidator urlValidator;
+    private final RetrySchedules schedules;
+    private final Duration rotationOverlap;
+
+    public EndpointAdmin(JdbcTemplate jdbc, ObjectMapper json, EndpointUrlValidator urlValidator,
+            RetrySchedules schedules, RelayProperties properties) {
+        this.jdbc = jdbc;
+        this.json = json;
+        this.urlValidator = urlValidator;
+        this.schedules = schedules;
+        this.rotationOverlap = properties.endpoints().secretRotationOverlap();
+    }
+
+    @Transactional
+    public Map<String, Object> create(Exchange exchange) throws JsonProcessingException {
+        UUID tenantId = tenant(exchange);
+        JsonNode body = JsonBodies.object(json, exchange.getMessage().getBody(byte[].class), EndpointInput.FIELDS);
+        String url = urlValidator.validate(JsonBodies.optionalText(body, "url", 4096));
+        List<String> eventTypes = EndpointInput.eventTypes(body.get("eventTypes"));
+        String description = JsonBodies.optionalText(body, "description", 1000);
+        Boolean enabled = EndpointInput.enabled(body.get("enabled"));
+        Map<String, String> headers = EndpointInput.headers(body.get("headers"));
+        Integer rateLimit = EndpointInput.rateLimit(body.get("rateLimit"));
+        String retrySchedule = EndpointInput.retrySchedule(body.get("retrySchedule"));
+        UUID endpointId = UUID.randomUUID();
+        String secret = SigningSecrets.generate();
+        String headersJson = json.writeValueAsString(headers);
+        jdbc.update(con -> {
+            var statement = con.prepareStatement("""
+                    INSERT INTO endpoints (id, tenant_id, url, description, event_types, enabled, headers, rate_limit,
+                                           retry_schedule)
+                    VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)""");
+            statement.setObject(1, endpointId);
+            statement.setObject(2, tenantId);
+            statement.setString(3, url);
+            statement.setString(4, description);
+            statement.setArray(5, con.createArrayOf("text", eventTypes.toArray()));
+            statement.setBoolean(6, enabled == null || enabled);
+            statement.setString(7, headersJson);
+            statement.setObject(8, rateLimit);
+            statement.setString(9, retrySchedule);
+            return statement;
+        });
+        jdbc.update("INSERT INTO endpoint_secrets (id, endpoint_id, secret) VALUES (?, ?, ?)",
+                UUID.randomUUID(), endpointId, secret);
+        schedules.forEndpoint(retrySchedule);
+        Map<String, Object> created = find(tenantId, endpointId);
+        created.put("secret", secret);
+        return created;
+    }
+
+    public Map<String, Object> list(Exchange exchange) {
+        ListRequest request = ListRequest.of(exchange);
+        return new PageQuery(COLUMNS, "created_at", "id")
+                .where("tenant_id = ?", tenant(exchange))
+                .where("deleted_at IS NULL")
+                .page(jdbc, request, this::endpoint);
+    }
+
+    public Map<String, Object> get(Exchange exchange) {
+        return find(tenant(exchange), ListRequest.of(exchange).pathId("id"));
+    }
+
+    @Transactional
+    public Map<String, Object> update(Exchange exchange) throws JsonProcessingException {
+        UUID tenantId = tenant(exchange);
+        UUID endpointId = ListRequest.of(exchange).pathId("id");
+        find(tenantId, endpointId);
+        JsonNode body = JsonBodies.object(json, exchange.getMessage().getBody(byte[].class), EndpointInput.FIELDS);
+        List<String> sets = new ArrayList<>();
+        List<Object> values = new ArrayList<>();
+        if (body.has("url")) {
+            sets.add("url = ?");
+            values.add(urlValidator.validate(JsonBodies.optionalText(body, "url", 4096)));
+        }
+        if (body.has("description")) {
+            sets.add("description = ?");
+            values.add(JsonBodies.optionalText(body, "description", 1000));
+        }
+        if (body.has("eventTypes")) {
+            sets.add("event_types = ?::text[]");
+            values.add(toArrayLiteral(EndpointInput.eventTypes(body.get("eventTypes"))));
+        }
+        if (body.has("enabled")) {
+            Boolean enabled = EndpointInput.enabled(body.get("enabled"));
+            if (enabled == null) {
+                throw ProblemException.invalid("enabled", "enabled must be true or false");
+            }
+            sets.add("enabled = ?");
+            values.add(enabled);
+            if (enabled) {
+                sets.add("disabled_reason = NULL");
+                sets.add("failing_since = NULL");
+            } else {
+                sets.add("disabled_reason = 'disabled through the API'");
+            }
+        }
+        if (body.has("headers")) {
+            sets.add("headers = ?::jsonb");
+            values.add(json.writeValueAsString(EndpointInput.headers(body.get("headers"))));
+        }
+        if (body.has("rateLimit")) {
+            sets.add("rate_limit = ?");
+            values.add(EndpointInput.rateLimit(body.get("rateLimit")));
+        }
+        if (body.has("retrySchedule")) {
+            String schedule = EndpointInput.retrySchedule(body.get("retrySchedule"));
+            schedules.forEndpoint(schedule);
+            sets.add("retry_schedule = ?");
+            values.add(schedule);
+        }
+        if (!sets.isEmpty()) {
+            sets.add("updated_at = now()");
+            values.add(endpointId);
+            jdbc.update("UPDATE endpoints SET " + String.join(", ", sets) + " WHERE id = ?", values.toArray());
+        }
+        return find(tenantId, endpointId);
+    }
+
+    @Transactional
+    public void delete(Exchange exchange) {
+        UUID tenantId = tenant(exchange);
+        UUID endpointId = ListRequest.of(exchange).pathId("id");
+        int deleted = jdbc.update("""
+                UPDATE endpoints SET deleted_at = now(), enabled = false, disabled_reason = 'deleted', updated_at = now()
+                WHERE id = ? AND tenant_id = ? AND deleted_at IS NULL""", endpointId, tenantId);
+        if (deleted == 0) {
+            throw ProblemException.notFound("No endpoint " + endpointId);
+        }
+        exchange.getMessage().setBody(null);
+    }
+
+    /** A new secret signs from now on; the previous ones keep signing for the overlap, then expire. */
+    @Transactional
+    public Map<String, Object> rotateSecret(Exchange exchange) {
+        UUID tenantId = tenant(exchange);
+        UUID endpointId = ListRequest.of(exchange).pathId("id");
+        find(tenantId, endpointId);
+        Instant previousExpire = Instant.now().plus(rotationOverlap);
+        jdbc.update("""
+                UPDATE endpoint_secrets SET expires_at = ?
+                WHERE endpoint_id = ? AND (expires_at IS NULL OR expires_at > ?)""",
+                Timestamp.from(previousExpire), endpointId, Timestamp.from(previousExpire));
+        String secret = SigningSecrets.generate();
+        jdbc.update("INSERT INTO endpoint_secrets (id, endpoint_id, secret) VALUES (?, ?, ?)",
+                UUID.randomUUID(), endpointId, secret);
+        Map<String, Object> rotated = new LinkedHashMap<>();
+        rotated.put("secret", secret);
+        rotated.put("previousSecretsExpireAt", previousExpire);
+        return rotated;
+    }
+
+    Map<String, Object> find(UUID tenantId, UUID endpointId) {
+        List<Map<String, Object>> found = jdbc.query(COLUMNS + " WHERE id = ? AND tenant_id = ? AND deleted_at IS NULL",
+                this::endpoint, endpointId, tenantId);
+        if (found.isEmpty()) {
+            throw ProblemException.notFound("No endpoint " + endpointId);
+        }
+        return found.get(0);
+    }
+
+    private Map<String, Object> endpoint(ResultSet rs, int n) throws SQLException {
+        Map<String, Object> endpoint = new LinkedHashMap<>();
+        endpoint.put("id", rs.getObject("id", UUID.class));
+        endpoint.put("url", rs.getString("url"));
+        endpoint.put("description", rs.getString("description"));
+        endpoint.put("eventTypes", Arrays.asList((String[]) rs.getArray("event_types").getArray()));
+        endpoint.put("enabled", rs.getBoolean("enabled"));
+        endpoint.put("disabledReason", rs.getString("disabled_reason"));
+        endpoint.put("headers", readHeaders(rs.getString("headers")));
+        endpoint.put("rateLimit", rs.getObject("rate_limit"));
+        endpoint.put("retrySchedule", rs.getString("retry_schedule"));
+        endpoint.put("createdAt", rs.getTimestamp("created_at").toInstant());
+        endpoint.put("updatedAt", rs.getTimestamp("updated_at").toInstant());
+        return endpoint;
+    }
+
+    private Map<String, String> readHeaders(String headers) {
+        try {
+            return json.readValue(headers, new TypeReference<>() { });
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("endpoints.headers is not a JSON object", e);
+        }
+    }
+
+    private static String toArrayLiteral(List<String> values) {
+        // Filters are validated against ^[A-Za-z0-9._*-]+$, so they need no quoting inside the literal.
+        return "{" + String.join(",", values) + "}";
+    }
+
+    private static UUID tenant(Exchange exchange) {
+        return exchange.getProperty(ApiKeyAuthenticator.TENANT_ID, UUID.class);
+    }
+}

@@ -1,0 +1,108 @@
+package dev.webhookrelay.admin;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.webhookrelay.delivery.RetrySchedules;
+import dev.webhookrelay.ingest.EventTypes;
+import dev.webhookrelay.problem.ProblemException;
+
+/** Validation of the writable endpoint fields, shared by create (POST) and update (PATCH). */
+final class EndpointInput {
+
+    static final Set<String> FIELDS = Set.of("url", "eventTypes", "description", "enabled", "headers", "rateLimit",
+            "retrySchedule");
+    private static final int MAX_EVENT_TYPES = 100;
+    private static final int MAX_HEADERS = 20;
+    private static final Pattern HEADER_NAME = Pattern.compile("^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$");
+    /** Headers the relay owns: signatures, framing and routing must not be overridden by configuration. */
+    private static final Set<String> RESERVED = Set.of("content-type", "content-length", "host", "transfer-encoding",
+            "connection", "user-agent", "expect", "upgrade", "te", "trailer", "keep-alive");
+
+    private EndpointInput() {
+    }
+
+    static List<String> eventTypes(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return List.of();
+        }
+        if (!node.isArray()) {
+            throw ProblemException.invalid("eventTypes", "eventTypes must be an array of strings");
+        }
+        if (node.size() > MAX_EVENT_TYPES) {
+            throw ProblemException.invalid("eventTypes", "eventTypes has more than " + MAX_EVENT_TYPES + " entries");
+        }
+        List<String> types = new ArrayList<>();
+        for (JsonNode type : node) {
+            if (!type.isTextual() || !EventTypes.isValidFilter(type.textValue())) {
+                throw ProblemException.invalid("eventTypes",
+                        "each event type must be an exact type (^[A-Za-z0-9._-]{1,128}$) or a prefix ending in '*'");
+            }
+            types.add(type.textValue());
+        }
+        return types;
+    }
+
+    static Map<String, String> headers(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return Map.of();
+        }
+        if (!node.isObject() || node.size() > MAX_HEADERS) {
+            throw ProblemException.invalid("headers", "headers must be an object of at most " + MAX_HEADERS
+                    + " string values");
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> header = it.next();
+            String name = header.getKey();
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (!HEADER_NAME.matcher(name).matches() || RESERVED.contains(lower) || lower.startsWith("webhook-")) {
+                throw ProblemException.invalid("headers", "header '" + name + "' is not allowed");
+            }
+            if (!header.getValue().isTextual() || header.getValue().textValue().length() > 4096
+                    || header.getValue().textValue().matches("(?s).*[\\r\\n].*")) {
+                throw ProblemException.invalid("headers", "header '" + name + "' must be a single-line string");
+            }
+            headers.put(name, header.getValue().textValue());
+        }
+        return headers;
+    }
+
+    static Integer rateLimit(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.canConvertToInt() || !node.isIntegralNumber() || node.intValue() < 1 || node.intValue() > 10_000) {
+            throw ProblemException.invalid("rateLimit", "rateLimit must be deliveries per second from 1 to 10000, or null");
+        }
+        return node.intValue();
+    }
+
+    static String retrySchedule(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isTextual()) {
+            throw ProblemException.invalid("retrySchedule", "retrySchedule must be a string such as \"30s,5m,1h\"");
+        }
+        RetrySchedules.parse(node.textValue());
+        return node.textValue().replace(" ", "");
+    }
+
+    static Boolean enabled(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isBoolean()) {
+            throw ProblemException.invalid("enabled", "enabled must be true or false");
+        }
+        return node.booleanValue();
+    }
+}

@@ -1,0 +1,37 @@
+package dev.webhookrelay.query;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+
+import dev.webhookrelay.problem.ProblemException;
+
+/**
+ * An opaque keyset cursor: the (created_at, id) of the last row of a page. Lists are ordered newest
+ * first by that pair, so a page after a cursor neither repeats nor skips rows that existed when the
+ * first page was read, however many rows arrive meanwhile.
+ */
+public record Cursor(Instant createdAt, String id) {
+
+    private static final String VERSION = "c1";
+
+    public String encode() {
+        long micros = createdAt.getEpochSecond() * 1_000_000 + createdAt.getNano() / 1_000;
+        String plain = VERSION + "|" + micros + "|" + id;
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(plain.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public static Cursor decode(String token) {
+        try {
+            String plain = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
+            String[] parts = plain.split("\\|", 3);
+            if (parts.length != 3 || !VERSION.equals(parts[0]) || parts[2].isBlank()) {
+                throw new IllegalArgumentException("not a cursor");
+            }
+            long micros = Long.parseLong(parts[1]);
+            return new Cursor(Instant.ofEpochSecond(micros / 1_000_000, (micros % 1_000_000) * 1_000), parts[2]);
+        } catch (IllegalArgumentException e) {
+            throw new ProblemException(400, "Bad Request", "cursor is not one this API returned", "cursor");
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package dev.webhookrelay.query;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.webhookrelay.auth.ApiKeyAuthenticator;
+import dev.webhookrelay.problem.ProblemException;
+import org.apache.camel.Exchange;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/** GET /v1/events and /v1/events/{id}: a tenant's events, with their deliveries. */
+@Component("eventQueries")
+public class EventQueries {
+
+    private static final String COLUMNS = """
+            SELECT id, type, payload::text AS payload, idempotency_key, created_at,
+                   created_at AS page_created_at, id::text AS page_id
+              FROM events""";
+
+    private final JdbcTemplate jdbc;
+    private final ObjectMapper json;
+    private final DeliveryQueries deliveries;
+
+    public EventQueries(JdbcTemplate jdbc, ObjectMapper json, DeliveryQueries deliveries) {
+        this.jdbc = jdbc;
+        this.json = json;
+        this.deliveries = deliveries;
+    }
+
+    public Map<String, Object> list(Exchange exchange) {
+        ListRequest request = ListRequest.of(exchange);
+        String type = request.text("type");
+        return new PageQuery(COLUMNS, "created_at", "id")
+                .where("tenant_id = ?", tenant(exchange))
+                .whereIf(type, "type = ?")
+                .whereIf(request.instant("since"), "created_at >= ?")
+                .whereIf(request.instant("until"), "created_at < ?")
+                .page(jdbc, request, this::event);
+    }
+
+    public Map<String, Object> get(Exchange exchange) {
+        UUID tenantId = tenant(exchange);
+        UUID eventId = ListRequest.of(exchange).pathId("id");
+        List<Map<String, Object>> found = jdbc.query(COLUMNS + " WHERE id = ? AND tenant_id = ?", this::event,
+                eventId, tenantId);
+        if (found.isEmpty()) {
+            throw ProblemException.notFound("No event " + eventId);
+        }
+        Map<String, Object> event = found.get(0);
+        event.put("deliveries", deliveries.ofEvent(tenantId, eventId));
+        return event;
+    }
+
+    private Map<String, Object> event(ResultSet rs, int n) throws SQLException {
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("id", rs.getObject("id", UUID.class));
+        event.put("type", rs.getString("type"));
+        try {
+            event.put("payload", json.readTree(rs.getString("payload")));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("events.payload is not JSON", e);
+        }
+        event.put("idempotencyKey", rs.getString("idempotency_key"));
+        event.put("createdAt", rs.getTimestamp("created_at").toInstant());
+        return event;
+    }
+
+    static UUID tenant(Exchange exchange) {
+        return exchange.getProperty(ApiKeyAuthenticator.TENANT_ID, UUID.class);
+    }
+}

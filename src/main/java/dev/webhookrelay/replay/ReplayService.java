@@ -1,0 +1,266 @@
+package dev.webhookrelay.replay;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.webhookrelay.admin.JsonBodies;
+import dev.webhookrelay.auth.ApiKeyAuthenticator;
+import dev.webhookrelay.config.RelayProperties;
+import dev.webhookrelay.outbox.WorkMessages;
+import dev.webhookrelay.problem.ProblemException;
+import dev.webhookrelay.query.ListRequest;
+import org.apache.camel.Exchange;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Replays: one delivery at once, or many in the background. A replayed delivery gets a fresh attempt
+ * budget and goes through the normal pipeline (RECEIVED, publish, claim); its old attempts stay in
+ * its history. Its stale copy in the RabbitMQ DLQ, if an operator later moves it back, is skipped by
+ * the claim because the delivery is no longer DEAD_LETTERED.
+ */
+@Component("replayService")
+public class ReplayService {
+
+    private static final Set<String> BULK_FIELDS = Set.of("endpointId", "since", "until", "dryRun");
+    private static final Set<String> RECOVER_FIELDS = Set.of("since", "until");
+
+    private final JdbcTemplate jdbc;
+    private final ObjectMapper json;
+    private final RelayProperties properties;
+
+    public ReplayService(JdbcTemplate jdbc, ObjectMapper json, RelayProperties properties) {
+        this.jdbc = jdbc;
+        this.json = json;
+        this.properties = properties;
+    }
+
+    /** POST /v1/deliveries/{id}/replay: re-queues a finished delivery; the body becomes its work message. */
+    @Transactional
+    public Map<String, Object> replayOne(Exchange exchange) {
+        UUID tenantId = tenant(exchange);
+        UUID deliveryId = ListRequest.of(exchange).pathId("id");
+        List<UUID> endpoint = jdbc.query("""
+                UPDATE deliveries SET status = 'RECEIVED', budget_attempts = 0, replay_id = NULL,
+                       next_attempt_at = now() + make_interval(secs => ?), updated_at = now()
+                WHERE id = ? AND tenant_id = ? AND status IN ('DEAD_LETTERED', 'DELIVERED')
+                RETURNING endpoint_id""", (rs, n) -> rs.getObject(1, UUID.class),
+                leaseSeconds(), deliveryId, tenantId);
+        if (endpoint.isEmpty()) {
+            List<String> status = jdbc.queryForList("SELECT status FROM deliveries WHERE id = ? AND tenant_id = ?",
+                    String.class, deliveryId, tenantId);
+            if (status.isEmpty()) {
+                throw ProblemException.notFound("No delivery " + deliveryId);
+            }
+            throw ProblemException.conflict("Delivery is " + status.get(0)
+                    + "; only DELIVERED or DEAD_LETTERED deliveries can be replayed", "id");
+        }
+        exchange.setProperty("relayWorkMessage", WorkMessages.message(deliveryId, endpoint.get(0), 1));
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("deliveryId", deliveryId);
+        answer.put("status", "RECEIVED");
+        return answer;
+    }
+
+    /** POST /v1/dlq/replay: counts, and unless dryRun, starts a background replay of the matching DLQ. */
+    @Transactional
+    public Map<String, Object> replayDeadLetters(Exchange exchange) {
+        UUID tenantId = tenant(exchange);
+        JsonNode body = JsonBodies.object(json, bodyOrEmptyObject(exchange), BULK_FIELDS);
+        UUID endpointId = uuidField(body, "endpointId");
+        if (endpointId != null) {
+            requireEndpoint(tenantId, endpointId);
+        }
+        Instant since = instantField(body, "since");
+        Instant until = instantField(body, "until");
+        JsonNode dryRun = body.get("dryRun");
+        if (dryRun != null && !dryRun.isBoolean()) {
+            throw ProblemException.invalid("dryRun", "dryRun must be true or false");
+        }
+        return start(tenantId, endpointId, since, until, dryRun != null && dryRun.booleanValue());
+    }
+
+    /** POST /v1/endpoints/{id}/recover: replays the endpoint's failed deliveries of a time window. */
+    @Transactional
+    public Map<String, Object> recover(Exchange exchange) {
+        UUID tenantId = tenant(exchange);
+        UUID endpointId = ListRequest.of(exchange).pathId("id");
+        requireEndpoint(tenantId, endpointId);
+        JsonNode body = JsonBodies.object(json, bodyOrEmptyObject(exchange), RECOVER_FIELDS);
+        Instant since = instantField(body, "since");
+        if (since == null) {
+            throw ProblemException.invalid("since", "since is required");
+        }
+        return start(tenantId, endpointId, since, instantField(body, "until"), false);
+    }
+
+    /** GET /v1/replays/{id}. */
+    public Map<String, Object> status(Exchange exchange) {
+        UUID tenantId = tenant(exchange);
+        UUID replayId = ListRequest.of(exchange).pathId("id");
+        List<Map<String, Object>> found = jdbc.query("""
+                SELECT r.id, r.status, r.total, r.done, r.endpoint_id, r.since, r.until, r.created_at, r.completed_at,
+                       (SELECT count(*) FROM deliveries d WHERE d.replay_id = r.id AND d.status = 'DELIVERED') AS delivered,
+                       (SELECT count(*) FROM deliveries d WHERE d.replay_id = r.id AND d.status = 'DEAD_LETTERED') AS failed
+                  FROM replays r WHERE r.id = ? AND r.tenant_id = ?""", (rs, n) -> {
+                    Map<String, Object> replay = new LinkedHashMap<>();
+                    replay.put("id", rs.getObject("id", UUID.class));
+                    replay.put("status", rs.getString("status"));
+                    replay.put("total", rs.getInt("total"));
+                    replay.put("done", rs.getInt("done"));
+                    replay.put("delivered", rs.getInt("delivered"));
+                    replay.put("failed", rs.getInt("failed"));
+                    replay.put("endpointId", rs.getObject("endpoint_id", UUID.class));
+                    replay.put("since", instant(rs.getTimestamp("since")));
+                    replay.put("until", instant(rs.getTimestamp("until")));
+                    replay.put("createdAt", instant(rs.getTimestamp("created_at")));
+                    replay.put("completedAt", instant(rs.getTimestamp("completed_at")));
+                    return replay;
+                }, replayId, tenantId);
+        if (found.isEmpty()) {
+            throw ProblemException.notFound("No replay " + replayId);
+        }
+        return found.get(0);
+    }
+
+    /**
+     * One batch of the oldest running replay: re-queues up to relay.replay.batch-size of its
+     * deliveries and returns their work messages. Dead letters newer than the replay request are
+     * not part of it (a delivery that fails again is not replayed in a loop).
+     */
+    @Transactional
+    public List<Map<String, Object>> nextBatch() {
+        List<Map<String, Object>> replays = jdbc.queryForList("""
+                SELECT id, tenant_id, endpoint_id, since, until, created_at FROM replays
+                WHERE status = 'RUNNING' ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED""");
+        if (replays.isEmpty()) {
+            return List.of();
+        }
+        Map<String, Object> replay = replays.get(0);
+        Filter filter = new Filter((UUID) replay.get("tenant_id"), (UUID) replay.get("endpoint_id"),
+                toInstant(replay.get("since")), toInstant(replay.get("until")));
+        List<Object> args = new ArrayList<>(List.of(leaseSeconds(), replay.get("id")));
+        args.addAll(filter.arguments());
+        args.add(replay.get("created_at"));
+        int batchSize = properties.replay().batchSize();
+        List<Map<String, Object>> messages = jdbc.query("""
+                UPDATE deliveries SET status = 'RECEIVED', budget_attempts = 0,
+                       next_attempt_at = now() + make_interval(secs => ?), replay_id = ?, updated_at = now()
+                WHERE id IN (SELECT id FROM deliveries WHERE %s AND updated_at <= ?
+                             ORDER BY updated_at LIMIT %d FOR UPDATE SKIP LOCKED)
+                RETURNING id, endpoint_id""".formatted(filter.where(), batchSize),
+                (rs, n) -> WorkMessages.message(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), 1),
+                args.toArray());
+        jdbc.update("""
+                UPDATE replays SET done = done + ?,
+                       status = CASE WHEN ? < ? THEN 'COMPLETED' ELSE status END,
+                       completed_at = CASE WHEN ? < ? THEN now() ELSE completed_at END
+                WHERE id = ?""", messages.size(), messages.size(), batchSize, messages.size(), batchSize,
+                replay.get("id"));
+        return messages;
+    }
+
+    private Map<String, Object> start(UUID tenantId, UUID endpointId, Instant since, Instant until, boolean dryRun) {
+        if (since != null && until != null && !since.isBefore(until)) {
+            throw ProblemException.invalid("until", "until must be after since");
+        }
+        Filter filter = new Filter(tenantId, endpointId, since, until);
+        Integer count = jdbc.queryForObject("SELECT count(*) FROM deliveries WHERE " + filter.where(), Integer.class,
+                filter.arguments().toArray());
+        Map<String, Object> answer = new LinkedHashMap<>();
+        UUID replayId = null;
+        if (!dryRun && count != null && count > 0) {
+            replayId = UUID.randomUUID();
+            jdbc.update("""
+                    INSERT INTO replays (id, tenant_id, endpoint_id, since, until, total) VALUES (?, ?, ?, ?, ?, ?)""",
+                    replayId, tenantId, endpointId, timestamp(since), timestamp(until), count);
+        }
+        answer.put("replayId", replayId);
+        answer.put("count", count);
+        answer.put("dryRun", dryRun);
+        return answer;
+    }
+
+    /** Which dead-lettered deliveries a replay covers. */
+    private record Filter(UUID tenantId, UUID endpointId, Instant since, Instant until) {
+
+        String where() {
+            return "tenant_id = ? AND status = 'DEAD_LETTERED'"
+                    + (endpointId == null ? "" : " AND endpoint_id = ?")
+                    + (since == null ? "" : " AND updated_at >= ?")
+                    + (until == null ? "" : " AND updated_at < ?");
+        }
+
+        List<Object> arguments() {
+            List<Object> args = new ArrayList<>();
+            args.add(tenantId);
+            if (endpointId != null) {
+                args.add(endpointId);
+            }
+            if (since != null) {
+                args.add(Timestamp.from(since));
+            }
+            if (until != null) {
+                args.add(Timestamp.from(until));
+            }
+            return args;
+        }
+    }
+
+    private void requireEndpoint(UUID tenantId, UUID endpointId) {
+        Integer found = jdbc.queryForObject("SELECT count(*) FROM endpoints WHERE id = ? AND tenant_id = ?",
+                Integer.class, endpointId, tenantId);
+        if (found == null || found == 0) {
+            throw ProblemException.notFound("No endpoint " + endpointId);
+        }
+    }
+
+    /** The outbox sweeper leaves a re-queued delivery alone for this long, so it is published once. */
+    private double leaseSeconds() {
+        return properties.outbox().lease().toMillis() / 1000.0;
+    }
+
+    private static byte[] bodyOrEmptyObject(Exchange exchange) {
+        byte[] body = exchange.getMessage().getBody(byte[].class);
+        return body == null || body.length == 0 ? "{}".getBytes() : body;
+    }
+
+    private static UUID uuidField(JsonNode body, String field) {
+        String text = JsonBodies.optionalText(body, field, 64);
+        try {
+            return text == null ? null : UUID.fromString(text);
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.invalid(field, field + " must be a UUID");
+        }
+    }
+
+    private static Instant instantField(JsonNode body, String field) {
+        String text = JsonBodies.optionalText(body, field, 64);
+        return text == null ? null : ListRequest.parseInstant(text, field);
+    }
+
+    private static Timestamp timestamp(Instant instant) {
+        return instant == null ? null : Timestamp.from(instant);
+    }
+
+    private static Instant instant(Timestamp timestamp) {
+        return timestamp == null ? null : timestamp.toInstant();
+    }
+
+    private static Instant toInstant(Object value) {
+        return value == null ? null : ((Timestamp) value).toInstant();
+    }
+
+    private static UUID tenant(Exchange exchange) {
+        return exchange.getProperty(ApiKeyAuthenticator.TENANT_ID, UUID.class);
+    }
+}

@@ -1,0 +1,54 @@
+package dev.webhookrelay.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.webhookrelay.support.RelayIntegrationTest;
+import dev.webhookrelay.support.TestReceiver;
+import dev.webhookrelay.support.TestReceiver.Reply;
+import org.junit.jupiter.api.Test;
+
+/** Every tenant route, called with another tenant's key, neither shows nor changes anything. */
+class TenantIsolationTest extends RelayIntegrationTest {
+
+    @Test
+    void anotherTenantsKeySeesAndChangesNothing() {
+        try (TestReceiver receiver = new TestReceiver(Reply.status(400))) {
+            String owner = createTenant("owner");
+            String intruder = createTenant("intruder");
+            String endpointId = createEndpoint(owner, receiver.url(), "[]").get("id").asText();
+            Response accepted = postEvent(owner, "{\"type\":\"secret.thing\",\"payload\":{\"s\":1}}", null);
+            String eventId = accepted.json().get("id").asText();
+            String deliveryId = accepted.json().get("deliveries").get(0).get("id").asText();
+            awaitStatus(UUID.fromString(deliveryId), "DEAD_LETTERED", Duration.ofSeconds(15));
+            String replayId = post("/v1/dlq/replay", "{\"dryRun\":false,\"endpointId\":\"" + endpointId + "\"}",
+                    as(owner)).json().get("replayId").asText();
+
+            assertThat(get("/v1/endpoints/" + endpointId, as(intruder)).status()).isEqualTo(404);
+            assertThat(patch("/v1/endpoints/" + endpointId, "{\"enabled\":false}", as(intruder)).status()).isEqualTo(404);
+            assertThat(post("/v1/endpoints/" + endpointId + "/secret/rotate", null, as(intruder)).status()).isEqualTo(404);
+            assertThat(post("/v1/endpoints/" + endpointId + "/recover", "{\"since\":\"2020-01-01T00:00:00Z\"}",
+                    as(intruder)).status()).isEqualTo(404);
+            assertThat(delete("/v1/endpoints/" + endpointId, as(intruder)).status()).isEqualTo(404);
+            assertThat(get("/v1/events/" + eventId, as(intruder)).status()).isEqualTo(404);
+            assertThat(get("/v1/deliveries/" + deliveryId, as(intruder)).status()).isEqualTo(404);
+            assertThat(get("/v1/deliveries/" + deliveryId + "/attempts", as(intruder)).status()).isEqualTo(404);
+            assertThat(post("/v1/deliveries/" + deliveryId + "/replay", null, as(intruder)).status()).isEqualTo(404);
+            assertThat(get("/v1/replays/" + replayId, as(intruder)).status()).isEqualTo(404);
+            assertThat(post("/v1/dlq/replay", "{\"endpointId\":\"" + endpointId + "\"}", as(intruder)).status())
+                    .isEqualTo(404);
+            for (String list : new String[] {"/v1/endpoints", "/v1/events", "/v1/deliveries", "/v1/dlq"}) {
+                assertThat(get(list, as(intruder)).json().get("data")).as(list).isEmpty();
+            }
+            JsonNode intruderReplay = post("/v1/dlq/replay", "{\"dryRun\":true}", as(intruder)).json();
+            assertThat(intruderReplay.get("count").asInt()).isZero();
+
+            JsonNode stillThere = get("/v1/endpoints/" + endpointId, as(owner)).json();
+            assertThat(stillThere.get("enabled").asBoolean()).isTrue();
+            assertThat(get("/v1/events", as(owner)).json().get("data")).hasSize(1);
+        }
+    }
+}

@@ -1,0 +1,136 @@
+package dev.webhookrelay.replay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.webhookrelay.support.RelayIntegrationTest;
+import dev.webhookrelay.support.TestReceiver;
+import dev.webhookrelay.support.TestReceiver.Reply;
+import org.junit.jupiter.api.Test;
+
+class ReplayRequeuesDeadLettersTest extends RelayIntegrationTest {
+
+    @Test
+    void aReplayedDeliveryGetsAFreshBudgetAndKeepsItsHistory() {
+        try (TestReceiver receiver = new TestReceiver(Reply.status(400), Reply.status(200))) {
+            String key = createTenant("replay-one");
+            createEndpoint(key, receiver.url(), "[]");
+            UUID deliveryId = postAndGetDelivery(key, "order.created");
+            awaitStatus(deliveryId, "DEAD_LETTERED", Duration.ofSeconds(15));
+
+            Response replayed = post("/v1/deliveries/" + deliveryId + "/replay", null, as(key));
+
+            assertThat(replayed.status()).as(replayed.body()).isEqualTo(202);
+            awaitStatus(deliveryId, "DELIVERED", Duration.ofSeconds(15));
+            JsonNode attempts = get("/v1/deliveries/" + deliveryId + "/attempts", as(key)).json().get("data");
+            assertThat(attempts).hasSize(2);
+            assertThat(attempts.get(0).get("outcome").asText()).isEqualTo("DELIVERED");
+            assertThat(attempts.get(1).get("outcome").asText()).isEqualTo("DEAD_LETTERED");
+            assertThat(post("/v1/deliveries/" + UUID.randomUUID() + "/replay", null, as(key)).status()).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void bulkReplayCountsWithDryRunThenReplaysAndReportsProgress() {
+        try (TestReceiver receiver = new TestReceiver(Reply.status(400), Reply.status(400), Reply.status(400),
+                Reply.status(200))) {
+            String key = createTenant("replay-bulk");
+            String endpointId = createEndpoint(key, receiver.url(), "[]").get("id").asText();
+            List<UUID> deliveries = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                deliveries.add(postAndGetDelivery(key, "order.created"));
+            }
+            deliveries.forEach(d -> awaitStatus(d, "DEAD_LETTERED", Duration.ofSeconds(15)));
+
+            JsonNode dryRun = post("/v1/dlq/replay", "{\"endpointId\":\"" + endpointId + "\",\"dryRun\":true}", as(key)).json();
+            assertThat(dryRun.get("count").asInt()).isEqualTo(3);
+            assertThat(dryRun.get("replayId").isNull()).isTrue();
+            assertThat(deliveries).allSatisfy(d -> assertThat(status(d)).isEqualTo("DEAD_LETTERED"));
+
+            Response started = post("/v1/dlq/replay", "{\"endpointId\":\"" + endpointId + "\"}", as(key));
+            assertThat(started.status()).isEqualTo(202);
+            String replayId = started.json().get("replayId").asText();
+
+            deliveries.forEach(d -> awaitStatus(d, "DELIVERED", Duration.ofSeconds(20)));
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                JsonNode progress = get("/v1/replays/" + replayId, as(key)).json();
+                assertThat(progress.get("status").asText()).isEqualTo("COMPLETED");
+                assertThat(progress.get("total").asInt()).isEqualTo(3);
+                assertThat(progress.get("done").asInt()).isEqualTo(3);
+                assertThat(progress.get("delivered").asInt()).isEqualTo(3);
+                assertThat(progress.get("failed").asInt()).isZero();
+            });
+        }
+    }
+
+    @Test
+    void recoverReplaysAnEndpointsFailuresInAWindow() {
+        try (TestReceiver receiver = new TestReceiver(Reply.status(400), Reply.status(200))) {
+            String key = createTenant("recover");
+            String endpointId = createEndpoint(key, receiver.url(), "[]").get("id").asText();
+            Instant since = Instant.now().minusSeconds(60);
+            UUID deliveryId = postAndGetDelivery(key, "order.created");
+            awaitStatus(deliveryId, "DEAD_LETTERED", Duration.ofSeconds(15));
+
+            Response recovered = post("/v1/endpoints/" + endpointId + "/recover", "{\"since\":\"" + since + "\"}", as(key));
+
+            assertThat(recovered.status()).as(recovered.body()).isEqualTo(202);
+            assertThat(recovered.json().get("count").asInt()).isEqualTo(1);
+            awaitStatus(deliveryId, "DELIVERED", Duration.ofSeconds(15));
+            Response missingSince = post("/v1/endpoints/" + endpointId + "/recover", "{}", as(key));
+            assertThat(missingSince.status()).isEqualTo(422);
+            assertThat(missingSince.json().get("field").asText()).isEqualTo("since");
+            assertThat(post("/v1/dlq/replay", "{\"since\":\"last week\"}", as(key)).status()).isEqualTo(400);
+            assertThat(post("/v1/dlq/replay", "{\"everything\":true}", as(key)).status()).isEqualTo(422);
+        }
+    }
+
+    @Test
+    void tenThousandDeadLettersReplayInTheBackgroundWhileLiveDeliveriesKeepFlowing() {
+        try (TestReceiver receiver = new TestReceiver()) {
+            String key = createTenant("replay-10k");
+            String endpointId = createEndpoint(key, receiver.url(), "[\"bulk.*\"]").get("id").asText();
+            createEndpoint(key, receiver.url(), "[\"live.*\"]");
+            UUID tenantId = jdbc.queryForObject("SELECT tenant_id FROM endpoints WHERE id = ?::uuid", UUID.class, endpointId);
+            jdbc.update("""
+                    WITH e AS (
+                        INSERT INTO events (id, tenant_id, type, payload, body_hash, created_at)
+                        SELECT gen_random_uuid(), ?, 'bulk.item', jsonb_build_object('i', g), 'h', now() - interval '1 hour'
+                        FROM generate_series(1, 10000) g RETURNING id, created_at)
+                    INSERT INTO deliveries (id, event_id, endpoint_id, tenant_id, status, attempt_count, budget_attempts,
+                                            last_status, last_error, created_at, updated_at)
+                    SELECT gen_random_uuid(), e.id, ?::uuid, ?, 'DEAD_LETTERED', 8, 8, 503, 'HTTP 503', e.created_at,
+                           now() - interval '1 minute'
+                    FROM e""", tenantId, endpointId, tenantId);
+
+            Response started = post("/v1/dlq/replay", "{\"endpointId\":\"" + endpointId + "\"}", as(key));
+            assertThat(started.json().get("count").asInt()).isEqualTo(10_000);
+            String replayId = started.json().get("replayId").asText();
+
+            List<Long> liveLatencies = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                Instant posted = Instant.now();
+                UUID live = postAndGetDelivery(key, "live.ping");
+                awaitStatus(live, "DELIVERED", Duration.ofSeconds(30));
+                liveLatencies.add(Duration.between(posted, Instant.now()).toMillis());
+            }
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
+                    assertThat(get("/v1/replays/" + replayId, as(key)).json().get("delivered").asInt())
+                            .as("replay %s; statuses %s", get("/v1/replays/" + replayId, as(key)).body(),
+                                    jdbc.queryForList("SELECT status, count(*) FROM deliveries WHERE endpoint_id = ?::uuid GROUP BY 1",
+                                            endpointId))
+                            .isEqualTo(10_000));
+            JsonNode progress = get("/v1/replays/" + replayId, as(key)).json();
+            System.out.printf("Bulk replay of 10000: %s; live delivery latencies during it (ms): %s%n", progress, liveLatencies);
+            assertThat(progress.get("status").asText()).isEqualTo("COMPLETED");
+            assertThat(progress.get("failed").asInt()).isZero();
+        }
+    }
+}
