@@ -64,7 +64,7 @@ bench_endpoint() {
 
 # wrk_post PORT KEY CONNECTIONS SECONDS [DELAY_MS] -> "RESULT ..." line
 wrk_post() {
-  RELAY_API_KEY=$2 WRK_DELAY_MS=${5:-0} wrk -t2 -c"$3" -d"$4"s -s "$ROOT/bench/post-event.lua" \
+  RELAY_API_KEY=$2 WRK_DELAY_MS=${5:-0} WRK_TYPES=${WRK_TYPES:-0} wrk -t2 -c"$3" -d"$4"s -s "$ROOT/bench/post-event.lua" \
     "http://127.0.0.1:$1" | grep '^RESULT'
 }
 

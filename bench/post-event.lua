@@ -11,6 +11,8 @@ end
 
 local filler = string.rep("x", 1000)
 local delay_ms = tonumber(os.getenv("WRK_DELAY_MS") or "0")
+-- WRK_TYPES=N spreads events over types order.t0 .. order.t<N-1> (one endpoint each); unset: order.created.
+local types = tonumber(os.getenv("WRK_TYPES") or "0")
 
 function init(args)
   wrk.method = "POST"
@@ -24,7 +26,8 @@ function request()
   counter = counter + 1
   local key = "bench-" .. run_id .. "-" .. thread_id .. "-" .. counter
   wrk.headers["Idempotency-Key"] = key
-  local body = '{"type":"order.created","payload":{"orderId":' .. counter .. ',"note":"' .. filler .. '"}}'
+  local event_type = types > 0 and ("order.t" .. (counter % types)) or "order.created"
+  local body = '{"type":"' .. event_type .. '","payload":{"orderId":' .. counter .. ',"note":"' .. filler .. '"}}'
   return wrk.format(nil, "/v1/events", nil, body)
 end
 

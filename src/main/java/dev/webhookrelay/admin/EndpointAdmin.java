@@ -56,7 +56,7 @@ public class EndpointAdmin {
 
     @Transactional
     public Map<String, Object> create(Exchange exchange) throws JsonProcessingException {
-        UUID tenantId = tenant(exchange);
+        UUID tenantId = ApiKeyAuthenticator.tenantOf(exchange);
         JsonNode body = JsonBodies.object(json, exchange.getMessage().getBody(byte[].class), EndpointInput.FIELDS);
         String url = urlValidator.validate(JsonBodies.optionalText(body, "url", 4096));
         List<String> eventTypes = EndpointInput.eventTypes(body.get("eventTypes"));
@@ -95,18 +95,18 @@ public class EndpointAdmin {
     public Map<String, Object> list(Exchange exchange) {
         ListRequest request = ListRequest.of(exchange);
         return new PageQuery(COLUMNS, "created_at", "id")
-                .where("tenant_id = ?", tenant(exchange))
+                .where("tenant_id = ?", ApiKeyAuthenticator.tenantOf(exchange))
                 .where("deleted_at IS NULL")
                 .page(jdbc, request, this::endpoint);
     }
 
     public Map<String, Object> get(Exchange exchange) {
-        return find(tenant(exchange), ListRequest.of(exchange).pathId("id"));
+        return find(ApiKeyAuthenticator.tenantOf(exchange), ListRequest.of(exchange).pathId("id"));
     }
 
     @Transactional
     public Map<String, Object> update(Exchange exchange) throws JsonProcessingException {
-        UUID tenantId = tenant(exchange);
+        UUID tenantId = ApiKeyAuthenticator.tenantOf(exchange);
         UUID endpointId = ListRequest.of(exchange).pathId("id");
         find(tenantId, endpointId);
         JsonNode body = JsonBodies.object(json, exchange.getMessage().getBody(byte[].class), EndpointInput.FIELDS);
@@ -162,7 +162,7 @@ public class EndpointAdmin {
 
     @Transactional
     public void delete(Exchange exchange) {
-        UUID tenantId = tenant(exchange);
+        UUID tenantId = ApiKeyAuthenticator.tenantOf(exchange);
         UUID endpointId = ListRequest.of(exchange).pathId("id");
         int deleted = jdbc.update("""
                 UPDATE endpoints SET deleted_at = now(), enabled = false, disabled_reason = 'deleted', updated_at = now()
@@ -176,7 +176,7 @@ public class EndpointAdmin {
     /** A new secret signs from now on; the previous ones keep signing for the overlap, then expire. */
     @Transactional
     public Map<String, Object> rotateSecret(Exchange exchange) {
-        UUID tenantId = tenant(exchange);
+        UUID tenantId = ApiKeyAuthenticator.tenantOf(exchange);
         UUID endpointId = ListRequest.of(exchange).pathId("id");
         find(tenantId, endpointId);
         Instant previousExpire = Instant.now().plus(rotationOverlap);
@@ -229,9 +229,5 @@ public class EndpointAdmin {
     private static String toArrayLiteral(List<String> values) {
         // Filters are validated against ^[A-Za-z0-9._*-]+$, so they need no quoting inside the literal.
         return "{" + String.join(",", values) + "}";
-    }
-
-    private static UUID tenant(Exchange exchange) {
-        return exchange.getProperty(ApiKeyAuthenticator.TENANT_ID, UUID.class);
     }
 }

@@ -42,6 +42,11 @@ public class ApiKeyAuthenticator {
         exchange.setProperty(TENANT_ID, tenant);
     }
 
+    /** The tenant that {@link #authenticate} established for this exchange. */
+    public static UUID tenantOf(Exchange exchange) {
+        return exchange.getProperty(TENANT_ID, UUID.class);
+    }
+
     static String presentedKey(Exchange exchange) {
         String authorization = exchange.getMessage().getHeader("Authorization", String.class);
         if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {

@@ -22,14 +22,18 @@ import org.springframework.context.annotation.Configuration;
 @Configuration
 public class DeliveryHttpConfig {
 
+    private static final int MAX_CONNECTIONS = 500;
+
     @Bean
     public ComponentCustomizer deliveryHttpCustomizer(RelayProperties properties, AddressPolicy policy) {
         var delivery = properties.delivery();
         return ComponentCustomizer.forType(HttpComponent.class, http -> {
             http.setClientConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
                     .setDnsResolver(new GuardedDnsResolver(policy))
-                    .setMaxConnTotal(500)
-                    .setMaxConnPerRoute(Math.max(2, delivery.maxInFlightPerEndpoint()))
+                    .setMaxConnTotal(MAX_CONNECTIONS)
+                    // Endpoints on one host share a route: the per-endpoint cap is the InFlightLimiter's
+                    // job, so a hanging endpoint must not exhaust the pool of its host's other endpoints.
+                    .setMaxConnPerRoute(MAX_CONNECTIONS)
                     .setDefaultConnectionConfig(ConnectionConfig.custom()
                             .setConnectTimeout(Timeout.of(delivery.connectTimeout()))
                             .setSocketTimeout(Timeout.of(delivery.responseTimeout()))

@@ -19,6 +19,7 @@ public record RelayProperties(
         Endpoints endpoints,
         Replay replay,
         Retention retention,
+        Console console,
         Metrics metrics) {
 
     public record Ingest(
@@ -63,6 +64,9 @@ public record RelayProperties(
     }
 
     public record Retention(Duration maxAge, int batchSize) {
+    }
+
+    public record Console(boolean loginRequired, String username, String password) {
     }
 
     public record Metrics(Duration backlogSampleInterval) {

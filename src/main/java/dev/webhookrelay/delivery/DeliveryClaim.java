@@ -105,7 +105,7 @@ public class DeliveryClaim {
     private void notClaimed(Exchange exchange, UUID deliveryId, int attempt) {
         List<String> reasons = jdbc.query("""
                 SELECT d.status, d.budget_attempts, p.enabled, p.deleted_at IS NOT NULL,
-                       d.status = 'DISPATCHING' AND d.budget_attempts = ? AND d.next_attempt_at >= now()
+                       d.status = 'DISPATCHING' AND d.budget_attempts = ?
                   FROM deliveries d JOIN endpoints p ON p.id = d.endpoint_id WHERE d.id = ?""",
                 (rs, n) -> {
                     if (rs.getBoolean(4)) {
@@ -122,7 +122,8 @@ public class DeliveryClaim {
                 }, attempt, deliveryId);
         String reason = reasons.isEmpty() ? "delivery does not exist" : reasons.get(0);
         if (HELD_ELSEWHERE.equals(reason)) {
-            // Possibly held by a consumer that died: come back after a wait and claim it when the lease ends.
+            // Held by another consumer, or by one that died: come back after a wait and claim it once
+            // the lease has ended. Never skipped, even if the lease ran out since the claim query.
             exchange.setProperty(HELD_ELSEWHERE, true);
             return;
         }

@@ -53,7 +53,7 @@ public class EventStore {
 
     public AcceptedEvent store(Exchange exchange) {
         IngestRequest request = exchange.getProperty(IngestRequestParser.REQUEST, IngestRequest.class);
-        UUID tenantId = exchange.getProperty(ApiKeyAuthenticator.TENANT_ID, UUID.class);
+        UUID tenantId = ApiKeyAuthenticator.tenantOf(exchange);
         UUID eventId = UUID.randomUUID();
         // PostgreSQL keeps microseconds: truncate so the answer equals what a later read returns.
         Instant createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);

@@ -28,7 +28,7 @@ public class IdempotentReplay {
 
     public void replay(Exchange exchange) {
         IngestRequest request = exchange.getProperty(IngestRequestParser.REQUEST, IngestRequest.class);
-        UUID tenantId = exchange.getProperty(ApiKeyAuthenticator.TENANT_ID, UUID.class);
+        UUID tenantId = ApiKeyAuthenticator.tenantOf(exchange);
         List<OriginalEvent> originals = jdbc.query("""
                 SELECT id, type, body_hash, created_at FROM events
                 WHERE tenant_id = ? AND idempotency_key = ? ORDER BY created_at DESC LIMIT 1""",

@@ -11,6 +11,7 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.webhookrelay.auth.ApiKeyAuthenticator;
 import dev.webhookrelay.problem.ProblemException;
 import org.apache.camel.Exchange;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -52,7 +53,7 @@ public class DeliveryQueries {
     public Map<String, Object> list(Exchange exchange) {
         ListRequest request = ListRequest.of(exchange);
         return new PageQuery(COLUMNS, "created_at", "id")
-                .where("tenant_id = ?", EventQueries.tenant(exchange))
+                .where("tenant_id = ?", ApiKeyAuthenticator.tenantOf(exchange))
                 .whereIf(request.oneOf("status", STATUSES), "status = ?")
                 .whereIf(request.uuid("endpointId"), "endpoint_id = ?")
                 .whereIf(request.instant("since"), "created_at >= ?")
@@ -63,7 +64,7 @@ public class DeliveryQueries {
     public Map<String, Object> deadLettered(Exchange exchange) {
         ListRequest request = ListRequest.of(exchange);
         return new PageQuery(DEAD_LETTER_COLUMNS, "updated_at", "id")
-                .where("tenant_id = ?", EventQueries.tenant(exchange))
+                .where("tenant_id = ?", ApiKeyAuthenticator.tenantOf(exchange))
                 .where("status = 'DEAD_LETTERED'")
                 .whereIf(request.uuid("endpointId"), "endpoint_id = ?")
                 .whereIf(request.instant("since"), "updated_at >= ?")
@@ -72,13 +73,13 @@ public class DeliveryQueries {
     }
 
     public Map<String, Object> get(Exchange exchange) {
-        return find(EventQueries.tenant(exchange), ListRequest.of(exchange).pathId("id"));
+        return find(ApiKeyAuthenticator.tenantOf(exchange), ListRequest.of(exchange).pathId("id"));
     }
 
     public Map<String, Object> attempts(Exchange exchange) {
         ListRequest request = ListRequest.of(exchange);
         UUID deliveryId = request.pathId("id");
-        find(EventQueries.tenant(exchange), deliveryId);
+        find(ApiKeyAuthenticator.tenantOf(exchange), deliveryId);
         return new PageQuery(ATTEMPT_COLUMNS, "created_at", "lpad(id::text, 20, '0')")
                 .where("delivery_id = ?", deliveryId)
                 .page(jdbc, request, this::attempt);

@@ -38,7 +38,7 @@ public class EventQueries {
         ListRequest request = ListRequest.of(exchange);
         String type = request.text("type");
         return new PageQuery(COLUMNS, "created_at", "id")
-                .where("tenant_id = ?", tenant(exchange))
+                .where("tenant_id = ?", ApiKeyAuthenticator.tenantOf(exchange))
                 .whereIf(type, "type = ?")
                 .whereIf(request.instant("since"), "created_at >= ?")
                 .whereIf(request.instant("until"), "created_at < ?")
@@ -46,7 +46,7 @@ public class EventQueries {
     }
 
     public Map<String, Object> get(Exchange exchange) {
-        UUID tenantId = tenant(exchange);
+        UUID tenantId = ApiKeyAuthenticator.tenantOf(exchange);
         UUID eventId = ListRequest.of(exchange).pathId("id");
         List<Map<String, Object>> found = jdbc.query(COLUMNS + " WHERE id = ? AND tenant_id = ?", this::event,
                 eventId, tenantId);
@@ -70,9 +70,5 @@ public class EventQueries {
         event.put("idempotencyKey", rs.getString("idempotency_key"));
         event.put("createdAt", rs.getTimestamp("created_at").toInstant());
         return event;
-    }
-
-    static UUID tenant(Exchange exchange) {
-        return exchange.getProperty(ApiKeyAuthenticator.TENANT_ID, UUID.class);
     }
 }

@@ -47,7 +47,7 @@ public class ReplayService {
     /** POST /v1/deliveries/{id}/replay: re-queues a finished delivery; the body becomes its work message. */
     @Transactional
     public Map<String, Object> replayOne(Exchange exchange) {
-        UUID tenantId = tenant(exchange);
+        UUID tenantId = ApiKeyAuthenticator.tenantOf(exchange);
         UUID deliveryId = ListRequest.of(exchange).pathId("id");
         List<UUID> endpoint = jdbc.query("""
                 UPDATE deliveries SET status = 'RECEIVED', budget_attempts = 0, replay_id = NULL,
@@ -74,7 +74,7 @@ public class ReplayService {
     /** POST /v1/dlq/replay: counts, and unless dryRun, starts a background replay of the matching DLQ. */
     @Transactional
     public Map<String, Object> replayDeadLetters(Exchange exchange) {
-        UUID tenantId = tenant(exchange);
+        UUID tenantId = ApiKeyAuthenticator.tenantOf(exchange);
         JsonNode body = JsonBodies.object(json, bodyOrEmptyObject(exchange), BULK_FIELDS);
         UUID endpointId = uuidField(body, "endpointId");
         if (endpointId != null) {
@@ -92,7 +92,7 @@ public class ReplayService {
     /** POST /v1/endpoints/{id}/recover: replays the endpoint's failed deliveries of a time window. */
     @Transactional
     public Map<String, Object> recover(Exchange exchange) {
-        UUID tenantId = tenant(exchange);
+        UUID tenantId = ApiKeyAuthenticator.tenantOf(exchange);
         UUID endpointId = ListRequest.of(exchange).pathId("id");
         requireEndpoint(tenantId, endpointId);
         JsonNode body = JsonBodies.object(json, bodyOrEmptyObject(exchange), RECOVER_FIELDS);
@@ -105,7 +105,7 @@ public class ReplayService {
 
     /** GET /v1/replays/{id}. */
     public Map<String, Object> status(Exchange exchange) {
-        UUID tenantId = tenant(exchange);
+        UUID tenantId = ApiKeyAuthenticator.tenantOf(exchange);
         UUID replayId = ListRequest.of(exchange).pathId("id");
         List<Map<String, Object>> found = jdbc.query("""
                 SELECT r.id, r.status, r.total, r.done, r.endpoint_id, r.since, r.until, r.created_at, r.completed_at,
@@ -258,9 +258,5 @@ public class ReplayService {
 
     private static Instant toInstant(Object value) {
         return value == null ? null : ((Timestamp) value).toInstant();
-    }
-
-    private static UUID tenant(Exchange exchange) {
-        return exchange.getProperty(ApiKeyAuthenticator.TENANT_ID, UUID.class);
     }
 }

@@ -30,6 +30,7 @@ import org.springframework.test.context.DynamicPropertySource;
 public abstract class RelayIntegrationTest {
 
     public static final String ADMIN_TOKEN = "test-admin-token";
+    public static final String CONSOLE_PASSWORD = "test-console-password";
     protected static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -53,6 +54,7 @@ public abstract class RelayIntegrationTest {
         registry.add("spring.rabbitmq.port", RABBITMQ::port);
         registry.add("spring.rabbitmq.virtual-host", () -> TestServices.VHOST);
         registry.add("relay.admin-token", () -> ADMIN_TOKEN);
+        registry.add("relay.console.password", () -> CONSOLE_PASSWORD);
         registry.add("relay.delivery.allowed-networks", () -> "127.0.0.1/32");
         registry.add("relay.delivery.retry-schedule", () -> "300ms,600ms,900ms");
         // Few quorum queues per run: each is a Raft group, and a 2-core broker slows with hundreds.
@@ -64,32 +66,19 @@ public abstract class RelayIntegrationTest {
     }
 
     protected Response post(String path, String body, Map<String, String> headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(30))
-                .POST(body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        headers.forEach(request::header);
-        return send(request);
+        return send("POST", path, body, headers);
     }
 
     protected Response get(String path, Map<String, String> headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(30)).GET();
-        headers.forEach(request::header);
-        return send(request);
+        return send("GET", path, null, headers);
     }
 
     protected Response patch(String path, String body, Map<String, String> headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(30)).method("PATCH", HttpRequest.BodyPublishers.ofString(body));
-        headers.forEach(request::header);
-        return send(request);
+        return send("PATCH", path, body, headers);
     }
 
     protected Response delete(String path, Map<String, String> headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(30)).DELETE();
-        headers.forEach(request::header);
-        return send(request);
+        return send("DELETE", path, null, headers);
     }
 
     /** Headers of a JSON call made with a tenant's API key. */
@@ -97,7 +86,11 @@ public abstract class RelayIntegrationTest {
         return Map.of("Authorization", "Bearer " + apiKey, "Content-Type", "application/json");
     }
 
-    private static Response send(HttpRequest.Builder request) {
+    private Response send(String method, String path, String body, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(request::header);
         try {
             HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
             return new Response(response.statusCode(), response.headers().map(), response.body());

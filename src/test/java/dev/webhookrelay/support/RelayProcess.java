@@ -53,6 +53,8 @@ public final class RelayProcess implements AutoCloseable {
                 "--relay.delivery.allowed-networks=127.0.0.1/32",
                 "--relay.delivery.retry-schedule=1s,2s,4s",
                 "--relay.delivery.jitter-buckets=2",
+                "--relay.delivery.connect-timeout=2s",
+                "--relay.delivery.response-timeout=5s",
                 "--relay.outbox.min-age=2s",
                 "--camel.main.routes-include-pattern=file:routes/*.yaml"));
         try {
