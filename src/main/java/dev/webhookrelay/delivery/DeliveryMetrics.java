@@ -1,5 +1,7 @@
 package dev.webhookrelay.delivery;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.Counter;
@@ -12,17 +14,21 @@ import org.springframework.stereotype.Component;
 public class DeliveryMetrics {
 
     private final MeterRegistry registry;
+    /** Meters by outcome, built once: registering on every attempt costs a registry lookup each time. */
+    private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
+    private final Map<String, Timer> durations = new ConcurrentHashMap<>();
 
     public DeliveryMetrics(MeterRegistry registry) {
         this.registry = registry;
     }
 
     public void attempted(String outcome, long durationMillis) {
-        Counter.builder("relay.deliveries").description("Delivery attempts by the outcome they led to")
-                .tag("outcome", outcome).register(registry).increment();
-        Timer.builder("relay.attempt.duration").description("HTTP attempt duration by outcome")
-                .tag("outcome", outcome).publishPercentileHistogram()
-                .register(registry).record(durationMillis, TimeUnit.MILLISECONDS);
+        outcomes.computeIfAbsent(outcome, o -> Counter.builder("relay.deliveries")
+                .description("Delivery attempts by the outcome they led to").tag("outcome", o).register(registry))
+                .increment();
+        durations.computeIfAbsent(outcome, o -> Timer.builder("relay.attempt.duration")
+                .description("HTTP attempt duration by outcome").tag("outcome", o).publishPercentileHistogram()
+                .register(registry)).record(durationMillis, TimeUnit.MILLISECONDS);
     }
 
     public void skipped(String reason) {
