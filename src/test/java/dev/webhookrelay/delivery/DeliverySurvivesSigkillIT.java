@@ -3,9 +3,6 @@ package dev.webhookrelay.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -17,7 +14,7 @@ import dev.webhookrelay.support.RelayClient;
 import dev.webhookrelay.support.RelayProcess;
 import dev.webhookrelay.support.TestReceiver;
 import dev.webhookrelay.support.TestReceiver.Reply;
-import dev.webhookrelay.support.TestServices;
+import dev.webhookrelay.support.TestDatabase;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -63,7 +60,12 @@ class DeliverySurvivesSigkillIT {
                         .until(() -> distinctReceived(receiver) == EVENTS);
                 // An attempt the kill interrupted is re-claimed when its lease (connect + response timeout
                 // + 30 s) runs out, so the last deliveries are recorded well after they arrived.
-                await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).until(() -> delivered() == EVENTS);
+                await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
+                        assertThat(delivered()).as("not delivered: %s", TestDatabase.rows("""
+                                SELECT d.id || ' ' || d.status || ' budget=' || d.budget_attempts
+                                       || ' lease=' || coalesce(d.next_attempt_at::text, '-')
+                                       || ' now=' || now()::text FROM deliveries d JOIN events e ON e.id = d.event_id
+                                WHERE d.status <> 'DELIVERED' AND e.idempotency_key LIKE 'evt-%'""")).isEqualTo(EVENTS));
             }
             senders.awaitTermination(5, TimeUnit.SECONDS);
             long duplicates = receiver.received().size() - distinctReceived(receiver);
@@ -79,20 +81,15 @@ class DeliverySurvivesSigkillIT {
                 Collectors.counting())).size();
     }
 
-    private static int delivered() throws Exception {
-        return count("SELECT count(*) FROM deliveries WHERE status = 'DELIVERED'");
+    private static int delivered() {
+        return TestDatabase.count("SELECT count(*) FROM deliveries d JOIN events e ON e.id = d.event_id "
+                + "WHERE d.status = 'DELIVERED' AND e.idempotency_key LIKE 'evt-%'");
     }
 
-    private static int events() throws Exception {
-        return count("SELECT count(*) FROM events");
+
+    private static int events() {
+        return TestDatabase.count("SELECT count(*) FROM events WHERE idempotency_key LIKE 'evt-%'");
     }
 
-    static int count(String sql) throws Exception {
-        try (Connection c = DriverManager.getConnection(TestServices.jdbcUrl(5432), TestServices.DB_USER,
-                TestServices.DB_PASSWORD); ResultSet rs = c.createStatement().executeQuery(sql)) {
-            rs.next();
-            return rs.getInt(1);
-        }
-    }
 
 }
