@@ -81,7 +81,7 @@ public class DeliveryClaim {
 
     public void claim(Exchange exchange) {
         var message = exchange.getMessage();
-        UUID deliveryId = WorkQueueMessage.deliveryId(message.getHeader(WorkQueueMessage.DELIVERY_ID));
+        UUID deliveryId = WorkQueueMessage.uuid(message.getHeader(WorkQueueMessage.DELIVERY_ID));
         if (deliveryId == null) {
             exchange.setProperty(MALFORMED, "missing or invalid " + WorkQueueMessage.DELIVERY_ID + " header");
             return;

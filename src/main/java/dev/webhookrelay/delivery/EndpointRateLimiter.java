@@ -30,7 +30,7 @@ public class EndpointRateLimiter {
     }
 
     public void acquire(Exchange exchange) {
-        UUID endpointId = WorkQueueMessage.deliveryId(exchange.getMessage().getHeader(WorkQueueMessage.ENDPOINT_ID));
+        UUID endpointId = WorkQueueMessage.uuid(exchange.getMessage().getHeader(WorkQueueMessage.ENDPOINT_ID));
         if (endpointId == null) {
             return;
         }

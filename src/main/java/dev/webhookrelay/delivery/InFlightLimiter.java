@@ -31,7 +31,7 @@ public class InFlightLimiter {
     }
 
     public void acquire(Exchange exchange) throws InterruptedException {
-        UUID endpointId = WorkQueueMessage.deliveryId(exchange.getMessage().getHeader(WorkQueueMessage.ENDPOINT_ID));
+        UUID endpointId = WorkQueueMessage.uuid(exchange.getMessage().getHeader(WorkQueueMessage.ENDPOINT_ID));
         if (endpointId == null) {
             return;
         }
