@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.webhookrelay.problem.ProblemException;
 
-/** Reads an API request body as a JSON object with a known set of fields. */
+/** Reads an API request body as a JSON object with a known set of fields (every API, ingest included). */
 public final class JsonBodies {
 
     private JsonBodies() {
@@ -22,7 +22,7 @@ public final class JsonBodies {
         try {
             root = json.readTree(body);
         } catch (IOException e) {
-            throw ProblemException.badRequest("Request body is not valid JSON");
+            throw ProblemException.badRequest("Request body is not valid JSON: " + firstLine(e.getMessage()));
         }
         if (root == null || !root.isObject()) {
             throw ProblemException.badRequest("Request body must be a JSON object");
@@ -34,6 +34,14 @@ public final class JsonBodies {
             }
         }
         return root;
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "unreadable";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
     }
 
     public static String optionalText(JsonNode root, String field, int maxLength) {

@@ -23,9 +23,11 @@ public class AcceptedEventResponder {
 
     public void respond(Exchange exchange) throws JsonProcessingException {
         AcceptedEvent accepted = exchange.getProperty(EventStore.ACCEPTED, AcceptedEvent.class);
-        LOG.info("ingest event={} type={} deliveries={} replayed={}", accepted.id(), accepted.type(),
-                accepted.deliveries().stream().map(d -> d.id() + "@" + d.endpointId()).toList(),
-                exchange.getMessage().getHeader(IdempotentReplay.REPLAYED_HEADER) != null);
+        if (LOG.isInfoEnabled()) {
+            LOG.info("ingest event={} type={} deliveries={} replayed={}", accepted.id(), accepted.type(),
+                    accepted.deliveries().stream().map(d -> d.id() + "@" + d.endpointId()).toList(),
+                    exchange.getMessage().getHeader(IdempotentReplay.REPLAYED_HEADER) != null);
+        }
         var message = exchange.getMessage();
         String replayed = message.getHeader(IdempotentReplay.REPLAYED_HEADER, String.class);
         message.removeHeaders("*");

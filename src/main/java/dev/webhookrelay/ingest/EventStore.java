@@ -3,6 +3,7 @@ package dev.webhookrelay.ingest;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 
@@ -61,7 +62,10 @@ public class EventStore {
                 (rs, n) -> new AcceptedDelivery(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), "RECEIVED"),
                 eventId, tenantId, request.type(), request.payloadJson(), request.idempotencyKey(),
                 request.bodyHash(), Timestamp.from(createdAt));
-        AcceptedEvent accepted = new AcceptedEvent(eventId, request.type(), createdAt, deliveries);
+        // PostgreSQL's uuid order (= their text order), which IdempotentReplay answers in too.
+        List<AcceptedDelivery> ordered = deliveries.stream()
+                .sorted(Comparator.comparing(d -> d.endpointId().toString())).toList();
+        AcceptedEvent accepted = new AcceptedEvent(eventId, request.type(), createdAt, ordered);
         exchange.setProperty(ACCEPTED, accepted);
         return accepted;
     }

@@ -1,12 +1,12 @@
 package dev.webhookrelay.ingest;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Iterator;
 import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.webhookrelay.admin.JsonBodies;
 import dev.webhookrelay.config.RelayProperties;
 import dev.webhookrelay.problem.ProblemException;
 import dev.webhookrelay.signing.Sha256;
@@ -43,24 +43,7 @@ public class IngestRequestParser {
             throw ProblemException.invalid("Idempotency-Key",
                     "Idempotency-Key must be 1 to " + MAX_IDEMPOTENCY_KEY_LENGTH + " characters");
         }
-        if (body == null || body.length == 0) {
-            throw ProblemException.badRequest("Request body is empty; expected a JSON object with type and payload");
-        }
-        JsonNode root;
-        try {
-            root = json.readTree(body);
-        } catch (java.io.IOException e) {
-            throw ProblemException.badRequest("Request body is not valid JSON: " + firstLine(e.getMessage()));
-        }
-        if (root == null || !root.isObject()) {
-            throw ProblemException.badRequest("Request body must be a JSON object with type and payload");
-        }
-        for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            if (!FIELDS.contains(name)) {
-                throw ProblemException.invalid(name, "Unknown field '" + name + "'; expected type and payload");
-            }
-        }
+        JsonNode root = JsonBodies.object(json, body, FIELDS);
         JsonNode type = root.get("type");
         if (type == null || type.isNull()) {
             throw ProblemException.invalid("type", "type is required");
@@ -87,11 +70,4 @@ public class IngestRequestParser {
         }
     }
 
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "unreadable";
-        }
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
-    }
 }

@@ -31,6 +31,14 @@ import org.springframework.transaction.annotation.Transactional;
 @Component("replayService")
 public class ReplayService {
 
+    /**
+     * Back to RECEIVED with a fresh attempt budget; the lease (the one parameter) keeps the outbox
+     * sweeper from publishing it too before the replay's own publish marks it DISPATCHING.
+     */
+    private static final String REQUEUE = """
+            status = 'RECEIVED', budget_attempts = 0, next_attempt_at = now() + make_interval(secs => ?),
+            updated_at = now()""";
+
     private static final Set<String> BULK_FIELDS = Set.of("endpointId", "since", "until", "dryRun");
     private static final Set<String> RECOVER_FIELDS = Set.of("since", "until");
 
@@ -50,10 +58,9 @@ public class ReplayService {
         UUID tenantId = ApiKeyAuthenticator.tenantOf(exchange);
         UUID deliveryId = ListRequest.of(exchange).pathId("id");
         List<UUID> endpoint = jdbc.query("""
-                UPDATE deliveries SET status = 'RECEIVED', budget_attempts = 0, replay_id = NULL,
-                       next_attempt_at = now() + make_interval(secs => ?), updated_at = now()
+                UPDATE deliveries SET %s, replay_id = NULL
                 WHERE id = ? AND tenant_id = ? AND status IN ('DEAD_LETTERED', 'DELIVERED')
-                RETURNING endpoint_id""", (rs, n) -> rs.getObject(1, UUID.class),
+                RETURNING endpoint_id""".formatted(REQUEUE), (rs, n) -> rs.getObject(1, UUID.class),
                 leaseSeconds(), deliveryId, tenantId);
         if (endpoint.isEmpty()) {
             List<String> status = jdbc.queryForList("SELECT status FROM deliveries WHERE id = ? AND tenant_id = ?",
@@ -153,11 +160,10 @@ public class ReplayService {
         args.add(replay.get("created_at"));
         int batchSize = properties.replay().batchSize();
         List<Map<String, Object>> messages = jdbc.query("""
-                UPDATE deliveries SET status = 'RECEIVED', budget_attempts = 0,
-                       next_attempt_at = now() + make_interval(secs => ?), replay_id = ?, updated_at = now()
+                UPDATE deliveries SET %s, replay_id = ?
                 WHERE id IN (SELECT id FROM deliveries WHERE %s AND updated_at <= ?
                              ORDER BY updated_at LIMIT %d FOR UPDATE SKIP LOCKED)
-                RETURNING id, endpoint_id""".formatted(filter.where(), batchSize),
+                RETURNING id, endpoint_id""".formatted(REQUEUE, filter.where(), batchSize),
                 (rs, n) -> WorkMessages.message(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), 1),
                 args.toArray());
         jdbc.update("""
