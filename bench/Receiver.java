@@ -16,8 +16,8 @@ import java.util.regex.Pattern;
 
 /**
  * Benchmark receiver (run with `java bench/Receiver.java PORT`). /ok/* answers 204 at once and records
- * the end-to-end latency (now minus the event's "timestamp", i.e. its commit time); /hang/* never
- * answers in time. GET /stats prints count, distinct webhook-ids, p50 and p99; POST /reset clears.
+ * the end-to-end latency (now minus the event's "timestamp", i.e. its commit time); /hang/* on PORT+1
+ * never answers in time. GET /stats prints count, distinct webhook-ids, p50 and p99; POST /reset clears.
  */
 public class Receiver {
 
@@ -29,8 +29,10 @@ public class Receiver {
     public static void main(String[] args) throws Exception {
         // Without it the JDK server's split header/body writes meet the client's delayed ACK: +40 ms per request.
         System.setProperty("sun.net.httpserver.nodelay", "true");
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", Integer.parseInt(args[0])), 1000);
-        server.setExecutor(Executors.newFixedThreadPool(64));
+        int port = Integer.parseInt(args[0]);
+        // Healthy endpoints are answered on the server's dispatcher thread: no hand-off to a pool, so the
+        // receiver costs the machine (which the relay shares) as little as possible per request.
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 1000);
         server.createContext("/ok", exchange -> {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             Matcher m = TIMESTAMP.matcher(body);
@@ -41,14 +43,6 @@ public class Receiver {
             ids.add(exchange.getRequestHeaders().getFirst("webhook-id"));
             received.incrementAndGet();
             exchange.sendResponseHeaders(204, -1);
-            exchange.close();
-        });
-        server.createContext("/hang", exchange -> {
-            try {
-                Thread.sleep(60_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
             exchange.close();
         });
         server.createContext("/stats", exchange -> {
@@ -73,6 +67,19 @@ public class Receiver {
             exchange.close();
         });
         server.start();
+
+        // The endpoint that never answers in time, on the next port: each request holds a thread.
+        HttpServer hanging = HttpServer.create(new InetSocketAddress("127.0.0.1", port + 1), 1000);
+        hanging.setExecutor(Executors.newCachedThreadPool());
+        hanging.createContext("/hang", exchange -> {
+            try {
+                Thread.sleep(60_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.close();
+        });
+        hanging.start();
     }
 
     private static double percentile(List<Long> sorted, int p) {

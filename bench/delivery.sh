@@ -1,121 +1,129 @@
 #!/usr/bin/env bash
 # Delivery benchmark (issue: delivery). Everything on this machine: relay, PostgreSQL, RabbitMQ, wrk
-# and a Java receiver (bench/Receiver.java).
-#  1. backlog drain: N events over 10 endpoints ingested with consumers paused, then drained: deliveries/s
-#     (10 endpoints because one endpoint is capped at relay.delivery.max-in-flight-per-endpoint by design)
-#  2. sustained end to end: ingest (wrk, closed loop) and delivery together: events/s both ways
-#  3. end-to-end latency (commit to receiver) p50/p99 at ~200 events/s
-#  4. isolation: 20 healthy endpoints plus one that never answers, healthy p99 vs run 3's p99 setup
+# and a Java receiver (bench/Receiver.java). One relay runs throughout; its work-queue consumers are
+# stopped and started through Hawtio's Jolokia bridge, as an operator would.
+#  1. backlog drain, cold JVM: BACKLOG_SECONDS of ingest over 10 endpoints with consumers stopped, then
+#     drained right after the relay started (10 endpoints: one is capped at max-in-flight by design)
+#  2. warm-up: WARMUP_SECONDS of ingest and delivery together, not recorded (a relay in production
+#     runs warm; the JIT compiles the hot paths over the first tens of thousands of events)
+#  3. backlog drain, warm: DRAIN_ROUNDS such drains, median deliveries/s
+#  4. sustained end to end: SUSTAINED_RATE events/s offered open-loop with delivery running: events/s
+#     in and out, backlog left, commit-to-receiver p50/p99; then the closed-loop maximum
+#  5. end-to-end latency (commit to receiver) p50/p99 at 200 events/s
+#  6. isolation: 20 healthy endpoints at 210 events/s, without and with one endpoint that never answers
 # Prints a Markdown table; --record appends it to bench/RESULTS.md.
 source "$(dirname "$0")/lib.sh"
-BACKLOG="${BACKLOG:-20000}"
+BACKLOG_SECONDS="${BACKLOG_SECONDS:-12}"
+DRAIN_ROUNDS="${DRAIN_ROUNDS:-3}"
+WARMUP_SECONDS="${WARMUP_SECONDS:-60}"
+SUSTAINED_RATE="${SUSTAINED_RATE:-500}"
 SECONDS_PER_RUN="${SECONDS_PER_RUN:-20}"
 RECEIVER_PORT=18099
 R="http://127.0.0.1:$RECEIVER_PORT"
+CONSOLE_PASSWORD=bench-console
 trap 'bench_stop_relays; kill $RECEIVER_PID 2>/dev/null || true' EXIT
 
 sql() { psql -h 127.0.0.1 -U relay -d "$BENCH_DB" -Atc "$1"; }
 stats() { curl -fsS "$R/stats"; }
+latency() { stats | sed 's/received=[0-9]* distinct=[0-9]* //'; }
 reset_receiver() { curl -fsS -X POST "$R/reset"; }
-wait_delivered() { # wait_delivered COUNT TIMEOUT_S -> seconds taken
-  local start=$(date +%s.%N)
-  for _ in $(seq 1 $(( $2 * 5 ))); do
-    [ "$(sql "SELECT count(*) FROM deliveries WHERE status = 'DELIVERED'")" -ge "$1" ] && break
+now() { date +%s.%N; }
+calc() { python3 -c "print($1)"; }
+delivered() { sql "SELECT count(*) FROM deliveries WHERE status = 'DELIVERED'"; }
+undelivered() { sql "SELECT count(*) FROM deliveries WHERE status <> 'DELIVERED'"; }
+consumers() { # consumers start|stop: the consume-work-queue route, over Jolokia
+  curl -fsS -u "admin:$CONSOLE_PASSWORD" \
+    "http://127.0.0.1:$BENCH_PORT/actuator/jolokia/exec/org.apache.camel:context=webhook-relay,type=routes,name=%22consume-work-queue%22/$1()" \
+    | grep -q '"status":200' || { echo "could not $1 the consumers" >&2; exit 1; }
+}
+wait_drained() { # wait_drained TIMEOUT_S
+  for _ in $(seq 1 $(( $1 * 5 ))); do
+    [ "$(undelivered)" -eq 0 ] && return
     sleep 0.2
   done
-  python3 -c "print(round($(date +%s.%N) - $start, 2))"
+  echo "deliveries still pending after $1 s" >&2; exit 1
 }
+drain() { # drain -> "deliveries/s backlog" for a fresh backlog ingested in BACKLOG_SECONDS
+  consumers stop
+  wrk_post "$BENCH_PORT" "$KEY" 16 "$BACKLOG_SECONDS" >/dev/null
+  local n start
+  n=$(undelivered)
+  start=$(now)
+  consumers start
+  wait_drained 300
+  echo "$(calc "round($n / ($(now) - $start))") $n"
+}
+median() { python3 -c "import statistics,sys; print(round(statistics.median(map(float, sys.argv[1:]))))" "$@"; }
 
 bench_prepare
 java bench/Receiver.java $RECEIVER_PORT > "$OUT/receiver.log" 2>&1 &
 RECEIVER_PID=$!
 rows=()
+export WRK_TYPES=10 WRK_TYPE_PREFIX=order.t
 
-# 1. Backlog drain.
-bench_start_relay ingest "$BENCH_PORT" --relay.delivery.enabled=false
+bench_start_relay delivery "$BENCH_PORT" --relay.console.password="$CONSOLE_PASSWORD"
 KEY=$(bench_tenant "$BENCH_PORT")
-for i in $(seq 0 9); do bench_endpoint "$BENCH_PORT" "$KEY" "$R/ok/drain-$i" "[\"drain.t$i\"]"; done
-python3 - "$BENCH_PORT" "$KEY" "$BACKLOG" <<'PY'
-import sys, json, urllib.request, concurrent.futures
-port, key, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
-def post(i):
-    req = urllib.request.Request(f"http://127.0.0.1:{port}/v1/events", method="POST",
-        data=json.dumps({"type": f"drain.t{i % 10}", "payload": {"i": i}}).encode(),
-        headers={"Content-Type": "application/json", "Authorization": "Bearer " + key})
-    urllib.request.urlopen(req).read()
-with concurrent.futures.ThreadPoolExecutor(16) as pool:
-    list(pool.map(post, range(n)))
-PY
-sleep 3
-bench_stop_relays
-reset_receiver
-start=$(date +%s.%N)
-bench_start_relay drain "$BENCH_PORT"
-taken=$(wait_delivered "$BACKLOG" 300)
-total=$(python3 -c "print(round($(date +%s.%N) - $start, 2))")
-rate=$(python3 -c "print(round($BACKLOG / $taken))")
-rows+=("| drain a backlog of $BACKLOG deliveries (10 endpoints) | $rate deliveries/s | | $(stats | cut -d' ' -f2) received; ${total}s incl. relay start |")
+for i in $(seq 0 9); do bench_endpoint "$BENCH_PORT" "$KEY" "$R/ok/e-$i" "[\"order.t$i\"]"; done
 
-# 2. Sustained end to end: closed-loop ingest with delivery running, events over 10 endpoints.
-for i in $(seq 0 9); do bench_endpoint "$BENCH_PORT" "$KEY" "$R/ok/e2e-$i" "[\"order.t$i\"]"; done
-export WRK_TYPES=10
-before=$(sql "SELECT count(*) FROM deliveries WHERE status = 'DELIVERED'")
-reset_receiver
-r=$(wrk_post "$BENCH_PORT" "$KEY" 16 "$SECONDS_PER_RUN")
-accepted=$(( $(field "$r" requests) - $(field "$r" non2xx) ))
-in_rate=$(python3 -c "print(round($accepted / $(field "$r" seconds)))")
-delivered_during=$(( $(sql "SELECT count(*) FROM deliveries WHERE status = 'DELIVERED'") - before ))
-out_rate=$(python3 -c "print(round($delivered_during / $(field "$r" seconds)))")
-wait_delivered $(( before + accepted )) 120 >/dev/null
-rows+=("| sustained, ingest + delivery together (16 connections, 10 endpoints) | $in_rate events/s in, $out_rate deliveries/s out | $(stats | sed 's/received=[0-9]* distinct=[0-9]* //') | p50/p99 commit-to-receiver under full load |")
+# 1. Cold drain.
+cold=$(drain)
+rows+=("| drain a backlog, 10 endpoints, cold JVM (just started) | ${cold% *} deliveries/s | | backlog ${cold#* }; the first drain after start |")
 
-# 3. End-to-end latency at ~200 events/s.
-reset_receiver
-r=$(wrk_post "$BENCH_PORT" "$KEY" 4 "$SECONDS_PER_RUN" 19)
-sleep 2
-base=$(stats)
-in_rate=$(python3 -c "print(round(($(field "$r" requests) - $(field "$r" non2xx)) / $(field "$r" seconds)))")
-rows+=("| fixed rate ~200 events/s, 10 endpoints | $in_rate events/s | $(echo "$base" | sed 's/received=[0-9]* distinct=[0-9]* //') | commit-to-receiver |")
+# 2. Warm-up.
+wrk_post "$BENCH_PORT" "$KEY" 16 "$WARMUP_SECONDS" >/dev/null
+wait_drained 300
 
-# 4. Isolation: 20 healthy endpoints (types t0..t19) and one that never answers (t20); events rotate.
-iso_run() { # iso_run LABEL -> stats of the healthy receivers
+# 3. Warm drains.
+rates=(); backlogs=()
+for _ in $(seq 1 "$DRAIN_ROUNDS"); do d=$(drain); rates+=("${d% *}"); backlogs+=("${d#* }"); done
+rows+=("| drain a backlog, 10 endpoints, warm | $(median "${rates[@]}") deliveries/s | | median of $DRAIN_ROUNDS drains: ${rates[*]}/s of ${backlogs[*]} |")
+
+# 4. Sustained end to end: offered at a fixed rate, then closed loop.
+sustained() { # sustained LABEL CONNECTIONS [RATE]
+  local before r accepted seconds in_rate out_rate left
   reset_receiver
-  python3 - "$BENCH_PORT" "$KEY" "$SECONDS_PER_RUN" "$1" <<'PY'
-import sys, json, time, urllib.request, concurrent.futures
-port, key, seconds, with_hang = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4] == "hang"
-types = 21 if with_hang else 20
-def post(i):
-    req = urllib.request.Request(f"http://127.0.0.1:{port}/v1/events", method="POST",
-        data=json.dumps({"type": f"iso{'h' if with_hang else 'b'}.t{i % types}", "payload": {"i": i}}).encode(),
-        headers={"Content-Type": "application/json", "Authorization": "Bearer " + key})
-    urllib.request.urlopen(req).read()
-rate, start = 210, time.time()
-with concurrent.futures.ThreadPoolExecutor(8) as pool:
-    for i in range(rate * seconds):
-        target = start + i / rate
-        delay = target - time.time()
-        if delay > 0:
-            time.sleep(delay)
-        pool.submit(post, i)
-PY
-  sleep 3
-  stats
+  before=$(delivered)
+  r=$(wrk_post "$BENCH_PORT" "$KEY" "$2" "$SECONDS_PER_RUN" "${3:-}")
+  accepted=$(( $(field "$r" requests) - $(field "$r" non2xx) ))
+  seconds=$(field "$r" seconds)
+  out_rate=$(calc "round(($(delivered) - $before) / $seconds)")
+  left=$(undelivered)
+  in_rate=$(calc "round($accepted / $seconds)")
+  wait_drained 300
+  rows+=("| $1 | $in_rate events/s in, $out_rate deliveries/s out | $(latency) | $left undelivered at the end of the ${SECONDS_PER_RUN} s run; ingest p99 $(field "$r" p99_ms) ms |")
 }
+sustained "sustained, $SUSTAINED_RATE events/s offered, ingest + delivery together" 32 "$SUSTAINED_RATE"
+sustained "sustained, closed loop (16 connections), ingest + delivery together" 16
+
+# 5. End-to-end latency at 200 events/s.
+reset_receiver
+r=$(wrk_post "$BENCH_PORT" "$KEY" 8 "$SECONDS_PER_RUN" 200)
+wait_drained 60
+in_rate=$(calc "round(($(field "$r" requests) - $(field "$r" non2xx)) / $(field "$r" seconds))")
+rows+=("| fixed rate, 200 events/s offered, 10 endpoints | $in_rate events/s | $(latency) | commit-to-receiver |")
+
+# 6. Isolation: 20 healthy endpoints (types t0..t19) and one that never answers (t20); events rotate.
 for i in $(seq 0 19); do
   bench_endpoint "$BENCH_PORT" "$KEY" "$R/ok/iso-b$i" "[\"isob.t$i\"]"
   bench_endpoint "$BENCH_PORT" "$KEY" "$R/ok/iso-h$i" "[\"isoh.t$i\"]"
 done
-bench_endpoint "$BENCH_PORT" "$KEY" "$R/hang/iso" '["isoh.t20"]'
-without=$(iso_run baseline)
-with=$(iso_run hang)
-p99_without=$(field "$without" p99_ms); p99_with=$(field "$with" p99_ms)
-ratio=$(python3 -c "print(round($p99_with / max($p99_without, 0.001), 2))")
-rows+=("| isolation: 20 healthy endpoints, 210 events/s | | $(echo "$without" | sed 's/received=[0-9]* distinct=[0-9]* //') | healthy endpoints, no hanging endpoint |")
-rows+=("| isolation: same + 1 endpoint that never answers | | $(echo "$with" | sed 's/received=[0-9]* distinct=[0-9]* //') | healthy endpoints; p99 ratio with/without = $ratio |")
+bench_endpoint "$BENCH_PORT" "$KEY" "http://127.0.0.1:$((RECEIVER_PORT + 1))/hang/iso" '["isoh.t20"]'
+iso_run() { # iso_run TYPE_PREFIX TYPES -> latency of the healthy receivers
+  reset_receiver
+  WRK_TYPE_PREFIX=$1 WRK_TYPES=$2 wrk_post "$BENCH_PORT" "$KEY" 8 "$SECONDS_PER_RUN" 210 >/dev/null
+  sleep 3
+  latency
+}
+without=$(iso_run isob.t 20)
+with=$(iso_run isoh.t 21)
+ratio=$(calc "round($(field "$with" p99_ms) / max($(field "$without" p99_ms), 0.001), 2)")
+rows+=("| isolation: 20 healthy endpoints, 210 events/s | | $without | healthy endpoints, no hanging endpoint |")
+rows+=("| isolation: same + 1 endpoint that never answers | | $with | healthy endpoints; p99 ratio with/without = $ratio |")
 
 table=$(printf '%s\n' "| run | rate | latency | notes |" "|---|---|---|---|" "${rows[@]}")
 echo "$table"
 if [ "${1:-}" = "--record" ]; then
-  { echo; echo "## Delivery, $(date -u +%Y-%m-%d)"; echo; echo "Machine: $(machine). Command: \`bash bench/delivery.sh\`";
+  { echo; echo "## Delivery, $(date -u '+%Y-%m-%d %H:%M UTC') (commit $(git -C "$ROOT" rev-parse --short HEAD))"; echo;
+    echo "Machine: $(machine). Command: \`bash bench/delivery.sh\`";
     echo "(relay, PostgreSQL, RabbitMQ, wrk and the receiver on the same machine)"; echo; echo "$table"; } >> "$ROOT/bench/RESULTS.md"
 fi

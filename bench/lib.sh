@@ -23,10 +23,16 @@ bench_prepare() {
     "$api/permissions/$BENCH_VHOST/guest" >/dev/null
 }
 
+# The relay runs on the newest JDK installed (the image ships JDK 25; virtual threads need 21+),
+# unless BENCH_JAVA names one.
+BENCH_JAVA="${BENCH_JAVA:-$(for j in /usr/lib/jvm/*/bin/java; do echo "$("$j" -XshowSettings:properties -version 2>&1 \
+  | awk '/java.specification.version/{print $3}') $j"; done | sort -n | tail -1 | cut -d' ' -f2)}"
+BENCH_JAVA="${BENCH_JAVA:-java}"
+
 # bench_start_relay NAME PORT [extra spring args...]
 bench_start_relay() {
   local name=$1 port=$2; shift 2
-  (cd "$ROOT" && exec java ${BENCH_JAVA_OPTS:--Xms1g -Xmx1g} -jar target/webhook-relay-0.1.0-SNAPSHOT.jar \
+  (cd "$ROOT" && exec "$BENCH_JAVA" ${BENCH_JAVA_OPTS:--Xms1g -Xmx1g} -jar target/webhook-relay-0.1.0-SNAPSHOT.jar \
     --server.port="$port" \
     --spring.datasource.url="jdbc:postgresql://127.0.0.1:5432/$BENCH_DB" \
     --spring.rabbitmq.virtual-host="$BENCH_VHOST" \
@@ -62,12 +68,13 @@ bench_endpoint() {
     -H 'Content-Type: application/json' -d "{\"url\":\"$3\",\"eventTypes\":${4:-[]}}" >/dev/null
 }
 
-# wrk_post PORT KEY CONNECTIONS SECONDS [DELAY_MS] -> "RESULT ..." line
+# wrk_post PORT KEY CONNECTIONS SECONDS [RATE] -> "RESULT ..." line. RATE: events/s paced open-loop
+# (default: closed loop). WRK_TYPES and WRK_TYPE_PREFIX pass through (bench/post-event.lua).
 wrk_post() {
-  RELAY_API_KEY=$2 WRK_DELAY_MS=${5:-0} WRK_TYPES=${WRK_TYPES:-0} wrk -t2 -c"$3" -d"$4"s -s "$ROOT/bench/post-event.lua" \
+  RELAY_API_KEY=$2 WRK_RATE=${5:-0} WRK_THREADS=2 wrk -t2 -c"$3" -d"$4"s -s "$ROOT/bench/post-event.lua" \
     "http://127.0.0.1:$1" | grep '^RESULT'
 }
 
 field() { echo "$1" | tr ' ' '\n' | grep "^$2=" | cut -d= -f2; }
 
-machine() { echo "$(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -r), $(java -version 2>&1 | head -1)"; }
+machine() { echo "$(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -r), relay on $("$BENCH_JAVA" -version 2>&1 | head -1)"; }

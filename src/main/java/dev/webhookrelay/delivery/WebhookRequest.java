@@ -37,7 +37,6 @@ public class WebhookRequest {
         message.setHeader("webhook-signature",
                 WebhookSigner.signatures(delivery.secrets(), webhookId, timestamp, body));
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        message.setHeader(Exchange.HTTP_METHOD, "POST");
         message.setHeader(Exchange.HTTP_URI, delivery.url());
         message.setHeader("User-Agent", "webhook-relay/1");
         message.setBody(body);

@@ -1,7 +1,9 @@
 package dev.webhookrelay.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
 import java.util.UUID;
 
 import dev.webhookrelay.support.RelayIntegrationTest;
@@ -17,10 +19,19 @@ class RetentionPurgesOldDataTest extends RelayIntegrationTest {
     @Test
     void eventsOlderThanTheRetentionGoWithTheirDeliveriesAndAttemptsButInFlightOnesStay() {
         String key = createTenant("retention");
-        createEndpoint(key, "http://127.0.0.1:9/x", "[\"old.*\"]");
+        UUID endpoint = UUID.fromString(createEndpoint(key, "http://127.0.0.1:9/x", "[\"old.*\"]").get("id").asText());
         UUID old = UUID.fromString(postEvent(key, "{\"type\":\"old.done\",\"payload\":{}}", null).json().get("id").asText());
         UUID oldInFlight = UUID.fromString(postEvent(key, "{\"type\":\"old.busy\",\"payload\":{}}", null).json().get("id").asText());
         UUID recent = UUID.fromString(postEvent(key, "{\"type\":\"new.one\",\"payload\":{}}", null).json().get("id").asText());
+        // The endpoint refuses connections: once each delivery has had an attempt, disable it and let any
+        // attempt in flight finish, so that no retry rewrites the statuses set below.
+        await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.queryForObject(
+                "SELECT count(DISTINCT a.delivery_id) FROM attempts a JOIN deliveries d ON d.id = a.delivery_id WHERE d.event_id IN (?, ?)",
+                Integer.class, old, oldInFlight) >= 2);
+        jdbc.update("UPDATE endpoints SET enabled = false WHERE id = ?", endpoint);
+        await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.queryForObject(
+                "SELECT count(*) FROM deliveries WHERE event_id IN (?, ?) AND status = 'DISPATCHING'",
+                Integer.class, old, oldInFlight) == 0);
         jdbc.update("UPDATE events SET created_at = now() - interval '31 days' WHERE id IN (?, ?)", old, oldInFlight);
         jdbc.update("UPDATE deliveries SET status = 'DEAD_LETTERED' WHERE event_id = ?", old);
         jdbc.update("UPDATE deliveries SET status = 'RETRY_SCHEDULED', next_attempt_at = now() + interval '1 hour' WHERE event_id = ?",
