@@ -16,6 +16,15 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class WebhookSigner {
 
+    /** Mac.getInstance looks the algorithm up in the providers on every call: one Mac per thread. */
+    private static final ThreadLocal<Mac> HMAC_SHA256 = ThreadLocal.withInitial(() -> {
+        try {
+            return Mac.getInstance("HmacSHA256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("HMAC-SHA256 unavailable", e);
+        }
+    });
+
     private WebhookSigner() {
     }
 
@@ -26,11 +35,11 @@ public final class WebhookSigner {
 
     private static String hmac(String secret, byte[] content) {
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
+            Mac mac = HMAC_SHA256.get();
             mac.init(new SecretKeySpec(SigningSecrets.keyBytes(secret), "HmacSHA256"));
             return Base64.getEncoder().encodeToString(mac.doFinal(content));
-        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-            throw new IllegalStateException("HMAC-SHA256 unavailable", e);
+        } catch (InvalidKeyException e) {
+            throw new IllegalStateException("signing secret is not a valid HMAC key", e);
         }
     }
 }
