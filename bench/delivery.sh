@@ -7,8 +7,9 @@
 #  2. warm-up: WARMUP_SECONDS of ingest and delivery together, not recorded (a relay in production
 #     runs warm; the JIT compiles the hot paths over the first tens of thousands of events)
 #  3. backlog drain, warm: DRAIN_ROUNDS such drains, median deliveries/s
-#  4. sustained end to end: SUSTAINED_RATE events/s offered open-loop with delivery running: events/s
-#     in and out, backlog left, commit-to-receiver p50/p99; then the closed-loop maximum
+#  4. sustained end to end: SUSTAINED_RATE events/s offered open-loop with delivery running, median of
+#     SUSTAINED_ROUNDS runs: events/s in and out, backlog left, commit-to-receiver p50/p99; then the
+#     closed-loop maximum
 #  5. end-to-end latency (commit to receiver) p50/p99 at 200 events/s
 #  6. isolation: 20 healthy endpoints at 210 events/s, without and with one endpoint that never answers
 # Prints a Markdown table; --record appends it to bench/RESULTS.md.
@@ -17,6 +18,7 @@ BACKLOG_SECONDS="${BACKLOG_SECONDS:-12}"
 DRAIN_ROUNDS="${DRAIN_ROUNDS:-3}"
 WARMUP_SECONDS="${WARMUP_SECONDS:-60}"
 SUSTAINED_RATE="${SUSTAINED_RATE:-500}"
+SUSTAINED_ROUNDS="${SUSTAINED_ROUNDS:-3}"
 SECONDS_PER_RUN="${SECONDS_PER_RUN:-20}"
 RECEIVER_PORT=18099
 R="http://127.0.0.1:$RECEIVER_PORT"
@@ -78,22 +80,27 @@ rates=(); backlogs=()
 for _ in $(seq 1 "$DRAIN_ROUNDS"); do d=$(drain); rates+=("${d% *}"); backlogs+=("${d#* }"); done
 rows+=("| drain a backlog, 10 endpoints, warm | $(median "${rates[@]}") deliveries/s | | median of $DRAIN_ROUNDS drains: ${rates[*]}/s of ${backlogs[*]} |")
 
-# 4. Sustained end to end: offered at a fixed rate, then closed loop.
-sustained() { # sustained LABEL CONNECTIONS [RATE]
-  local before r accepted seconds in_rate out_rate left
+# 4. Sustained end to end: offered at a fixed rate (median of SUSTAINED_ROUNDS runs), then closed loop.
+sustained() { # sustained CONNECTIONS [RATE] -> "in out latency..."; the backlog left is drained before it returns
+  local before r accepted seconds out left
   reset_receiver
   before=$(delivered)
-  r=$(wrk_post "$BENCH_PORT" "$KEY" "$2" "$SECONDS_PER_RUN" "${3:-}")
+  r=$(wrk_post "$BENCH_PORT" "$KEY" "$1" "$SECONDS_PER_RUN" "${2:-}")
   accepted=$(( $(field "$r" requests) - $(field "$r" non2xx) ))
   seconds=$(field "$r" seconds)
-  out_rate=$(calc "round(($(delivered) - $before) / $seconds)")
+  out=$(( $(delivered) - before ))
   left=$(undelivered)
-  in_rate=$(calc "round($accepted / $seconds)")
   wait_drained 300
-  rows+=("| $1 | $in_rate events/s in, $out_rate deliveries/s out | $(latency) | $left undelivered at the end of the ${SECONDS_PER_RUN} s run; ingest p99 $(field "$r" p99_ms) ms |")
+  echo "$(calc "round($accepted / $seconds)") $(calc "round($out / $seconds)") left=$left ingest_p99_ms=$(field "$r" p99_ms) $(latency)"
 }
-sustained "sustained, $SUSTAINED_RATE events/s offered, ingest + delivery together" 32 "$SUSTAINED_RATE"
-sustained "sustained, closed loop (16 connections), ingest + delivery together" 16
+ins=(); outs=(); runs=()
+for _ in $(seq 1 "$SUSTAINED_ROUNDS"); do
+  s=$(sustained 32 "$SUSTAINED_RATE"); runs+=("$s")
+  ins+=("$(echo "$s" | cut -d' ' -f1)"); outs+=("$(echo "$s" | cut -d' ' -f2)")
+done
+rows+=("| sustained, $SUSTAINED_RATE events/s offered, ingest + delivery together | $(median "${ins[@]}") events/s in, $(median "${outs[@]}") deliveries/s out | $(for s in "${runs[@]}"; do echo "$s" | grep -o 'p50_ms=[0-9.]* p99_ms=[0-9.]*'; done | paste -sd';' | sed 's/;/; /g') | median of $SUSTAINED_ROUNDS runs of ${SECONDS_PER_RUN} s (in/out: ${ins[*]} / ${outs[*]}); left undelivered at each run's end: $(for s in "${runs[@]}"; do field "$s" left; done | paste -sd' ') |")
+s=$(sustained 16)
+rows+=("| sustained, closed loop (16 connections), ingest + delivery together | $(echo "$s" | cut -d' ' -f1) events/s in, $(echo "$s" | cut -d' ' -f2) deliveries/s out | $(echo "$s" | grep -o 'p50_ms=[0-9.]* p99_ms=[0-9.]*') | left undelivered at the end: $(field "$s" left); ingest p99 $(field "$s" ingest_p99_ms) ms |")
 
 # 5. End-to-end latency at 200 events/s.
 reset_receiver

@@ -39,7 +39,8 @@ public final class TestReceiver implements AutoCloseable {
         }
     }
 
-    public record Received(Instant at, Map<String, String> headers, String body) {
+    /** requestUri: as on the request line; absolute (http://host/...) when the receiver is used as a proxy. */
+    public record Received(Instant at, String requestUri, Map<String, String> headers, String body) {
 
         public String header(String name) {
             return headers.get(name.toLowerCase());
@@ -82,7 +83,7 @@ public final class TestReceiver implements AutoCloseable {
         Map<String, String> headers = new HashMap<>();
         exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(), String.join(",", v)));
         String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-        received.add(new Received(Instant.now(), headers, body));
+        received.add(new Received(Instant.now(), exchange.getRequestURI().toString(), headers, body));
         Reply reply = script.poll();
         if (reply == null) {
             reply = last;
