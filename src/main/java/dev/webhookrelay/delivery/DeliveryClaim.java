@@ -4,6 +4,7 @@ import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -11,6 +12,8 @@ import java.util.UUID;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 
 import dev.webhookrelay.config.RelayProperties;
 import org.apache.camel.Exchange;
@@ -67,6 +70,8 @@ public class DeliveryClaim {
 
     private final JdbcTemplate jdbc;
     private final ObjectMapper json;
+    /** Endpoints' static headers by their JSON text: parsed once, not on every attempt. */
+    private final Cache<String, Map<String, String>> parsedHeaders = Caffeine.newBuilder().maximumSize(10_000).build();
     private final DeliveryMetrics metrics;
     private final double leaseSeconds;
 
@@ -131,14 +136,17 @@ public class DeliveryClaim {
         exchange.setProperty(SKIP_REASON, reason);
     }
 
-    private DeliveryContext context(ResultSet rs, UUID deliveryId, int attempt) throws SQLException {
-        Array secrets = rs.getArray("secrets");
-        Map<String, String> headers;
+    private Map<String, String> parseHeaders(String headersJson) {
         try {
-            headers = json.readValue(rs.getString("headers"), new TypeReference<>() { });
+            return Collections.unmodifiableMap(json.readValue(headersJson, new TypeReference<Map<String, String>>() { }));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("endpoints.headers is not a JSON object", e);
         }
+    }
+
+    private DeliveryContext context(ResultSet rs, UUID deliveryId, int attempt) throws SQLException {
+        Array secrets = rs.getArray("secrets");
+        Map<String, String> headers = parsedHeaders.get(rs.getString("headers"), this::parseHeaders);
         return new DeliveryContext(deliveryId,
                 rs.getObject("event_id", UUID.class),
                 rs.getObject("endpoint_id", UUID.class),

@@ -17,6 +17,7 @@ public class DeliveryMetrics {
     /** Meters by outcome, built once: registering on every attempt costs a registry lookup each time. */
     private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
     private final Map<String, Timer> durations = new ConcurrentHashMap<>();
+    private final Map<String, Counter> skips = new ConcurrentHashMap<>();
 
     public DeliveryMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -32,7 +33,8 @@ public class DeliveryMetrics {
     }
 
     public void skipped(String reason) {
-        Counter.builder("relay.deliveries.skipped").description("Work messages skipped after the database check")
-                .tag("reason", reason).register(registry).increment();
+        skips.computeIfAbsent(reason, r -> Counter.builder("relay.deliveries.skipped")
+                .description("Work messages skipped after the database check").tag("reason", r).register(registry))
+                .increment();
     }
 }

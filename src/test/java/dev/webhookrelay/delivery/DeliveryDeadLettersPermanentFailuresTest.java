@@ -17,8 +17,7 @@ class DeliveryDeadLettersPermanentFailuresTest extends RelayIntegrationTest {
     void a400GoesToTheDeadLetterQueueAtOnce() {
         try (TestReceiver receiver = new TestReceiver(Reply.status(400))) {
             String key = createTenant("bad-request");
-            createEndpoint(key, receiver.url(), "[]");
-            UUID deliveryId = postAndGetDelivery(key, "order.created");
+            UUID deliveryId = deliveryTo(key, receiver);
 
             awaitStatus(deliveryId, "DEAD_LETTERED", Duration.ofSeconds(15));
 
@@ -52,8 +51,7 @@ class DeliveryDeadLettersPermanentFailuresTest extends RelayIntegrationTest {
     void aRedirectIsAFailureAndIsNotFollowed() {
         try (TestReceiver receiver = new TestReceiver(Reply.status(301, "Location", "http://127.0.0.1:9/elsewhere"))) {
             String key = createTenant("redirect");
-            createEndpoint(key, receiver.url(), "[]");
-            UUID deliveryId = postAndGetDelivery(key, "order.created");
+            UUID deliveryId = deliveryTo(key, receiver);
 
             awaitStatus(deliveryId, "DEAD_LETTERED", Duration.ofSeconds(15));
 

@@ -17,8 +17,7 @@ class DeliveryExposesMetricsTest extends RelayIntegrationTest {
     void prometheusShowsOutcomesLatencyAndBacklogWithLowCardinalityTags() {
         try (TestReceiver receiver = new TestReceiver()) {
             String key = createTenant("metrics");
-            createEndpoint(key, receiver.url(), "[]");
-            UUID deliveryId = postAndGetDelivery(key, "order.created");
+            UUID deliveryId = deliveryTo(key, receiver);
             awaitStatus(deliveryId, "DELIVERED", Duration.ofSeconds(15));
             postEvent(key, "{not json", null);
 

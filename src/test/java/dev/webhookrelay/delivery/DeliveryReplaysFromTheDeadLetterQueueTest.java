@@ -18,8 +18,7 @@ class DeliveryReplaysFromTheDeadLetterQueueTest extends RelayIntegrationTest {
     void messagesMovedBackLikeTheManagementUiDoesAreAttemptedAgainAndTheDatabaseFollows() {
         try (TestReceiver receiver = new TestReceiver(Reply.status(400), Reply.status(200))) {
             String key = createTenant("dlq-move");
-            createEndpoint(key, receiver.url(), "[]");
-            UUID deliveryId = postAndGetDelivery(key, "order.created");
+            UUID deliveryId = deliveryTo(key, receiver);
             awaitStatus(deliveryId, "DEAD_LETTERED", Duration.ofSeconds(15));
 
             // "Move messages" in the management UI creates exactly this dynamic shovel.

@@ -20,8 +20,7 @@ class DeliveryRetriesThroughWaitQueuesTest extends RelayIntegrationTest {
     void twoFailuresThenSuccessIsDeliveredOnAttemptThreeWithinTheSchedule() {
         try (TestReceiver receiver = new TestReceiver(Reply.status(503), Reply.status(503), Reply.status(200))) {
             String key = createTenant("retry");
-            createEndpoint(key, receiver.url(), "[]");
-            UUID deliveryId = postAndGetDelivery(key, "order.created");
+            UUID deliveryId = deliveryTo(key, receiver);
 
             awaitStatus(deliveryId, "DELIVERED", Duration.ofSeconds(20));
 
@@ -42,8 +41,7 @@ class DeliveryRetriesThroughWaitQueuesTest extends RelayIntegrationTest {
     void retryAfterOnA429PicksTheFirstTierAtLeastThatLong() {
         try (TestReceiver receiver = new TestReceiver(Reply.status(429, "Retry-After", "1"), Reply.status(200))) {
             String key = createTenant("retry-after");
-            createEndpoint(key, receiver.url(), "[]");
-            UUID deliveryId = postAndGetDelivery(key, "order.created");
+            UUID deliveryId = deliveryTo(key, receiver);
 
             awaitStatus(deliveryId, "DELIVERED", Duration.ofSeconds(20));
 
@@ -57,8 +55,7 @@ class DeliveryRetriesThroughWaitQueuesTest extends RelayIntegrationTest {
     void aTimeoutIsRetried() {
         try (TestReceiver receiver = new TestReceiver(Reply.slow(Duration.ofMillis(2500)), Reply.status(200))) {
             String key = createTenant("timeout");
-            createEndpoint(key, receiver.url(), "[]");
-            UUID deliveryId = postAndGetDelivery(key, "order.created");
+            UUID deliveryId = deliveryTo(key, receiver);
 
             awaitStatus(deliveryId, "DELIVERED", Duration.ofSeconds(20));
 
@@ -73,8 +70,7 @@ class DeliveryRetriesThroughWaitQueuesTest extends RelayIntegrationTest {
     void anAlwaysFailingEndpointEndsInTheDeadLetterQueueWithEveryAttemptLogged() {
         try (TestReceiver receiver = new TestReceiver(Reply.status(500))) {
             String key = createTenant("always-failing");
-            createEndpoint(key, receiver.url(), "[]");
-            UUID deliveryId = postAndGetDelivery(key, "order.created");
+            UUID deliveryId = deliveryTo(key, receiver);
 
             awaitStatus(deliveryId, "DEAD_LETTERED", Duration.ofSeconds(30));
 

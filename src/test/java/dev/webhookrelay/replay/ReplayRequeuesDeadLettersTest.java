@@ -21,8 +21,7 @@ class ReplayRequeuesDeadLettersTest extends RelayIntegrationTest {
     void aReplayedDeliveryGetsAFreshBudgetAndKeepsItsHistory() {
         try (TestReceiver receiver = new TestReceiver(Reply.status(400), Reply.status(200))) {
             String key = createTenant("replay-one");
-            createEndpoint(key, receiver.url(), "[]");
-            UUID deliveryId = postAndGetDelivery(key, "order.created");
+            UUID deliveryId = deliveryTo(key, receiver);
             awaitStatus(deliveryId, "DEAD_LETTERED", Duration.ofSeconds(15));
 
             Response replayed = post("/v1/deliveries/" + deliveryId + "/replay", null, as(key));

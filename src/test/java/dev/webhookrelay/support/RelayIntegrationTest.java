@@ -126,6 +126,12 @@ public abstract class RelayIntegrationTest {
         return post("/v1/events", body, headers);
     }
 
+    /** The usual set-up of a delivery test: a catch-all endpoint at the receiver, one order.created event. */
+    protected UUID deliveryTo(String apiKey, TestReceiver receiver) {
+        createEndpoint(apiKey, receiver.url(), "[]");
+        return postAndGetDelivery(apiKey, "order.created");
+    }
+
     protected UUID postAndGetDelivery(String apiKey, String type) {
         Response accepted = postEvent(apiKey, "{\"type\":\"" + type + "\",\"payload\":{\"n\":1}}", null);
         if (accepted.status() != 202 || accepted.json().get("deliveries").isEmpty()) {
