@@ -4,13 +4,12 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.webhookrelay.delivery.RetrySchedules;
+import dev.webhookrelay.delivery.StaticHeaders;
 import dev.webhookrelay.ingest.EventTypes;
 import dev.webhookrelay.problem.ProblemException;
 
@@ -20,11 +19,6 @@ final class EndpointInput {
     static final Set<String> FIELDS = Set.of("url", "eventTypes", "description", "enabled", "headers", "rateLimit",
             "retrySchedule");
     private static final int MAX_EVENT_TYPES = 100;
-    private static final int MAX_HEADERS = 20;
-    private static final Pattern HEADER_NAME = Pattern.compile("^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$");
-    /** Headers the relay owns: signatures, framing and routing must not be overridden by configuration. */
-    private static final Set<String> RESERVED = Set.of("content-type", "content-length", "host", "transfer-encoding",
-            "connection", "user-agent", "expect", "upgrade", "te", "trailer", "keep-alive");
 
     private EndpointInput() {
     }
@@ -54,21 +48,21 @@ final class EndpointInput {
         if (node == null || node.isNull()) {
             return Map.of();
         }
-        if (!node.isObject() || node.size() > MAX_HEADERS) {
-            throw ProblemException.invalid("headers", "headers must be an object of at most " + MAX_HEADERS
-                    + " string values");
+        if (!node.isObject() || node.size() > StaticHeaders.MAX_HEADERS) {
+            throw ProblemException.invalid("headers", "headers must be an object of at most "
+                    + StaticHeaders.MAX_HEADERS + " string values");
         }
         Map<String, String> headers = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> header = it.next();
             String name = header.getKey();
-            String lower = name.toLowerCase(Locale.ROOT);
-            if (!HEADER_NAME.matcher(name).matches() || RESERVED.contains(lower) || lower.startsWith("webhook-")) {
-                throw ProblemException.invalid("headers", "header '" + name + "' is not allowed");
+            String refusal = StaticHeaders.refusal(name);
+            if (refusal != null) {
+                throw ProblemException.invalid("headers", "header '" + name + "' is not allowed: " + refusal);
             }
-            if (!header.getValue().isTextual() || header.getValue().textValue().length() > 4096
-                    || header.getValue().textValue().matches("(?s).*[\\r\\n].*")) {
-                throw ProblemException.invalid("headers", "header '" + name + "' must be a single-line string");
+            if (!header.getValue().isTextual() || !StaticHeaders.isSendableValue(header.getValue().textValue())) {
+                throw ProblemException.invalid("headers", "header '" + name + "' must be a single-line string of at most "
+                        + StaticHeaders.MAX_VALUE_LENGTH + " characters");
             }
             headers.put(name, header.getValue().textValue());
         }
