@@ -57,7 +57,7 @@ public class AttemptRecorder {
 
     public void record(Exchange exchange) throws JsonProcessingException {
         DeliveryContext delivery = exchange.getProperty(DeliveryClaim.DELIVERY, DeliveryContext.class);
-        AttemptResult result = exchange.getProperty(AttemptResults.RESULT, AttemptResult.class);
+        AttemptResult result = exchange.getProperty(DeliveryClient.RESULT, AttemptResult.class);
         String outcome = exchange.getProperty(DeliveryVerdicts.OUTCOME, String.class);
         String reason = exchange.getProperty(DeliveryVerdicts.REASON, String.class);
         Instant nextAttemptAt = exchange.getProperty(DeliveryVerdicts.NEXT_ATTEMPT_AT, Instant.class);
@@ -65,7 +65,7 @@ public class AttemptRecorder {
 
         Timestamp failingSince = jdbc.queryForObject(RECORD, Timestamp.class,
                 delivery.deliveryId(), delivery.totalAttempts(), delivery.url(),
-                json.writeValueAsString(exchange.getProperty(AttemptResults.REQUEST_HEADERS)),
+                json.writeValueAsString(exchange.getProperty(WebhookRequest.REQUEST, OutgoingRequest.class).recordedHeaders()),
                 result.status(), json.writeValueAsString(result.responseHeaders()), result.responseBody(),
                 (int) result.durationMillis(), result.errorClass(), result.errorMessage(), outcome,
                 outcome, result.status(), delivered ? null : reason,

@@ -10,11 +10,16 @@ public record AttemptResult(
         Throwable failure,
         long durationMillis) {
 
+    private static final int MAX_ERROR_CHARS = 1000;
+
     public String errorClass() {
         return failure == null ? null : ResponseClassifier.rootOfInterest(failure).getClass().getName();
     }
 
+    /** The error as the attempt log keeps it: a receiver's bytes can appear in a protocol error. */
     public String errorMessage() {
-        return failure == null ? null : String.valueOf(ResponseClassifier.rootOfInterest(failure).getMessage());
+        return failure == null ? null
+                : ReceiverText.storable(String.valueOf(ResponseClassifier.rootOfInterest(failure).getMessage()),
+                        MAX_ERROR_CHARS);
     }
 }

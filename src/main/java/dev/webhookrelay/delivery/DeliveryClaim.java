@@ -78,9 +78,8 @@ public class DeliveryClaim {
         this.jdbc = jdbc;
         this.json = json;
         this.metrics = metrics;
-        // Longer than any attempt can take, so a live attempt never loses its claim.
-        var delivery = properties.delivery();
-        this.leaseSeconds = delivery.connectTimeout().plus(delivery.responseTimeout()).plusSeconds(30).toMillis() / 1000.0;
+        // Longer than any attempt can take (the deadline ends it), so a live attempt never loses its claim.
+        this.leaseSeconds = properties.delivery().attemptDeadline().plusSeconds(30).toMillis() / 1000.0;
     }
 
     public void claim(Exchange exchange) {

@@ -36,7 +36,7 @@ public class DeliveryVerdicts {
 
     public void judge(Exchange exchange) {
         DeliveryContext delivery = exchange.getProperty(DeliveryClaim.DELIVERY, DeliveryContext.class);
-        AttemptResult result = exchange.getProperty(AttemptResults.RESULT, AttemptResult.class);
+        AttemptResult result = exchange.getProperty(DeliveryClient.RESULT, AttemptResult.class);
         String retryAfter = result.responseHeaders().entrySet().stream()
                 .filter(h -> h.getKey().equalsIgnoreCase("Retry-After")).map(java.util.Map.Entry::getValue)
                 .findFirst().orElse(null);

@@ -51,21 +51,24 @@ public final class ResponseClassifier {
         return new Classification(Outcome.DEAD_LETTER, "HTTP " + status + " is not retryable", null);
     }
 
+    private static final int MAX_MESSAGE_CHARS = 500;
+
     private static Classification classifyFailure(Throwable failure) {
         Throwable cause = rootOfInterest(failure);
+        String message = ReceiverText.storable(String.valueOf(cause.getMessage()), MAX_MESSAGE_CHARS);
         if (cause instanceof BlockedAddressException) {
-            return new Classification(Outcome.DEAD_LETTER, "refused address: " + cause.getMessage(), null);
+            return new Classification(Outcome.DEAD_LETTER, "refused address: " + message, null);
         }
         if (cause instanceof SocketTimeoutException || cause.getClass().getSimpleName().contains("Timeout")) {
-            return new Classification(Outcome.RETRY, "timeout: " + cause.getMessage(), null);
+            return new Classification(Outcome.RETRY, "timeout: " + message, null);
         }
         if (cause instanceof UnknownHostException) {
-            return new Classification(Outcome.RETRY, "DNS failure: " + cause.getMessage(), null);
+            return new Classification(Outcome.RETRY, "DNS failure: " + message, null);
         }
         if (cause instanceof ConnectException || cause instanceof NoRouteToHostException) {
-            return new Classification(Outcome.RETRY, "connection failed: " + cause.getMessage(), null);
+            return new Classification(Outcome.RETRY, "connection failed: " + message, null);
         }
-        return new Classification(Outcome.RETRY, cause.getClass().getSimpleName() + ": " + cause.getMessage(), null);
+        return new Classification(Outcome.RETRY, cause.getClass().getSimpleName() + ": " + message, null);
     }
 
     /** The most specific cause that says what went wrong on the wire. */

@@ -1,20 +1,26 @@
 package dev.webhookrelay.delivery;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.webhookrelay.signing.WebhookSigner;
-import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
 import org.springframework.stereotype.Component;
 
 /**
  * Builds the signed HTTP request of one attempt: the Standard Webhooks body
- * {@code {"type", "timestamp", "data"}} and its webhook-id, webhook-timestamp and webhook-signature
- * headers. Every other header is dropped first, so nothing from the broker leaks to a receiver.
+ * {@code {"type", "timestamp", "data"}}, the endpoint's allowed static headers, then the relay's
+ * own headers (webhook-id, webhook-timestamp, webhook-signature, Content-Type, User-Agent), which
+ * no static header can replace.
  */
 @Component("webhookRequest")
 public class WebhookRequest {
+
+    public static final String REQUEST = "relayRequest";
+    static final String SIGNATURE = "webhook-signature";
 
     private final ObjectMapper json;
 
@@ -22,23 +28,18 @@ public class WebhookRequest {
         this.json = json;
     }
 
-    public void build(Exchange exchange) throws JsonProcessingException {
-        DeliveryContext delivery = exchange.getProperty(DeliveryClaim.DELIVERY, DeliveryContext.class);
+    public OutgoingRequest build(@ExchangeProperty(DeliveryClaim.DELIVERY) DeliveryContext delivery)
+            throws JsonProcessingException {
         String body = "{\"type\":" + json.writeValueAsString(delivery.eventType())
                 + ",\"timestamp\":" + json.writeValueAsString(delivery.eventCreatedAt().toString())
                 + ",\"data\":" + delivery.payloadJson() + "}";
         long timestamp = Instant.now().getEpochSecond();
         String webhookId = "msg_" + delivery.deliveryId();
-        var message = exchange.getMessage();
-        message.removeHeaders("*");
-        delivery.headers().forEach(message::setHeader);
-        message.setHeader("webhook-id", webhookId);
-        message.setHeader("webhook-timestamp", Long.toString(timestamp));
-        message.setHeader("webhook-signature",
-                WebhookSigner.signatures(delivery.secrets(), webhookId, timestamp, body));
-        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        message.setHeader(Exchange.HTTP_URI, delivery.url());
-        message.setHeader("User-Agent", "webhook-relay/1");
-        message.setBody(body);
+        Map<String, String> headers = new LinkedHashMap<>(delivery.headers());
+        headers.put("webhook-id", webhookId);
+        headers.put("webhook-timestamp", Long.toString(timestamp));
+        headers.put(SIGNATURE, WebhookSigner.signatures(delivery.secrets(), webhookId, timestamp, body));
+        headers.put("User-Agent", "webhook-relay/1");
+        return new OutgoingRequest(delivery.url(), headers, body);
     }
 }

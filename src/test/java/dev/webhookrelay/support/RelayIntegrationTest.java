@@ -50,6 +50,8 @@ public abstract class RelayIntegrationTest {
         registry.add("spring.datasource.url", () -> TestServices.jdbcUrl(POSTGRES.port()));
         registry.add("spring.datasource.username", () -> TestServices.DB_USER);
         registry.add("spring.datasource.password", () -> TestServices.DB_PASSWORD);
+        // The pool grows on demand: test runs side by side must not take all of PostgreSQL's connections up front.
+        registry.add("spring.datasource.hikari.minimum-idle", () -> "2");
         registry.add("spring.rabbitmq.host", () -> TestServices.HOST);
         registry.add("spring.rabbitmq.port", RABBITMQ::port);
         registry.add("spring.rabbitmq.virtual-host", () -> TestServices.VHOST);

@@ -1,0 +1,50 @@
+package dev.webhookrelay.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.webhookrelay.support.RelayIntegrationTest;
+import dev.webhookrelay.support.TestReceiver;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.AdviceWith;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * An Error (not only an Exception) thrown while a work message is being handled neither drops the
+ * message nor strands its delivery: the message is requeued and the delivery is attempted again.
+ */
+class DeliverySurvivesErrorsInTheConsumerTest extends RelayIntegrationTest {
+
+    /** Endpoints whose next attempt throws; other tests' deliveries pass the advice untouched. */
+    private static final Set<UUID> FAIL_ONCE = ConcurrentHashMap.newKeySet();
+
+    @Autowired
+    CamelContext camel;
+
+    @Test
+    void anErrorDuringAnAttemptRequeuesTheMessage() throws Exception {
+        AdviceWith.adviceWith(camel, "send-webhook", route -> route.weaveById("send-webhook-request").before()
+                .process(exchange -> {
+                    DeliveryContext delivery = exchange.getProperty(DeliveryClaim.DELIVERY, DeliveryContext.class);
+                    if (FAIL_ONCE.remove(delivery.endpointId())) {
+                        throw new OutOfMemoryError("simulated: a receiver exhausted the heap");
+                    }
+                }));
+        try (TestReceiver receiver = new TestReceiver()) {
+            String key = createTenant("consumer-error");
+            FAIL_ONCE.add(UUID.fromString(createEndpoint(key, receiver.url(), "[]").get("id").asText()));
+
+            UUID deliveryId = postAndGetDelivery(key, "order.created");
+
+            // The requeued message waits out the claim's lease (attempt deadline + 30 s) before it is attempted again.
+            awaitStatus(deliveryId, "DELIVERED", Duration.ofSeconds(90));
+            assertThat(FAIL_ONCE).isEmpty();
+            assertThat(receiver.received()).hasSize(1);
+        }
+    }
+}
