@@ -1,5 +1,6 @@
 package dev.webhookrelay.auth;
 
+import java.time.Duration;
 import java.util.UUID;
 
 import com.github.benmanes.caffeine.cache.Cache;
@@ -26,6 +27,15 @@ public class ApiKeyAuthenticator {
     private final JdbcTemplate jdbc;
     private final AuthenticationAttempts attempts;
     private final Cache<String, UUID> tenantsByKeyHash;
+    /**
+     * Keys seen valid within a day are looked up again (revocation still counts) without taking from
+     * the address's budget: behind a shared proxy address, an attacker's failures must not lock
+     * tenants out once their cached lookup expires. A guessed key is never in here.
+     */
+    private final Cache<String, Boolean> recentlyValid = Caffeine.newBuilder()
+            .maximumSize(100_000)
+            .expireAfterWrite(Duration.ofDays(1))
+            .build();
 
     public ApiKeyAuthenticator(JdbcTemplate jdbc, AuthenticationAttempts attempts, RelayProperties properties) {
         this.jdbc = jdbc;
@@ -49,13 +59,20 @@ public class ApiKeyAuthenticator {
         String keyHash = ApiKeys.hash(key);
         UUID tenant = tenantsByKeyHash.getIfPresent(keyHash);
         if (tenant == null) {
-            attempts.take(client);
+            boolean vouchedFor = recentlyValid.getIfPresent(keyHash) != null;
+            if (!vouchedFor) {
+                attempts.take(client);
+            }
             tenant = lookup(keyHash);
             if (tenant == null) {
+                recentlyValid.invalidate(keyHash);
                 throw ProblemException.unauthorized("Invalid API key");
             }
-            attempts.giveBack(client);
+            if (!vouchedFor) {
+                attempts.giveBack(client);
+            }
             tenantsByKeyHash.put(keyHash, tenant);
+            recentlyValid.put(keyHash, Boolean.TRUE);
         }
         exchange.setProperty(TENANT_ID, tenant);
     }

@@ -103,7 +103,32 @@ class ApiKeyAuthenticatorRefusesBeforeAnyLookupTest {
         assertThat(problemFor(bearer(ApiKeys.generate(), "10.0.0.1")).status()).isEqualTo(401);
     }
 
+    @Test
+    void aKeyValidRecentlyIsCheckedAgainEvenFromAnExhaustedAddressButARevokedOneIsNot() {
+        RelayProperties noCache = new Binder(new MapConfigurationPropertySource(Map.of(
+                "relay.auth.failed-attempts-per-minute", "3",
+                "relay.ingest.api-key-cache-ttl", "0s"))).bind("relay", RelayProperties.class).get();
+        KeyTable table = new KeyTable(ApiKeys.hash(VALID));
+        ApiKeyAuthenticator uncached = new ApiKeyAuthenticator(table, new AuthenticationAttempts(noCache), noCache);
+        uncached.authenticate(bearer(VALID, "10.0.0.1"));
+        for (int i = 0; i < 3; i++) {
+            assertThat(problemFor(uncached, bearer(ApiKeys.generate(), "10.0.0.1")).status()).isEqualTo(401);
+        }
+
+        uncached.authenticate(bearer(VALID, "10.0.0.1"));
+        assertThat(table.lookups.get()).isEqualTo(5);
+
+        table.revoke();
+        assertThat(problemFor(uncached, bearer(VALID, "10.0.0.1")).status()).isEqualTo(401);
+        assertThat(problemFor(uncached, bearer(VALID, "10.0.0.1")).status()).isEqualTo(429);
+        assertThat(table.lookups.get()).isEqualTo(6);
+    }
+
     private ProblemException problemFor(Exchange exchange) {
+        return problemFor(authenticator, exchange);
+    }
+
+    private static ProblemException problemFor(ApiKeyAuthenticator authenticator, Exchange exchange) {
         Throwable thrown = catchThrowable(() -> authenticator.authenticate(exchange));
         assertThat(thrown).isInstanceOf(ProblemException.class);
         return (ProblemException) thrown;
@@ -131,18 +156,22 @@ class ApiKeyAuthenticatorRefusesBeforeAnyLookupTest {
 
     private static final class KeyTable extends JdbcTemplate {
 
-        private final String validHash;
+        private String validHash;
         private final AtomicInteger lookups = new AtomicInteger();
 
         KeyTable(String validHash) {
             this.validHash = validHash;
         }
 
+        void revoke() {
+            validHash = null;
+        }
+
         @Override
         @SuppressWarnings("unchecked")
         public <T> List<T> query(String sql, RowMapper<T> rowMapper, Object... args) {
             lookups.incrementAndGet();
-            return validHash.equals(args[0]) ? List.of((T) TENANT) : List.of();
+            return args[0].equals(validHash) ? List.of((T) TENANT) : List.of();
         }
     }
 }
