@@ -17,7 +17,7 @@ import org.springframework.stereotype.Component;
 /**
  * Guards the admin API with {@code relay.admin-token}. In the dev profile a missing token is
  * generated and printed once, so a first run works without configuration; elsewhere a missing token
- * leaves the admin API closed.
+ * leaves the admin API closed. Wrong tokens count against the caller's address like wrong API keys.
  */
 @Component("adminTokenGuard")
 public class AdminTokenGuard {
@@ -25,8 +25,10 @@ public class AdminTokenGuard {
     private static final Logger LOG = LoggerFactory.getLogger(AdminTokenGuard.class);
 
     private final byte[] token;
+    private final AuthenticationAttempts attempts;
 
-    public AdminTokenGuard(RelayProperties properties, Environment environment) {
+    public AdminTokenGuard(RelayProperties properties, Environment environment, AuthenticationAttempts attempts) {
+        this.attempts = attempts;
         String configured = properties.adminToken();
         if (configured != null && !configured.isBlank()) {
             token = configured.getBytes(StandardCharsets.UTF_8);
@@ -43,10 +45,15 @@ public class AdminTokenGuard {
     }
 
     public void authorize(Exchange exchange) {
-        String presented = ApiKeyAuthenticator.presentedKey(exchange);
-        if (token == null || presented == null
-                || !MessageDigest.isEqual(token, presented.getBytes(StandardCharsets.UTF_8))) {
+        String presented = HttpCaller.presentedKey(exchange);
+        if (token == null || presented == null) {
             throw ProblemException.unauthorized("Admin token required: Authorization: Bearer <relay.admin-token>");
         }
+        String client = HttpCaller.address(exchange);
+        attempts.take(client);
+        if (!MessageDigest.isEqual(token, presented.getBytes(StandardCharsets.UTF_8))) {
+            throw ProblemException.unauthorized("Admin token required: Authorization: Bearer <relay.admin-token>");
+        }
+        attempts.giveBack(client);
     }
 }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Every relay.* knob. The defaults live in application.yaml only, so the README's configuration
@@ -20,7 +21,9 @@ public record RelayProperties(
         Replay replay,
         Retention retention,
         Console console,
-        Metrics metrics) {
+        Metrics metrics,
+        Auth auth,
+        Api api) {
 
     public record Ingest(
             int maxPayloadBytes,
@@ -73,5 +76,11 @@ public record RelayProperties(
     }
 
     public record Metrics(Duration backlogSampleInterval) {
+    }
+
+    public record Auth(long failedAttemptsPerMinute) {
+    }
+
+    public record Api(DataSize maxListBytes) {
     }
 }

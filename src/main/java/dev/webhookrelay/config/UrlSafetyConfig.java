@@ -1,11 +1,17 @@
 package dev.webhookrelay.config;
 
+import java.util.List;
+
 import dev.webhookrelay.urlsafety.AddressPolicy;
 import dev.webhookrelay.urlsafety.EndpointUrlValidator;
+import dev.webhookrelay.urlsafety.TargetAddressGuard;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** One address policy, shared by endpoint registration and the delivery HTTP client. */
+/**
+ * The address policy of the relay's own connections (the delivery HTTP client), and the guard of
+ * delivery targets, shared by endpoint registration and the send path.
+ */
 @Configuration
 public class UrlSafetyConfig {
 
@@ -14,8 +20,20 @@ public class UrlSafetyConfig {
         return new AddressPolicy(properties.delivery().allowedNetworks());
     }
 
+    /**
+     * Through an egress proxy, allowed-networks is where the proxy's own address is allowed; it must
+     * not open that hole for targets as well, so literal targets are judged strictly and the proxy
+     * decides for names.
+     */
     @Bean
-    public EndpointUrlValidator endpointUrlValidator(AddressPolicy policy) {
-        return new EndpointUrlValidator(policy);
+    public TargetAddressGuard targetAddressGuard(RelayProperties properties, AddressPolicy connectionPolicy) {
+        String proxy = properties.delivery().proxy();
+        boolean throughProxy = proxy != null && !proxy.isBlank();
+        return new TargetAddressGuard(throughProxy ? new AddressPolicy(List.of()) : connectionPolicy);
+    }
+
+    @Bean
+    public EndpointUrlValidator endpointUrlValidator(TargetAddressGuard targetGuard) {
+        return new EndpointUrlValidator(targetGuard);
     }
 }

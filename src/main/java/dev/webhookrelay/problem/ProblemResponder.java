@@ -2,6 +2,7 @@ package dev.webhookrelay.problem;
 
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
 
 import dev.webhookrelay.ingest.IngestMetrics;
 import org.apache.camel.Exchange;
@@ -40,6 +41,9 @@ public class ProblemResponder {
         if (failure instanceof ProblemException problem) {
             status = problem.status();
             body = ProblemDocument.json(problem);
+            if (problem.retryAfter() != null) {
+                message.setHeader("Retry-After", retryAfterSeconds(problem.retryAfter()));
+            }
         } else if (isDatabaseUnavailable(failure)) {
             LOG.warn("Database unavailable, refusing request: {}", String.valueOf(failure));
             status = 503;
@@ -56,6 +60,11 @@ public class ProblemResponder {
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         message.setHeader(Exchange.CONTENT_TYPE, ProblemDocument.MEDIA_TYPE);
         message.setBody(body);
+    }
+
+    /** Whole seconds, rounded up: a caller that waits exactly this long is never refused again for the same reason. */
+    static long retryAfterSeconds(Duration wait) {
+        return Math.max(1, (wait.toMillis() + 999) / 1000);
     }
 
     /** A transacted sub-route hands its failure back wrapped in RuntimeCamelException. */

@@ -15,7 +15,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Refuses bodies the API cannot read before they reach Camel: platform-http would parse a
- * non-JSON POST as a form and fail with a 500, and an oversized body should not be read at all.
+ * non-JSON POST as a form and fail with a 500, and an oversized body should not be read at all. A
+ * chunked body announces no length, so it is read here up to the limit and refused as soon as it
+ * goes beyond, instead of being buffered whole downstream.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -48,6 +50,16 @@ public class RequestShapeFilter extends OncePerRequestFilter {
         if (request.getContentLengthLong() > maxBodyBytes) {
             reject(response, ProblemException.tooLarge(
                     "Request body of " + request.getContentLengthLong() + " bytes exceeds the limit", "payload"));
+            return;
+        }
+        if (hasBody && request.getContentLengthLong() < 0) {
+            byte[] chunked = request.getInputStream().readNBytes((int) maxBodyBytes + 1);
+            if (chunked.length > maxBodyBytes) {
+                reject(response, ProblemException.tooLarge(
+                        "Request body exceeds the limit of " + maxBodyBytes + " bytes", "payload"));
+                return;
+            }
+            chain.doFilter(new BufferedBodyRequest(request, chunked), response);
             return;
         }
         chain.doFilter(request, response);

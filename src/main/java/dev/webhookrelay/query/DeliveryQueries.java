@@ -12,6 +12,7 @@ import java.util.UUID;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.webhookrelay.auth.ApiKeyAuthenticator;
+import dev.webhookrelay.config.RelayProperties;
 import dev.webhookrelay.problem.ProblemException;
 import org.apache.camel.Exchange;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -26,28 +27,33 @@ public class DeliveryQueries {
 
     private static final String COLUMNS = """
             SELECT id, event_id, endpoint_id, status, attempt_count, last_status, last_error, next_attempt_at,
-                   created_at, updated_at, created_at AS page_created_at, id::text AS page_id
+                   created_at, updated_at, created_at AS page_created_at, id::text AS page_id,
+                   octet_length(deliveries::text) AS page_bytes
               FROM deliveries""";
 
     /** The DLQ is ordered by when a delivery was dead-lettered (its last update), newest first. */
     private static final String DEAD_LETTER_COLUMNS = """
             SELECT id, event_id, endpoint_id, status, attempt_count, last_status, last_error, next_attempt_at,
-                   created_at, updated_at, updated_at AS page_created_at, id::text AS page_id
+                   created_at, updated_at, updated_at AS page_created_at, id::text AS page_id,
+                   octet_length(deliveries::text) AS page_bytes
               FROM deliveries""";
 
     private static final String ATTEMPT_COLUMNS = """
             SELECT attempt_number, url, request_headers::text AS request_headers, response_status,
                    response_headers::text AS response_headers, response_body, duration_ms, error_class,
                    error_message, outcome, created_at,
-                   created_at AS page_created_at, lpad(id::text, 20, '0') AS page_id
+                   created_at AS page_created_at, lpad(id::text, 20, '0') AS page_id,
+                   octet_length(attempts::text) AS page_bytes
               FROM attempts""";
 
     private final JdbcTemplate jdbc;
     private final ObjectMapper json;
+    private final long maxListBytes;
 
-    public DeliveryQueries(JdbcTemplate jdbc, ObjectMapper json) {
+    public DeliveryQueries(JdbcTemplate jdbc, ObjectMapper json, RelayProperties properties) {
         this.jdbc = jdbc;
         this.json = json;
+        this.maxListBytes = properties.api().maxListBytes().toBytes();
     }
 
     public Map<String, Object> list(Exchange exchange) {
@@ -58,6 +64,7 @@ public class DeliveryQueries {
                 .whereIf(request.uuid("endpointId"), "endpoint_id = ?")
                 .whereIf(request.instant("since"), "created_at >= ?")
                 .whereIf(request.instant("until"), "created_at < ?")
+                .withinBytes(maxListBytes)
                 .page(jdbc, request, this::delivery);
     }
 
@@ -69,6 +76,7 @@ public class DeliveryQueries {
                 .whereIf(request.uuid("endpointId"), "endpoint_id = ?")
                 .whereIf(request.instant("since"), "updated_at >= ?")
                 .whereIf(request.instant("until"), "updated_at < ?")
+                .withinBytes(maxListBytes)
                 .page(jdbc, request, this::delivery);
     }
 
@@ -82,6 +90,7 @@ public class DeliveryQueries {
         find(ApiKeyAuthenticator.tenantOf(exchange), deliveryId);
         return new PageQuery(ATTEMPT_COLUMNS, "created_at", "lpad(id::text, 20, '0')")
                 .where("delivery_id = ?", deliveryId)
+                .withinBytes(maxListBytes)
                 .page(jdbc, request, this::attempt);
     }
 

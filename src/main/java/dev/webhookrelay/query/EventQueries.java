@@ -10,6 +10,7 @@ import java.util.UUID;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.webhookrelay.auth.ApiKeyAuthenticator;
+import dev.webhookrelay.config.RelayProperties;
 import dev.webhookrelay.problem.ProblemException;
 import org.apache.camel.Exchange;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -21,17 +22,19 @@ public class EventQueries {
 
     private static final String COLUMNS = """
             SELECT id, type, payload::text AS payload, idempotency_key, created_at,
-                   created_at AS page_created_at, id::text AS page_id
+                   created_at AS page_created_at, id::text AS page_id, octet_length(payload::text) AS page_bytes
               FROM events""";
 
     private final JdbcTemplate jdbc;
     private final ObjectMapper json;
     private final DeliveryQueries deliveries;
+    private final long maxListBytes;
 
-    public EventQueries(JdbcTemplate jdbc, ObjectMapper json, DeliveryQueries deliveries) {
+    public EventQueries(JdbcTemplate jdbc, ObjectMapper json, DeliveryQueries deliveries, RelayProperties properties) {
         this.jdbc = jdbc;
         this.json = json;
         this.deliveries = deliveries;
+        this.maxListBytes = properties.api().maxListBytes().toBytes();
     }
 
     public Map<String, Object> list(Exchange exchange) {
@@ -42,6 +45,7 @@ public class EventQueries {
                 .whereIf(type, "type = ?")
                 .whereIf(request.instant("since"), "created_at >= ?")
                 .whereIf(request.instant("until"), "created_at < ?")
+                .withinBytes(maxListBytes)
                 .page(jdbc, request, this::event);
     }
 

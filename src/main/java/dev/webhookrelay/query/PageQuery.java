@@ -23,6 +23,7 @@ public final class PageQuery {
     private final String idColumn;
     private final List<String> conditions = new ArrayList<>();
     private final List<Object> arguments = new ArrayList<>();
+    private Long maxBytes;
 
     public PageQuery(String select, String createdAtColumn, String idColumn) {
         this.select = select;
@@ -41,6 +42,17 @@ public final class PageQuery {
         return value == null ? this : where(condition, value instanceof Instant i ? Timestamp.from(i) : value);
     }
 
+    /**
+     * Bounds the page in bytes as well: rows are added while the sizes of the rows before them (the
+     * select's {@code page_bytes} column) stay under the budget, so a page holds at least one row and
+     * ends at most one row beyond it. The cut is made in PostgreSQL, so the rows left out never reach
+     * the relay (the JDBC driver would otherwise read every row of the result into memory).
+     */
+    public PageQuery withinBytes(long budget) {
+        this.maxBytes = budget;
+        return this;
+    }
+
     public Map<String, Object> page(JdbcTemplate jdbc, ListRequest request, RowMapper<Map<String, Object>> mapper) {
         int limit = request.limit();
         Cursor after = request.cursor();
@@ -49,15 +61,33 @@ public final class PageQuery {
         }
         String sql = select + (conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions))
                 + " ORDER BY " + createdAtColumn + " DESC, " + idColumn + "::text DESC LIMIT " + (limit + 1);
+        List<Object> values = new ArrayList<>(arguments);
+        if (maxBytes != null) {
+            sql = """
+                    SELECT * FROM (
+                        SELECT page.*, count(*) OVER () AS page_candidates,
+                               sum(page.page_bytes) OVER (ORDER BY page.page_created_at DESC, page.page_id DESC
+                                                          ROWS UNBOUNDED PRECEDING) AS page_bytes_through
+                          FROM (%s) page) sized
+                     WHERE page_bytes_through - page_bytes < ?
+                     ORDER BY page_created_at DESC, page_id DESC""".formatted(sql);
+            values.add(maxBytes);
+        }
         List<Cursor> keys = new ArrayList<>();
+        long[] beforeTheByteCut = {0};
         List<Map<String, Object>> rows = jdbc.query(sql, (rs, n) -> {
             keys.add(key(rs));
+            if (maxBytes != null) {
+                beforeTheByteCut[0] = rs.getLong("page_candidates");
+            }
             return mapper.mapRow(rs, n);
-        }, arguments.toArray());
+        }, values.toArray());
+        long candidates = maxBytes == null ? rows.size() : beforeTheByteCut[0];
+        int size = Math.min(rows.size(), limit);
+        boolean more = candidates > size;
         Map<String, Object> page = new LinkedHashMap<>();
-        boolean more = rows.size() > limit;
-        page.put("data", more ? rows.subList(0, limit) : rows);
-        page.put("nextCursor", more ? keys.get(limit - 1).encode() : null);
+        page.put("data", rows.subList(0, size));
+        page.put("nextCursor", more ? keys.get(size - 1).encode() : null);
         return page;
     }
 

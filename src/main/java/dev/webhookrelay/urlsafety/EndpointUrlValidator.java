@@ -1,24 +1,23 @@
 package dev.webhookrelay.urlsafety;
 
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.UnknownHostException;
 
 import dev.webhookrelay.problem.ProblemException;
 
 /**
- * Registration-time check of an endpoint URL: http(s) only, no credentials, and no literal address
- * in a blocked network. Host names are not resolved here (that is the connect-time guard's job).
+ * Registration-time check of an endpoint URL: http(s) only, no credentials, and a host the
+ * {@link TargetAddressGuard} accepts. Host names are not resolved here (that is the connect-time
+ * guard's job).
  */
 public final class EndpointUrlValidator {
 
     private static final int MAX_URL_LENGTH = 2048;
 
-    private final AddressPolicy policy;
+    private final TargetAddressGuard targetGuard;
 
-    public EndpointUrlValidator(AddressPolicy policy) {
-        this.policy = policy;
+    public EndpointUrlValidator(TargetAddressGuard targetGuard) {
+        this.targetGuard = targetGuard;
     }
 
     public String validate(String url) {
@@ -41,32 +40,13 @@ public final class EndpointUrlValidator {
         if (uri.getRawUserInfo() != null) {
             throw ProblemException.invalid("url", "url must not contain credentials; use endpoint headers instead");
         }
-        String host = uri.getHost();
-        if (host == null || host.isBlank()) {
-            throw ProblemException.invalid("url", "url must have a host");
+        if (uri.getHost() == null || uri.getHost().isBlank()) {
+            throw ProblemException.invalid("url", "url must have a valid host name or IP address");
         }
-        InetAddress literal = literalAddress(host);
-        if (literal != null) {
-            String refusal = policy.refusal(literal);
-            if (refusal != null) {
-                throw ProblemException.invalid("url", "url points to a refused address: " + refusal);
-            }
+        String refusal = targetGuard.refusal(uri);
+        if (refusal != null) {
+            throw ProblemException.invalid("url", "url points to a refused address: " + refusal);
         }
         return uri.toString();
-    }
-
-    /** The address of an IP literal host, or null for a name (which is resolved only at connect time). */
-    static InetAddress literalAddress(String host) {
-        String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-        boolean ipv4 = bare.matches("\\d{1,3}(\\.\\d{1,3}){3}");
-        boolean ipv6 = bare.contains(":") && bare.matches("[0-9a-fA-F:.%A-Za-z]+");
-        if (!ipv4 && !ipv6) {
-            return null;
-        }
-        try {
-            return InetAddress.getByName(bare);
-        } catch (UnknownHostException e) {
-            throw ProblemException.invalid("url", "url has an invalid IP address");
-        }
     }
 }
