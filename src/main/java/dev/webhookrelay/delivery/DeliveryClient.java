@@ -19,6 +19,7 @@ import dev.webhookrelay.config.RelayProperties;
 import dev.webhookrelay.urlsafety.AddressPolicy;
 import dev.webhookrelay.urlsafety.BlockedAddressException;
 import dev.webhookrelay.urlsafety.GuardedDnsResolver;
+import dev.webhookrelay.urlsafety.TargetAddressGuard;
 import org.apache.camel.ExchangeProperty;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.config.ConnectionConfig;
@@ -65,10 +66,12 @@ public class DeliveryClient implements DisposableBean {
         thread.setDaemon(true);
         return thread;
     });
+    private final TargetAddressGuard targets;
     private final int maxBodyBytes;
     private final Duration deadline;
 
-    public DeliveryClient(RelayProperties properties, AddressPolicy policy) {
+    public DeliveryClient(RelayProperties properties, AddressPolicy policy, TargetAddressGuard targets) {
+        this.targets = targets;
         var delivery = properties.delivery();
         this.maxBodyBytes = delivery.maxResponseBodyBytes();
         this.deadline = delivery.attemptDeadline();
@@ -188,18 +191,28 @@ public class DeliveryClient implements DisposableBean {
         return stored;
     }
 
-    /** The endpoint URL exactly as stored, refused unless it is an absolute http(s) URL with a host. */
-    private static URI target(String url) throws BlockedAddressException {
+    /**
+     * The endpoint URL exactly as stored, judged again at send time (a row may predate a rule, or be
+     * written straight into the database): an absolute http(s) URL whose literal host, if any, passes
+     * the target guard, which matters most through an egress proxy, where the relay never connects
+     * to the target itself.
+     */
+    private URI target(String url) throws BlockedAddressException {
+        URI uri;
         try {
-            URI uri = new URI(url);
-            String scheme = uri.getScheme();
-            if (uri.getHost() == null || !("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme))) {
-                throw new BlockedAddressException("endpoint URL is not an absolute http(s) URL");
-            }
-            return uri;
+            uri = new URI(url);
         } catch (URISyntaxException e) {
             throw new BlockedAddressException("endpoint URL is not a valid URI: " + e.getReason());
         }
+        String scheme = uri.getScheme();
+        if (!("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme))) {
+            throw new BlockedAddressException("endpoint URL is not an absolute http(s) URL");
+        }
+        String refusal = targets.refusal(uri);
+        if (refusal != null) {
+            throw new BlockedAddressException("Refused to connect to " + uri.getHost() + ": " + refusal);
+        }
+        return uri;
     }
 
     private static long elapsedMillis(long startedNanos) {

@@ -8,6 +8,7 @@ import java.util.Map;
 import dev.webhookrelay.config.RelayProperties;
 import dev.webhookrelay.support.TestReceiver;
 import dev.webhookrelay.urlsafety.AddressPolicy;
+import dev.webhookrelay.urlsafety.TargetAddressGuard;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
@@ -31,7 +32,8 @@ class DeliveryGoesThroughTheEgressProxyTest {
                     "relay.delivery.max-response-header-line-bytes", "8192",
                     "relay.delivery.proxy", proxy.url().replace("/hook", ""))))
                     .bind("relay", RelayProperties.class).get();
-            DeliveryClient client = new DeliveryClient(properties, new AddressPolicy(List.of("127.0.0.1/32")));
+            AddressPolicy policy = new AddressPolicy(List.of("127.0.0.1/32"));
+            DeliveryClient client = new DeliveryClient(properties, policy, new TargetAddressGuard(new AddressPolicy(List.of())));
 
             // A name only the proxy could resolve (.test is reserved): the relay itself must not look it up.
             AttemptResult result = client.send(new OutgoingRequest("http://receiver.webhook-relay.test/hooks/orders",

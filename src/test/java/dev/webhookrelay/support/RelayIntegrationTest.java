@@ -58,6 +58,9 @@ public abstract class RelayIntegrationTest {
         registry.add("relay.admin-token", () -> ADMIN_TOKEN);
         registry.add("relay.console.password", () -> CONSOLE_PASSWORD);
         registry.add("relay.delivery.allowed-networks", () -> "127.0.0.1/32");
+        // Every test calls from 127.0.0.1, and some send bad keys on purpose (hundreds, in the
+        // property-based tests): that address's failure budget must last the run.
+        registry.add("relay.auth.failed-attempts-per-minute", () -> "1000");
         registry.add("relay.delivery.retry-schedule", () -> "300ms,600ms,900ms");
         // Few quorum queues per run: each is a Raft group, and a 2-core broker slows with hundreds.
         registry.add("relay.delivery.jitter-buckets", () -> "2");
