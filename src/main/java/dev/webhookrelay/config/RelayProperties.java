@@ -49,6 +49,8 @@ public record RelayProperties(
             List<Duration> retrySchedule,
             double jitter,
             int jitterBuckets,
+            int consumers,
+            int prefetch,
             Duration connectTimeout,
             Duration responseTimeout,
             Duration attemptDeadline,
