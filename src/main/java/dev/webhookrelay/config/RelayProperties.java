@@ -20,7 +20,8 @@ public record RelayProperties(
         Replay replay,
         Retention retention,
         Console console,
-        Metrics metrics) {
+        Metrics metrics,
+        Quotas quotas) {
 
     public record Ingest(
             int maxPayloadBytes,
@@ -70,5 +71,15 @@ public record RelayProperties(
     }
 
     public record Metrics(Duration backlogSampleInterval) {
+    }
+
+    /** What one tenant may use of the relay's shared capacity. */
+    public record Quotas(
+            int maxEndpointsPerTenant,
+            int maxRetryTiers,
+            int ingestRatePerSecond,
+            int ingestBurst,
+            int maxInFlightPerTenant,
+            int maxReplaysPerTenant) {
     }
 }

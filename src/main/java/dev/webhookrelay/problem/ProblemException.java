@@ -1,5 +1,7 @@
 package dev.webhookrelay.problem;
 
+import java.time.Duration;
+
 /**
  * A request the relay refuses, carrying everything an RFC 9457 problem document needs. Thrown by
  * validators and authenticators; rendered by {@link ProblemResponder}.
@@ -9,12 +11,18 @@ public class ProblemException extends RuntimeException {
     private final int status;
     private final String title;
     private final String field;
+    private final Duration retryAfter;
 
     public ProblemException(int status, String title, String detail, String field) {
+        this(status, title, detail, field, null);
+    }
+
+    private ProblemException(int status, String title, String detail, String field, Duration retryAfter) {
         super(detail);
         this.status = status;
         this.title = title;
         this.field = field;
+        this.retryAfter = retryAfter;
     }
 
     public static ProblemException badRequest(String detail) {
@@ -45,6 +53,11 @@ public class ProblemException extends RuntimeException {
         return new ProblemException(422, "Unprocessable Content", detail, field);
     }
 
+    /** 429: a quota is used up for now; the answer carries Retry-After. */
+    public static ProblemException tooManyRequests(String detail, String field, Duration retryAfter) {
+        return new ProblemException(429, "Too Many Requests", detail, field, retryAfter);
+    }
+
     public int status() {
         return status;
     }
@@ -55,6 +68,11 @@ public class ProblemException extends RuntimeException {
 
     public String field() {
         return field;
+    }
+
+    /** When the caller may try again, or null when waiting would not help. */
+    public Duration retryAfter() {
+        return retryAfter;
     }
 
     /** Validation failures are normal traffic: no stack trace to capture. */

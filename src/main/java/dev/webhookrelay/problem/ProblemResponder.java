@@ -2,6 +2,7 @@ package dev.webhookrelay.problem;
 
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
 
 import dev.webhookrelay.ingest.IngestMetrics;
 import org.apache.camel.Exchange;
@@ -40,6 +41,9 @@ public class ProblemResponder {
         if (failure instanceof ProblemException problem) {
             status = problem.status();
             body = ProblemDocument.json(problem);
+            if (problem.retryAfter() != null) {
+                message.setHeader("Retry-After", retryAfterSeconds(problem.retryAfter()));
+            }
         } else if (isDatabaseUnavailable(failure)) {
             LOG.warn("Database unavailable, refusing request: {}", String.valueOf(failure));
             status = 503;
@@ -56,6 +60,12 @@ public class ProblemResponder {
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         message.setHeader(Exchange.CONTENT_TYPE, ProblemDocument.MEDIA_TYPE);
         message.setBody(body);
+    }
+
+    /** Whole seconds, rounded up: a client that waits exactly that long finds the quota refilled. */
+    static String retryAfterSeconds(Duration wait) {
+        long millis = Math.max(1, wait.toMillis());
+        return String.valueOf((millis + 999) / 1000);
     }
 
     /** A transacted sub-route hands its failure back wrapped in RuntimeCamelException. */
