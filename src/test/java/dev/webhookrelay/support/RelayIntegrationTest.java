@@ -62,13 +62,11 @@ public abstract class RelayIntegrationTest {
         registry.add("relay.delivery.response-timeout", () -> "1s");
         registry.add("relay.outbox.min-age", () -> "1s");
         registry.add("relay.outbox.lease", () -> "10s");
-        // Quotas small enough for a test to reach, above what any other test uses per tenant. The
-        // in-flight cap stays above relay.delivery.max-in-flight-per-endpoint (10): one hanging endpoint
-        // must leave its tenant's other endpoints some slots.
+        // Quotas small enough for a test to reach, above what any other test uses per tenant (the
+        // in-flight cap keeps its default, 16 of the 32 consumers).
         registry.add("relay.quotas.max-endpoints-per-tenant", () -> "8");
         registry.add("relay.quotas.ingest-rate-per-second", () -> "10");
         registry.add("relay.quotas.ingest-burst", () -> "150");
-        registry.add("relay.quotas.max-in-flight-per-tenant", () -> "12");
         registry.add("relay.quotas.max-replays-per-tenant", () -> "1");
         registry.add("camel.main.routes-include-pattern", () -> "file:routes/*.yaml");
     }
