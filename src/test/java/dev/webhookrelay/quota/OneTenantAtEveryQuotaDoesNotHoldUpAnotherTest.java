@@ -31,6 +31,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 class OneTenantAtEveryQuotaDoesNotHoldUpAnotherTest extends RelayIntegrationTest {
 
     private static final int B_EVENTS = 20;
+    private static final int FLOOD_SENDERS = 4;
 
     @Autowired
     private RelayProperties properties;
@@ -62,7 +63,8 @@ class OneTenantAtEveryQuotaDoesNotHoldUpAnotherTest extends RelayIntegrationTest
 
             AtomicBoolean flooding = new AtomicBoolean(true);
             AtomicInteger refusedIngest = new AtomicInteger();
-            ExecutorService flood = Executors.newSingleThreadExecutor();
+            // Several senders: even when each request is slow, together they offer more than A's rate.
+            ExecutorService flood = Executors.newFixedThreadPool(FLOOD_SENDERS);
             // Paused so that A's bulk replays stay RUNNING, its replay quota used up, for the whole test.
             camel.getRouteController().stopRoute("run-replays");
             try {
@@ -75,16 +77,18 @@ class OneTenantAtEveryQuotaDoesNotHoldUpAnotherTest extends RelayIntegrationTest
                 for (int i = 0; i < 10; i++) {
                     assertThat(postEvent(a, "{\"type\":\"slow.thing\",\"payload\":{}}", null).status()).isEqualTo(202);
                 }
-                flood.submit(() -> {
-                    while (flooding.get()) {
-                        if (postEvent(a, "{\"type\":\"noise.tick\",\"payload\":{}}", null).status() == 429) {
-                            refusedIngest.incrementAndGet();
+                for (int i = 0; i < FLOOD_SENDERS; i++) {
+                    flood.submit(() -> {
+                        while (flooding.get()) {
+                            if (postEvent(a, "{\"type\":\"noise.tick\",\"payload\":{}}", null).status() == 429) {
+                                refusedIngest.incrementAndGet();
+                            }
+                            Thread.sleep(5);
                         }
-                        Thread.sleep(5);
-                    }
-                    return null;
-                });
-                await().atMost(Duration.ofSeconds(30)).until(() -> hanging.received().size() >= quotas.maxInFlightPerTenant()
+                        return null;
+                    });
+                }
+                await().atMost(Duration.ofSeconds(60)).until(() -> hanging.received().size() >= quotas.maxInFlightPerTenant()
                         && refusedIngest.get() > 0);
 
                 List<Long> during = deliverAndMeasure(b, healthy, B_EVENTS);
