@@ -54,8 +54,8 @@ public class ProblemException extends RuntimeException {
     }
 
     /** 429: a quota is used up for now; the answer carries Retry-After. */
-    public static ProblemException tooManyRequests(String detail, String field, Duration retryAfter) {
-        return new ProblemException(429, "Too Many Requests", detail, field, retryAfter);
+    public static ProblemException tooManyRequests(String detail, Duration retryAfter) {
+        return new ProblemException(429, "Too Many Requests", detail, null, retryAfter);
     }
 
     public int status() {

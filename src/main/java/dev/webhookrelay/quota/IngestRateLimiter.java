@@ -40,8 +40,9 @@ public class IngestRateLimiter {
                 .tryConsumeAndReturnRemaining(1);
         if (!probe.isConsumed()) {
             throw ProblemException.tooManyRequests("The tenant is sending events faster than its quota of "
-                    + ratePerSecond + " per second (bursts up to " + burst + "); nothing was accepted",
-                    null, Duration.ofNanos(probe.getNanosToWaitForRefill()));
+                    + ratePerSecond + " per second, bursts up to " + burst + " (relay.quotas.ingest-rate-per-second,"
+                    + " relay.quotas.ingest-burst); nothing was accepted",
+                    Duration.ofNanos(probe.getNanosToWaitForRefill()));
         }
     }
 

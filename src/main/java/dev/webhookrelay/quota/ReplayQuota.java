@@ -42,7 +42,7 @@ public class ReplayQuota {
             long batchesLeft = Math.max(1, (((Number) running.get("smallest_left")).longValue() + batchSize - 1) / batchSize);
             throw ProblemException.tooManyRequests("The tenant has " + count + " bulk replays running, the most"
                     + " allowed (relay.quotas.max-replays-per-tenant = " + max + "); retry when one has completed",
-                    null, interval.multipliedBy(batchesLeft));
+                    interval.multipliedBy(batchesLeft));
         }
     }
 }
