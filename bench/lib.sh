@@ -30,6 +30,7 @@ BENCH_JAVA="${BENCH_JAVA:-$(for j in /usr/lib/jvm/*/bin/java; do echo "$("$j" -X
 BENCH_JAVA="${BENCH_JAVA:-java}"
 
 # bench_start_relay NAME PORT [extra spring args...]
+# The benchmarks measure one tenant against the relay's capacity: the tenant quotas are lifted.
 bench_start_relay() {
   local name=$1 port=$2; shift 2
   (cd "$ROOT" && exec "$BENCH_JAVA" ${BENCH_JAVA_OPTS:--Xms1g -Xmx1g} -jar target/webhook-relay-0.1.0-SNAPSHOT.jar \
@@ -39,6 +40,8 @@ bench_start_relay() {
     --relay.admin-token="$ADMIN_TOKEN" \
     --relay.delivery.allowed-networks=127.0.0.1/32 \
     --logging.level.dev.webhookrelay=WARN \
+    --relay.quotas.ingest-rate-per-second=1000000 --relay.quotas.ingest-burst=1000000 \
+    --relay.quotas.max-in-flight-per-tenant=1000 \
     "$@" > "$OUT/relay-$name.log" 2>&1) &
   echo $! > "$OUT/relay-$name.pid"
   for _ in $(seq 1 120); do

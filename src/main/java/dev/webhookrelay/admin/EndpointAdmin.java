@@ -18,10 +18,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.webhookrelay.auth.ApiKeyAuthenticator;
 import dev.webhookrelay.config.RelayProperties;
+import dev.webhookrelay.delivery.RetryGrid;
 import dev.webhookrelay.delivery.RetrySchedules;
 import dev.webhookrelay.problem.ProblemException;
 import dev.webhookrelay.query.ListRequest;
 import dev.webhookrelay.query.PageQuery;
+import dev.webhookrelay.quota.EndpointQuota;
 import dev.webhookrelay.signing.SigningSecrets;
 import dev.webhookrelay.urlsafety.EndpointUrlValidator;
 import org.apache.camel.Exchange;
@@ -43,14 +45,16 @@ public class EndpointAdmin {
     private final ObjectMapper json;
     private final EndpointUrlValidator urlValidator;
     private final RetrySchedules schedules;
+    private final EndpointQuota quota;
     private final Duration rotationOverlap;
 
     public EndpointAdmin(JdbcTemplate jdbc, ObjectMapper json, EndpointUrlValidator urlValidator,
-            RetrySchedules schedules, RelayProperties properties) {
+            RetrySchedules schedules, EndpointQuota quota, RelayProperties properties) {
         this.jdbc = jdbc;
         this.json = json;
         this.urlValidator = urlValidator;
         this.schedules = schedules;
+        this.quota = quota;
         this.rotationOverlap = properties.endpoints().secretRotationOverlap();
     }
 
@@ -64,7 +68,8 @@ public class EndpointAdmin {
         Boolean enabled = EndpointInput.enabled(body.get("enabled"));
         Map<String, String> headers = EndpointInput.headers(body.get("headers"));
         Integer rateLimit = EndpointInput.rateLimit(body.get("rateLimit"));
-        String retrySchedule = EndpointInput.retrySchedule(body.get("retrySchedule"));
+        String retrySchedule = EndpointInput.retrySchedule(body.get("retrySchedule"), schedules);
+        quota.requireRoomForOneMore(tenantId);
         UUID endpointId = UUID.randomUUID();
         String secret = SigningSecrets.generate();
         String headersJson = json.writeValueAsString(headers);
@@ -147,7 +152,7 @@ public class EndpointAdmin {
             values.add(EndpointInput.rateLimit(body.get("rateLimit")));
         }
         if (body.has("retrySchedule")) {
-            String schedule = EndpointInput.retrySchedule(body.get("retrySchedule"));
+            String schedule = EndpointInput.retrySchedule(body.get("retrySchedule"), schedules);
             schedules.forEndpoint(schedule);
             sets.add("retry_schedule = ?");
             values.add(schedule);
@@ -212,7 +217,7 @@ public class EndpointAdmin {
         endpoint.put("disabledReason", rs.getString("disabled_reason"));
         endpoint.put("headers", readHeaders(rs.getString("headers")));
         endpoint.put("rateLimit", rs.getObject("rate_limit"));
-        endpoint.put("retrySchedule", rs.getString("retry_schedule"));
+        endpoint.put("retrySchedule", RetryGrid.shown(rs.getString("retry_schedule")));
         endpoint.put("createdAt", rs.getTimestamp("created_at").toInstant());
         endpoint.put("updatedAt", rs.getTimestamp("updated_at").toInstant());
         return endpoint;

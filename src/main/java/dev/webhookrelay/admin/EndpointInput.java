@@ -79,15 +79,15 @@ final class EndpointInput {
         return node.intValue();
     }
 
-    static String retrySchedule(JsonNode node) {
+    /** The schedule as stored and shown: on the retry grid. */
+    static String retrySchedule(JsonNode node, RetrySchedules schedules) {
         if (node == null || node.isNull()) {
             return null;
         }
         if (!node.isTextual()) {
             throw ProblemException.invalid("retrySchedule", "retrySchedule must be a string such as \"30s,5m,1h\"");
         }
-        RetrySchedules.parse(node.textValue());
-        return node.textValue().replace(" ", "");
+        return schedules.validate(node.textValue());
     }
 
     static Boolean enabled(JsonNode node) {

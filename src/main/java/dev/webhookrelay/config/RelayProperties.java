@@ -23,7 +23,8 @@ public record RelayProperties(
         Console console,
         Metrics metrics,
         Auth auth,
-        Api api) {
+        Api api,
+        Quotas quotas) {
 
     public record Ingest(
             int maxPayloadBytes,
@@ -84,5 +85,15 @@ public record RelayProperties(
     }
 
     public record Api(DataSize maxListBytes) {
+    }
+
+    /** What one tenant may use of the relay's shared capacity. */
+    public record Quotas(
+            int maxEndpointsPerTenant,
+            int maxRetryTiers,
+            int ingestRatePerSecond,
+            int ingestBurst,
+            int maxInFlightPerTenant,
+            int maxReplaysPerTenant) {
     }
 }

@@ -4,6 +4,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 import dev.webhookrelay.config.RelayProperties;
 import org.apache.camel.Exchange;
@@ -12,56 +13,79 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
- * Caps concurrent attempts per endpoint within this relay instance, so a slow or dead endpoint can
- * hold at most that many consumer threads. A delivery over the cap waits briefly for a slot, but only
- * while the endpoint is freeing slots (a fast endpoint frees one within milliseconds, and postponing
- * its deliveries would churn them through the wait queue); an endpoint that has freed none for that
- * long is slow or hanging, and its delivery is postponed through the shortest wait queue at once
- * rather than holding a consumer thread. The slot is released when the exchange ends, however it ends.
+ * Caps concurrent attempts within this relay instance per endpoint, so a slow or dead endpoint can
+ * hold at most that many consumer threads, and per tenant across all of its endpoints, so a tenant
+ * with many slow endpoints cannot hold every consumer while other tenants' deliveries wait.
+ *
+ * <p>A delivery over a cap waits briefly for a slot, but only while slots are being freed (a fast
+ * endpoint frees one within milliseconds, and postponing its deliveries would churn them through the
+ * wait queue); when none was freed for that long the endpoint or tenant is slow or hanging, and the
+ * delivery is postponed through the shortest wait queue at once rather than holding a consumer
+ * thread. A slot is released when the exchange ends, however it ends.
  */
 @Component("inFlightLimiter")
 public class InFlightLimiter {
 
     public static final String POSTPONED = "relayPostponed";
 
-    private final int cap;
+    private final int endpointCap;
+    private final int tenantCap;
     private final long waitNanos;
-    private final ConcurrentHashMap<UUID, EndpointSlots> slots = new ConcurrentHashMap<>();
+    private final UnaryOperator<UUID> tenantOfEndpoint;
+    private final ConcurrentHashMap<UUID, Slots> endpoints = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<UUID, Slots> tenants = new ConcurrentHashMap<>();
 
     @Autowired
-    public InFlightLimiter(RelayProperties properties) {
-        this(properties.delivery().maxInFlightPerEndpoint(), properties.delivery().inFlightWait().toNanos());
+    public InFlightLimiter(RelayProperties properties, EndpointOwners owners) {
+        this(properties.delivery().maxInFlightPerEndpoint(), properties.quotas().maxInFlightPerTenant(),
+                properties.delivery().inFlightWait().toNanos(), owners::tenantOf);
     }
 
-    InFlightLimiter(int cap, long waitNanos) {
-        this.cap = cap;
+    InFlightLimiter(int endpointCap, int tenantCap, long waitNanos, UnaryOperator<UUID> tenantOfEndpoint) {
+        this.endpointCap = endpointCap;
+        this.tenantCap = tenantCap;
         this.waitNanos = waitNanos;
+        this.tenantOfEndpoint = tenantOfEndpoint;
     }
 
     public void acquire(Exchange exchange) throws InterruptedException {
-        UUID endpointId = WorkQueueMessage.uuid(exchange.getMessage().getHeader(WorkQueueMessage.ENDPOINT_ID));
+        var message = exchange.getMessage();
+        UUID endpointId = WorkQueueMessage.uuid(message.getHeader(WorkQueueMessage.ENDPOINT_ID));
         if (endpointId == null) {
             return;
         }
-        EndpointSlots endpoint = slots.computeIfAbsent(endpointId, id -> new EndpointSlots(cap));
-        if (!endpoint.tryAcquire(waitNanos)) {
+        if (!hold(exchange, endpoints.computeIfAbsent(endpointId, id -> new Slots(endpointCap)))) {
             exchange.setProperty(POSTPONED, true);
             return;
+        }
+        UUID tenantId = WorkQueueMessage.uuid(message.getHeader(WorkQueueMessage.TENANT_ID));
+        if (tenantId == null) {
+            tenantId = tenantOfEndpoint.apply(endpointId);
+        }
+        if (tenantId != null && !hold(exchange, tenants.computeIfAbsent(tenantId, id -> new Slots(tenantCap)))) {
+            exchange.setProperty(POSTPONED, true);
+        }
+    }
+
+    private boolean hold(Exchange exchange, Slots slots) throws InterruptedException {
+        if (!slots.tryAcquire(waitNanos)) {
+            return false;
         }
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
             public void onDone(Exchange done) {
-                endpoint.release();
+                slots.release();
             }
         });
+        return true;
     }
 
-    private static final class EndpointSlots {
+    private static final class Slots {
 
         private final Semaphore permits;
         private volatile long lastReleaseNanos = System.nanoTime();
 
-        EndpointSlots(int cap) {
+        Slots(int cap) {
             this.permits = new Semaphore(cap);
         }
 

@@ -1,78 +1,88 @@
 package dev.webhookrelay.delivery;
 
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.webhookrelay.config.RabbitTopology;
 import dev.webhookrelay.config.RelayProperties;
 import dev.webhookrelay.problem.ProblemException;
 import org.springframework.amqp.core.AmqpAdmin;
 import org.springframework.amqp.core.Binding;
-import org.springframework.amqp.core.DirectExchange;
 import org.springframework.amqp.core.Queue;
-import org.springframework.boot.convert.DurationStyle;
 import org.springframework.stereotype.Component;
 
 /**
- * The default retry schedule and the per-endpoint ones. An endpoint's own schedule gets its wait
- * queues declared the first time it is used (declaring is idempotent, and a queue's name carries its
- * TTL, so two schedules can share queues but never conflict).
+ * The default retry schedule and the per-endpoint ones. An endpoint's own schedule lies on the
+ * {@link RetryGrid}, so schedules equal in value are one schedule with one set of wait queues, and
+ * all of them together can only ever declare a small, fixed set of queues. Queues are declared the
+ * first time a schedule is used (a queue's name carries its TTL, so schedules share queues but never
+ * conflict).
  */
 @Component
 public class RetrySchedules {
 
-    static final int MAX_DELAYS = 20;
-    static final Duration MIN_DELAY = Duration.ofSeconds(1);
-    static final Duration MAX_DELAY = Duration.ofDays(7);
-
     private final RetrySchedule defaultSchedule;
     private final RelayProperties properties;
     private final AmqpAdmin admin;
-    private final ConcurrentHashMap<String, RetrySchedule> custom = new ConcurrentHashMap<>();
+    private final int maxTiers;
+    /** By value on the grid, not by text: "60s" and "1m" are one schedule. */
+    private final Cache<List<Duration>, RetrySchedule> custom = Caffeine.newBuilder().maximumSize(10_000).build();
+    /** Bounded by the grid: 148 values times the jitter buckets. */
+    private final Set<String> declaredQueues = ConcurrentHashMap.newKeySet();
 
     public RetrySchedules(RetrySchedule defaultSchedule, RelayProperties properties, AmqpAdmin admin) {
         this.defaultSchedule = defaultSchedule;
         this.properties = properties;
         this.admin = admin;
+        this.maxTiers = properties.quotas().maxRetryTiers();
     }
 
+    /** The schedule of an endpoint from its stored retry_schedule (null or blank: the default one). */
     public RetrySchedule forEndpoint(String spec) {
         if (spec == null || spec.isBlank()) {
             return defaultSchedule;
         }
-        return custom.computeIfAbsent(spec, this::declare);
+        return RetryGrid.stored(spec).map(delays -> custom.get(delays, this::declare)).orElse(defaultSchedule);
     }
 
-    /** Parses an endpoint's schedule as the API receives it: "30s,5m,1h". */
-    public static List<Duration> parse(String spec) {
-        List<String> parts = Arrays.stream(spec.split(",")).map(String::trim).toList();
-        if (parts.isEmpty() || parts.size() > MAX_DELAYS) {
-            throw ProblemException.invalid("retrySchedule", "retrySchedule needs 1 to " + MAX_DELAYS + " delays");
-        }
+    /**
+     * An endpoint's schedule as the API receives it ("30s,5m,1h"): refused unless every tier is from
+     * 1 s to 7 d and there are at most relay.quotas.max-retry-tiers of them; answered on the grid.
+     */
+    public String validate(String spec) {
+        List<Duration> delays;
         try {
-            List<Duration> delays = parts.stream().map(DurationStyle::detectAndParse).toList();
-            if (delays.stream().anyMatch(d -> d.compareTo(MIN_DELAY) < 0 || d.compareTo(MAX_DELAY) > 0)) {
-                throw ProblemException.invalid("retrySchedule", "each delay must be from 1s to 7d");
-            }
-            return delays;
+            delays = RetryGrid.parse(spec);
         } catch (IllegalArgumentException e) {
             throw ProblemException.invalid("retrySchedule", "retrySchedule must be delays such as \"30s,5m,1h\"");
         }
+        if (delays.size() > maxTiers) {
+            throw ProblemException.invalid("retrySchedule", "retrySchedule has " + delays.size()
+                    + " delays; at most " + maxTiers + " are allowed (relay.quotas.max-retry-tiers)");
+        }
+        if (delays.stream().anyMatch(d -> d.compareTo(RetryGrid.MIN) < 0 || d.compareTo(RetryGrid.MAX) > 0)) {
+            throw ProblemException.invalid("retrySchedule", "each delay must be from 1s to 7d");
+        }
+        return RetryGrid.format(RetryGrid.snap(delays));
     }
 
-    private RetrySchedule declare(String spec) {
+    private RetrySchedule declare(List<Duration> delays) {
         var delivery = properties.delivery();
         var names = properties.rabbitmq();
-        RetrySchedule schedule = new RetrySchedule(parse(spec), delivery.jitter(), delivery.jitterBuckets(),
+        RetrySchedule schedule = new RetrySchedule(delays, delivery.jitter(), delivery.jitterBuckets(),
                 names.waitQueuePrefix());
-        DirectExchange wait = new DirectExchange(names.waitExchange(), true, false);
         for (RetrySchedule.WaitQueue waitQueue : schedule.allWaitQueues()) {
-            Queue queue = RabbitTopology.waitQueue(waitQueue, names);
-            admin.declareQueue(queue);
-            admin.declareBinding(new Binding(queue.getName(), Binding.DestinationType.QUEUE, wait.getName(),
-                    waitQueue.name(), null));
+            if (!declaredQueues.contains(waitQueue.name())) {
+                Queue queue = RabbitTopology.waitQueue(waitQueue, names);
+                admin.declareQueue(queue);
+                admin.declareBinding(new Binding(queue.getName(), Binding.DestinationType.QUEUE, names.waitExchange(),
+                        waitQueue.name(), null));
+                declaredQueues.add(waitQueue.name());
+            }
         }
         return schedule;
     }

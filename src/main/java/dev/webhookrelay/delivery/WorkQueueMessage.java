@@ -13,6 +13,8 @@ public final class WorkQueueMessage {
     /** Set on messages sent to the dead-letter exchange: a message carrying it came back from the DLQ. */
     public static final String DEAD_LETTERED = "relay-dead-lettered";
     public static final String ENDPOINT_ID = "relay-endpoint-id";
+    /** The endpoint's tenant, for the per-tenant in-flight cap; messages published before it existed lack it. */
+    public static final String TENANT_ID = "relay-tenant-id";
 
     private WorkQueueMessage() {
     }

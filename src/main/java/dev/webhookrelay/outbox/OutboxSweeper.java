@@ -28,7 +28,7 @@ public class OutboxSweeper {
                 ORDER BY created_at
                 LIMIT ?
                 FOR UPDATE SKIP LOCKED)
-            RETURNING id, endpoint_id, budget_attempts""";
+            RETURNING id, endpoint_id, tenant_id, budget_attempts""";
 
     private final JdbcTemplate jdbc;
     private final RelayProperties.Outbox outbox;
@@ -40,7 +40,8 @@ public class OutboxSweeper {
 
     public List<Map<String, Object>> claimUnpublished() {
         return jdbc.query(CLAIM,
-                (rs, n) -> WorkMessages.message(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getInt(3) + 1),
+                (rs, n) -> WorkMessages.message(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
+                        rs.getObject(3, UUID.class), rs.getInt(4) + 1),
                 outbox.lease().toMillis() / 1000.0, outbox.minAge().toMillis() / 1000.0, outbox.batchSize());
     }
 }

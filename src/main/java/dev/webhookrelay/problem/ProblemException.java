@@ -49,6 +49,7 @@ public class ProblemException extends RuntimeException {
         return new ProblemException(415, "Unsupported Media Type", detail, "Content-Type");
     }
 
+    /** 429: a quota or budget is used up for now; the answer carries Retry-After. */
     public static ProblemException tooManyRequests(String detail, Duration retryAfter) {
         return new ProblemException(429, "Too Many Requests", detail, null, retryAfter);
     }

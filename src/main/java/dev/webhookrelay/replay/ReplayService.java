@@ -17,6 +17,7 @@ import dev.webhookrelay.config.RelayProperties;
 import dev.webhookrelay.outbox.WorkMessages;
 import dev.webhookrelay.problem.ProblemException;
 import dev.webhookrelay.query.ListRequest;
+import dev.webhookrelay.quota.ReplayQuota;
 import org.apache.camel.Exchange;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -45,11 +46,13 @@ public class ReplayService {
     private final JdbcTemplate jdbc;
     private final ObjectMapper json;
     private final RelayProperties properties;
+    private final ReplayQuota quota;
 
-    public ReplayService(JdbcTemplate jdbc, ObjectMapper json, RelayProperties properties) {
+    public ReplayService(JdbcTemplate jdbc, ObjectMapper json, RelayProperties properties, ReplayQuota quota) {
         this.jdbc = jdbc;
         this.json = json;
         this.properties = properties;
+        this.quota = quota;
     }
 
     /** POST /v1/deliveries/{id}/replay: re-queues a finished delivery; the body becomes its work message. */
@@ -71,7 +74,7 @@ public class ReplayService {
             throw ProblemException.conflict("Delivery is " + status.get(0)
                     + "; only DELIVERED or DEAD_LETTERED deliveries can be replayed", "id");
         }
-        exchange.setProperty("relayWorkMessage", WorkMessages.message(deliveryId, endpoint.get(0), 1));
+        exchange.setProperty("relayWorkMessage", WorkMessages.message(deliveryId, endpoint.get(0), tenantId, 1));
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("deliveryId", deliveryId);
         answer.put("status", "RECEIVED");
@@ -164,7 +167,8 @@ public class ReplayService {
                 WHERE id IN (SELECT id FROM deliveries WHERE %s AND updated_at <= ?
                              ORDER BY updated_at LIMIT %d FOR UPDATE SKIP LOCKED)
                 RETURNING id, endpoint_id""".formatted(REQUEUE, filter.where(), batchSize),
-                (rs, n) -> WorkMessages.message(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), 1),
+                (rs, n) -> WorkMessages.message(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
+                        filter.tenantId(), 1),
                 args.toArray());
         jdbc.update("""
                 UPDATE replays SET done = done + ?,
@@ -185,6 +189,7 @@ public class ReplayService {
         Map<String, Object> answer = new LinkedHashMap<>();
         UUID replayId = null;
         if (!dryRun && count != null && count > 0) {
+            quota.requireRoomForOneMore(tenantId);
             replayId = UUID.randomUUID();
             jdbc.update("""
                     INSERT INTO replays (id, tenant_id, endpoint_id, since, until, total) VALUES (?, ?, ?, ?, ?, ?)""",

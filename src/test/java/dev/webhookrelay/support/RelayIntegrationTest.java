@@ -67,6 +67,12 @@ public abstract class RelayIntegrationTest {
         registry.add("relay.delivery.response-timeout", () -> "1s");
         registry.add("relay.outbox.min-age", () -> "1s");
         registry.add("relay.outbox.lease", () -> "10s");
+        // Quotas small enough for a test to reach, above what any other test uses per tenant (the
+        // in-flight cap keeps its default, 16 of the 32 consumers).
+        registry.add("relay.quotas.max-endpoints-per-tenant", () -> "8");
+        registry.add("relay.quotas.ingest-rate-per-second", () -> "10");
+        registry.add("relay.quotas.ingest-burst", () -> "150");
+        registry.add("relay.quotas.max-replays-per-tenant", () -> "1");
         registry.add("camel.main.routes-include-pattern", () -> "file:routes/*.yaml");
     }
 

@@ -56,6 +56,9 @@ public final class RelayProcess implements AutoCloseable {
                 "--relay.delivery.connect-timeout=2s",
                 "--relay.delivery.response-timeout=5s",
                 "--relay.outbox.min-age=2s",
+                // One tenant sends every event of these tests as fast as it can: not a quota test.
+                "--relay.quotas.ingest-rate-per-second=100000",
+                "--relay.quotas.ingest-burst=100000",
                 "--camel.main.routes-include-pattern=file:routes/*.yaml"));
         try {
             File log = new File("target/relay-" + name + ".log");
