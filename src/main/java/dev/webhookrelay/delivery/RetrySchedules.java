@@ -18,7 +18,8 @@ import org.springframework.stereotype.Component;
 /**
  * The default retry schedule and the per-endpoint ones. An endpoint's own schedule gets its wait
  * queues declared the first time it is used (declaring is idempotent, and a queue's name carries its
- * TTL, so two schedules can share queues but never conflict).
+ * TTL, so two schedules can share queues but never conflict); the admin remembers them and declares
+ * them again on every (re)connection (RabbitTopology#amqpAdmin).
  */
 @Component
 public class RetrySchedules {
