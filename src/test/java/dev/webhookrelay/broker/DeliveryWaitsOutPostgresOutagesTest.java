@@ -11,6 +11,7 @@ import java.util.UUID;
 import dev.webhookrelay.support.RelayIntegrationTest;
 import dev.webhookrelay.support.TestReceiver;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
@@ -25,8 +26,13 @@ class DeliveryWaitsOutPostgresOutagesTest extends RelayIntegrationTest {
     private static final int DELIVERIES = Integer.getInteger("relay.outage.deliveries", 100);
     private static final int OUTAGE_SECONDS = Integer.getInteger("relay.outage.seconds", 20);
 
+    private static final String CONSUMER = "consume-work-queue";
+
     @Autowired
     private MeterRegistry registry;
+
+    @Autowired
+    private CamelContext camel;
 
     @Value("${relay.delivery.consumers}")
     private int consumers;
@@ -36,15 +42,22 @@ class DeliveryWaitsOutPostgresOutagesTest extends RelayIntegrationTest {
 
     @Test
     void consumersHoldTheirMessagesWhilePostgresIsDownAndDeliverEverythingAfterwards() throws Exception {
-        // A slow receiver (1 s per request, 10 in flight per endpoint): most deliveries are still in
-        // the work queue, the wait queues or a consumer's hands when PostgreSQL goes away.
-        try (TestReceiver receiver = new TestReceiver(TestReceiver.Reply.slow(Duration.ofSeconds(1)))) {
+        // Deliveries queue up with the consumers stopped; a second after they start, PostgreSQL goes
+        // away: some deliveries are mid-request, the rest in the work queue, wait queues or a
+        // consumer's hands (the receiver takes 300 ms, 10 in flight per endpoint).
+        try (TestReceiver receiver = new TestReceiver(TestReceiver.Reply.slow(Duration.ofMillis(300)))) {
             String key = createTenant("pg-outage");
             createEndpoint(key, receiver.url(), "[]");
             List<UUID> deliveries = new ArrayList<>();
-            for (int i = 0; i < DELIVERIES; i++) {
-                deliveries.add(postAndGetDelivery(key, "order.created"));
+            camel.getRouteController().stopRoute(CONSUMER);
+            try {
+                for (int i = 0; i < DELIVERIES; i++) {
+                    deliveries.add(postAndGetDelivery(key, "order.created"));
+                }
+            } finally {
+                camel.getRouteController().startRoute(CONSUMER);
             }
+            Thread.sleep(1000);
             double requeuesBefore = requeues();
             int deliveredBeforeOutage = receiver.received().size();
 
