@@ -16,9 +16,10 @@ import org.springframework.stereotype.Component;
 /**
  * Records in PostgreSQL the work messages RabbitMQ itself dead-lettered (over the work queue's
  * delivery limit, or rejected), recognised by the broker's x-death entry for the work queue; the
- * relay's own dead letters reach the recorder queue too, already recorded, and are passed over. The delivery becomes DEAD_LETTERED with the broker's reason, so /v1/dlq lists what the
- * dead-letter queue holds. Only the attempt the message was for is ended: a stale copy of an older
- * attempt does not end a delivery that has moved on.
+ * relay's own dead letters reach the recorder queue too, already recorded, and are passed over. The
+ * delivery becomes DEAD_LETTERED with the broker's reason, so /v1/dlq lists what the dead-letter
+ * queue holds. Only the attempt the message was for is ended: a stale copy of an older attempt does
+ * not end a delivery that has moved on.
  */
 @Component("brokerDeadLetterRecorder")
 public class BrokerDeadLetterRecorder {
