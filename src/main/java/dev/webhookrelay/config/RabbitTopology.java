@@ -11,18 +11,22 @@ import org.springframework.amqp.core.Declarables;
 import org.springframework.amqp.core.DirectExchange;
 import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.core.QueueBuilder;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The RabbitMQ topology, declared by Spring's RabbitAdmin on every (re)connection. All queues are
- * durable quorum queues. The routes in routes/ publish to the exchanges declared here:
+ * The RabbitMQ topology, declared by Spring's RabbitAdmin on every (re)connection, together with the
+ * per-endpoint wait queues declared since start (see {@link #amqpAdmin}). All queues are durable
+ * quorum queues. The routes in routes/ publish to the exchanges declared here:
  *
  * <pre>
  * work exchange --work--> work queue --(consumer)--> delivery route
  *      ^                      | rejected / over delivery limit
  *      |                      v
  *      |              dead-letter exchange --dead-letter--> dead-letter queue (operators replay from here)
+ *      |                                   \-dead-letter--> recorder queue (the relay records broker dead letters)
  *      | x-message-ttl expires
  * wait queues (one per tier and jitter step, no consumers) <--queue name-- wait exchange
  * </pre>
@@ -38,6 +42,18 @@ public class RabbitTopology {
         var delivery = properties.delivery();
         return new RetrySchedule(delivery.retrySchedule(), delivery.jitter(), delivery.jitterBuckets(),
                 properties.rabbitmq().waitQueuePrefix());
+    }
+
+    /**
+     * Spring Boot's admin, plus: queues declared at run time (an endpoint's own retry schedule) are
+     * remembered and redeclared with the rest on every (re)connection, so a broker that lost them, or
+     * an operator who deleted one, gets them back.
+     */
+    @Bean
+    public RabbitAdmin amqpAdmin(ConnectionFactory connectionFactory) {
+        RabbitAdmin admin = new RabbitAdmin(connectionFactory);
+        admin.setRedeclareManualDeclarations(true);
+        return admin;
     }
 
     @Bean
@@ -63,6 +79,10 @@ public class RabbitTopology {
         Queue deadLetterQueue = QueueBuilder.durable(names.deadLetterQueue()).quorum().build();
         declarables.add(deadLetterQueue);
         declarables.add(BindingBuilder.bind(deadLetterQueue).to(deadLetter).with(DEAD_LETTER_ROUTING_KEY));
+        // The same dead letters once more, for the relay alone: operators can move or purge theirs freely.
+        Queue recorderQueue = QueueBuilder.durable(names.deadLetterRecorderQueue()).quorum().build();
+        declarables.add(recorderQueue);
+        declarables.add(BindingBuilder.bind(recorderQueue).to(deadLetter).with(DEAD_LETTER_ROUTING_KEY));
 
         for (RetrySchedule.WaitQueue waitQueue : schedule.allWaitQueues()) {
             Queue queue = waitQueue(waitQueue, names);

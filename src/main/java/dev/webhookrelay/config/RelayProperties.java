@@ -42,7 +42,9 @@ public record RelayProperties(
             String waitQueuePrefix,
             String deadLetterExchange,
             String deadLetterQueue,
-            int workQueueDeliveryLimit) {
+            int workQueueDeliveryLimit,
+            String deadLetterRecorderQueue,
+            Duration confirmTimeout) {
     }
 
     public record Delivery(

@@ -20,7 +20,8 @@ import org.springframework.stereotype.Component;
  * {@link RetryGrid}, so schedules equal in value are one schedule with one set of wait queues, and
  * all of them together can only ever declare a small, fixed set of queues. Queues are declared the
  * first time a schedule is used (a queue's name carries its TTL, so schedules share queues but never
- * conflict).
+ * conflict); the admin remembers them and declares them again on every (re)connection
+ * (RabbitTopology#amqpAdmin).
  */
 @Component
 public class RetrySchedules {

@@ -1,0 +1,95 @@
+package dev.webhookrelay.broker;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import dev.webhookrelay.config.RelayProperties;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.amqp.AmqpException;
+import org.springframework.amqp.core.AmqpAdmin;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageProperties;
+import org.springframework.amqp.rabbit.connection.CorrelationData;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Every publish of the relay: persistent, mandatory, and finished only when the broker confirmed it
+ * AND routed it to a queue. Camel 4.17's spring-rabbitmq producer cannot publish mandatory (it builds
+ * its own RabbitTemplate and waits for a plain confirm, which RabbitMQ also sends for a message it
+ * dropped as unroutable), so the routes publish through Spring's RabbitTemplate here, with correlated
+ * confirms: a returned message is attached to its confirm before the confirm completes.
+ */
+@Component("confirmedPublisher")
+public class ConfirmedPublisher {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConfirmedPublisher.class);
+
+    private final RabbitTemplate template;
+    private final AmqpAdmin admin;
+    private final long confirmTimeoutMillis;
+
+    public ConfirmedPublisher(RabbitTemplate template, AmqpAdmin admin, RelayProperties properties) {
+        this.template = template;
+        this.admin = admin;
+        this.confirmTimeoutMillis = properties.rabbitmq().confirmTimeout().toMillis();
+    }
+
+    /** Publishes the Camel message's body and headers (Camel's own headers excluded); throws unless routed and confirmed. */
+    public void publish(Exchange exchange, String exchangeName, String routingKey) throws InterruptedException {
+        CorrelationData correlation = new CorrelationData();
+        template.send(exchangeName, routingKey, toAmqp(exchange.getMessage()), correlation);
+        CorrelationData.Confirm confirm;
+        try {
+            confirm = correlation.getFuture().get(confirmTimeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new AmqpException("no confirm from the broker within " + confirmTimeoutMillis + " ms", e);
+        } catch (ExecutionException e) {
+            throw new AmqpException("publish failed", e.getCause());
+        }
+        if (!confirm.isAck()) {
+            throw new AmqpException("the broker refused the message: " + confirm.getReason());
+        }
+        if (correlation.getReturned() != null) {
+            redeclareTopology();
+            throw new UnroutableMessageException(correlation.getReturned());
+        }
+    }
+
+    /*
+     * A queue or binding is missing (deleted by an operator, or the broker lost it). Declaring is
+     * idempotent, so redeclare everything known now rather than only on the next reconnection: the
+     * caller's retry of this publish then finds its queue.
+     */
+    private void redeclareTopology() {
+        try {
+            admin.initialize();
+        } catch (AmqpException e) {
+            LOG.warn("Could not redeclare the RabbitMQ topology after an unroutable publish: {}", e.getMessage());
+        }
+    }
+
+    private static Message toAmqp(org.apache.camel.Message camel) {
+        MessageProperties properties = new MessageProperties();
+        properties.setContentType(MessageProperties.CONTENT_TYPE_TEXT_PLAIN);
+        properties.setContentEncoding(StandardCharsets.UTF_8.name());
+        for (Map.Entry<String, Object> header : camel.getHeaders().entrySet()) {
+            if (carried(header.getKey()) && header.getValue() != null) {
+                properties.setHeader(header.getKey(), header.getValue());
+            }
+        }
+        String body = camel.getBody(String.class);
+        return new Message(body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8), properties);
+    }
+
+    /** Camel's headers stay in Camel; Spring's return-correlation headers are set afresh on every publish. */
+    private static boolean carried(String name) {
+        String lower = name.toLowerCase();
+        return !lower.startsWith("camel") && !lower.startsWith("org.apache.camel") && !lower.startsWith("spring_");
+    }
+}

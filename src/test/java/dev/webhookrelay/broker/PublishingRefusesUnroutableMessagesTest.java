@@ -1,0 +1,63 @@
+package dev.webhookrelay.broker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.UUID;
+
+import dev.webhookrelay.delivery.RetrySchedule;
+import dev.webhookrelay.support.RelayIntegrationTest;
+import dev.webhookrelay.support.TestReceiver;
+import dev.webhookrelay.support.TestServices;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+class PublishingRefusesUnroutableMessagesTest extends RelayIntegrationTest {
+
+    @Autowired
+    private ProducerTemplate producer;
+
+    @Autowired
+    private RetrySchedule retrySchedule;
+
+    @Test
+    void aMessageNoQueueIsBoundForFailsItsRouteInsteadOfBeingConfirmed() {
+        Exchange sent = producer.send("direct:publish-to-wait-exchange", exchange -> {
+            exchange.getMessage().setHeader("relay-delivery-id", UUID.randomUUID().toString());
+            exchange.setProperty("relayRoutingKey", "relay.wait.no-such-queue");
+        });
+
+        assertThat(sent.getException()).isInstanceOf(UnroutableMessageException.class)
+                .hasMessageContaining("relay.wait.no-such-queue").hasMessageContaining("NO_ROUTE");
+    }
+
+    @Test
+    void aRoutedMessageIsConfirmed() {
+        Exchange sent = producer.send("direct:publish-to-wait-exchange", exchange -> {
+            exchange.getMessage().setHeader("relay-delivery-id", UUID.randomUUID().toString());
+            exchange.setProperty("relayRoutingKey", retrySchedule.shortestWaitQueueName());
+        });
+
+        assertThat(sent.getException()).isNull();
+    }
+
+    @Test
+    void anEventPublishedWhileTheWorkBindingIsGoneIsDeliveredOnceTheRelayRedeclaredIt() {
+        try (TestReceiver receiver = new TestReceiver()) {
+            String key = createTenant("unroutable");
+            createEndpoint(key, receiver.url(), "[]");
+            TestServices.management("DELETE", "bindings/{vhost}/e/relay.work-exchange/q/relay.work/work", null);
+
+            UUID deliveryId = postAndGetDelivery(key, "order.created");
+
+            awaitStatus(deliveryId, "DELIVERED", Duration.ofSeconds(30));
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(TestServices.management("GET", "queues/{vhost}/relay.work/bindings", null))
+                            .contains("\"routing_key\":\"work\""));
+            assertThat(receiver.received()).hasSize(1);
+        }
+    }
+}
