@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 
 class TopologyIsRedeclaredOnReconnectTest extends RelayIntegrationTest {
 
-    /** Unique to this test: the relay's default test schedule (300ms,600ms,900ms) shares no queue with it. */
-    private static final String SCHEDULE = "1700ms";
+    /** Unique to this test and on the retry grid: no other schedule of the suite shares its queues. */
+    private static final String SCHEDULE = "7s";
 
     @Test
     void aDeletedPerEndpointWaitQueueIsBackAfterAReconnectAndCarriesRetriesAgain() {
@@ -30,7 +30,7 @@ class TopologyIsRedeclaredOnReconnectTest extends RelayIntegrationTest {
             UUID first = postAndGetDelivery(key, "order.created");
             awaitStatus(first, "DELIVERED", Duration.ofSeconds(20));
 
-            List<String> waitQueues = new RetrySchedule(List.of(Duration.ofMillis(1700)), 0.2, 2, "relay.wait.")
+            List<String> waitQueues = new RetrySchedule(List.of(Duration.ofSeconds(7)), 0.2, 2, "relay.wait.")
                     .allWaitQueues().stream().map(RetrySchedule.WaitQueue::name).toList();
             waitQueues.forEach(queue -> assertThat(exists(queue)).as(queue).isTrue());
             waitQueues.forEach(queue -> TestServices.management("DELETE", "queues/{vhost}/" + queue, null));
