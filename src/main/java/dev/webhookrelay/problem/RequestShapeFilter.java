@@ -14,8 +14,10 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Refuses bodies the API cannot read before they reach Camel: platform-http would parse a
- * non-JSON POST as a form and fail with a 500, and an oversized body should not be read at all.
+ * Refuses requests the API cannot read before they reach Camel: platform-http would parse a
+ * non-JSON POST as a form and fail with a 500, an oversized body should not be read at all, and a
+ * header or query parameter holding control characters would be refused by Spring Security's
+ * firewall only when Camel reads it, on another thread, after the servlet request is gone.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -33,24 +35,36 @@ public class RequestShapeFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !request.getRequestURI().startsWith("/v1/") || !METHODS_WITH_BODY.contains(request.getMethod());
+        return !request.getRequestURI().startsWith("/v1/");
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        boolean hasBody = request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null;
-        if (hasBody && !isJson(request.getContentType())) {
-            reject(response, ProblemException.unsupportedMediaType(
-                    "Content-Type must be application/json, got " + describe(request.getContentType())));
-            return;
-        }
-        if (request.getContentLengthLong() > maxBodyBytes) {
-            reject(response, ProblemException.tooLarge(
-                    "Request body of " + request.getContentLengthLong() + " bytes exceeds the limit", "payload"));
+        ProblemException refusal = refusal(request);
+        if (refusal != null) {
+            reject(response, refusal);
             return;
         }
         chain.doFilter(request, response);
+    }
+
+    /** Body checks first: they need no parsing, and a form body must not be parsed as parameters. */
+    private ProblemException refusal(HttpServletRequest request) {
+        if (METHODS_WITH_BODY.contains(request.getMethod())) {
+            boolean hasBody = request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null;
+            if (hasBody && !isJson(request.getContentType())) {
+                return ProblemException.unsupportedMediaType(
+                        "Content-Type must be application/json, got " + describe(request.getContentType()));
+            }
+            if (request.getContentLengthLong() > maxBodyBytes) {
+                return ProblemException.tooLarge(
+                        "Request body of " + request.getContentLengthLong() + " bytes exceeds the limit", "payload");
+            }
+        }
+        String unreadable = UnreadableText.firstIn(request);
+        return unreadable == null ? null : new ProblemException(400, "Bad Request",
+                unreadable + " holds control characters or unassigned code points", unreadable);
     }
 
     static boolean isJson(String contentType) {
