@@ -2,6 +2,7 @@ package dev.webhookrelay.problem;
 
 import java.io.IOException;
 import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.catalina.connector.Request;
@@ -32,7 +33,7 @@ public class ProblemErrorReportValve extends ErrorReportValve {
         String title = known == null ? "Error" : known.getReasonPhrase();
         try {
             response.setContentType(ProblemDocument.MEDIA_TYPE);
-            response.setCharacterEncoding("utf-8");
+            response.setCharacterEncoding(StandardCharsets.UTF_8.name());
             Writer writer = response.getReporter();
             if (writer != null) {
                 writer.write(ProblemDocument.json(status, title, status < 500

@@ -1,6 +1,7 @@
 package dev.webhookrelay.problem;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -21,6 +22,7 @@ public class ProblemRequestRejectedHandler implements RequestRejectedHandler {
             RequestRejectedException rejected) throws IOException {
         response.setStatus(400);
         response.setContentType(ProblemDocument.MEDIA_TYPE);
+        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
         response.getWriter().write(ProblemDocument.json(ProblemException.badRequest(
                 "The request's path holds characters or sequences that are not allowed (encoded '/', '..', ';', '%', control characters)")));
     }

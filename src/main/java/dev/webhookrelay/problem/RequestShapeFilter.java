@@ -1,6 +1,7 @@
 package dev.webhookrelay.problem;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Set;
 
 import dev.webhookrelay.config.RelayProperties;
@@ -82,6 +83,7 @@ public class RequestShapeFilter extends OncePerRequestFilter {
     private static void reject(HttpServletResponse response, ProblemException problem) throws IOException {
         response.setStatus(problem.status());
         response.setContentType(ProblemDocument.MEDIA_TYPE);
+        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
         response.getWriter().write(ProblemDocument.json(problem));
     }
 }

@@ -77,7 +77,7 @@ class ApiAnswersHostileRequestsWithProblemsTest extends RelayIntegrationTest {
         REFUSING_RECEIVER.close();
     }
 
-    @Property(tries = 400, seed = "20261123", shrinking = ShrinkingMode.BOUNDED)
+    @Property(tries = 300, seed = "20261123", shrinking = ShrinkingMode.BOUNDED)
     void everyRouteAnswersWithoutServerErrorsAndEveryRefusalIsAProblem(@ForAll("requests") HostileRequest request) {
         RawHttp.Request wire = fixture.wire(request);
         Counts before = counts();
@@ -96,7 +96,7 @@ class ApiAnswersHostileRequestsWithProblemsTest extends RelayIntegrationTest {
         }
     }
 
-    @Property(tries = 150, seed = "20261123", shrinking = ShrinkingMode.BOUNDED)
+    @Property(tries = 100, seed = "20261123", shrinking = ShrinkingMode.BOUNDED)
     void anEventSentAgainWithItsIdempotencyKeyIsStoredOnce(@ForAll("idempotencyKeys") String key,
             @ForAll("payloads") String payload, @ForAll @IntRange(min = 2, max = 4) int copies,
             @ForAll boolean concurrently) throws Exception {

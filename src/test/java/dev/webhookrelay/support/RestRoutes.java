@@ -17,8 +17,12 @@ public final class RestRoutes {
 
     private static final List<String> VERBS = List.of("get", "post", "put", "patch", "delete");
 
-    /** One operation; path as declared, with {id} where a path parameter goes. */
-    public record Operation(String method, String path) {
+    /** One operation; path as declared, with {id} where a path parameter goes, and its query parameters. */
+    public record Operation(String method, String path, List<String> queryParameters) {
+
+        public Operation(String method, String path) {
+            this(method, path, List.of());
+        }
 
         public boolean hasPathId() {
             return path.contains("{id}");
@@ -47,14 +51,23 @@ public final class RestRoutes {
         return operations;
     }
 
+    private static List<String> queryParameters(Object params) {
+        if (!(params instanceof List<?> declared)) {
+            return List.of();
+        }
+        return declared.stream().map(p -> (Map<?, ?>) p).filter(p -> "query".equals(p.get("type")))
+                .map(p -> String.valueOf(p.get("name"))).toList();
+    }
+
     private static List<Operation> operations(Map<?, ?> rest) {
         String base = String.valueOf(rest.get("path"));
         List<Operation> operations = new ArrayList<>();
         for (String verb : VERBS) {
             if (rest.get(verb) instanceof List<?> declared) {
-                for (Object operation : declared) {
-                    String path = String.valueOf(((Map<?, ?>) operation).get("path"));
-                    operations.add(new Operation(verb.toUpperCase(Locale.ROOT), base + path));
+                for (Object declaration : declared) {
+                    Map<?, ?> operation = (Map<?, ?>) declaration;
+                    operations.add(new Operation(verb.toUpperCase(Locale.ROOT), base + operation.get("path"),
+                            queryParameters(operation.get("param"))));
                 }
             }
         }
