@@ -35,11 +35,6 @@ public class RequestShapeFilter extends OncePerRequestFilter {
     }
 
     @Override
-    protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !request.getRequestURI().startsWith("/v1/");
-    }
-
-    @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         ProblemException refusal = refusal(request);
@@ -50,9 +45,12 @@ public class RequestShapeFilter extends OncePerRequestFilter {
         chain.doFilter(request, response);
     }
 
-    /** Body checks first: they need no parsing, and a form body must not be parsed as parameters. */
+    /**
+     * Body checks (API only) first: they need no parsing, and a form body must not be parsed as
+     * parameters. Unreadable text is refused on every path: the firewall guards the console too.
+     */
     private ProblemException refusal(HttpServletRequest request) {
-        if (METHODS_WITH_BODY.contains(request.getMethod())) {
+        if (request.getRequestURI().startsWith("/v1/") && METHODS_WITH_BODY.contains(request.getMethod())) {
             boolean hasBody = request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null;
             if (hasBody && !isJson(request.getContentType())) {
                 return ProblemException.unsupportedMediaType(

@@ -94,6 +94,12 @@ class ApiRefusesUnreadableInputTest extends RelayIntegrationTest {
     }
 
     @Test
+    void unreadableQueryParametersAreRefusedOutsideTheApiPathsToo() {
+        assertProblem(get("/openapi.json?%00=%00", Map.of()), 400, "query parameter");
+        assertProblem(get("/openapi.json?a=%EF%BF%BF", Map.of()), 400, "a");
+    }
+
+    @Test
     void aMultipartContentTypeOnAGetIsIgnoredLikeAnyOtherContentType() {
         Response answer = get("/v1/endpoints", Map.of("Authorization", "Bearer " + key,
                 "Content-Type", "multipart/form-data"));

@@ -35,6 +35,10 @@ final class Fixture {
         this.otherTenantKey = otherTenantKey;
     }
 
+    String value(String placeholder) {
+        return values.get(placeholder);
+    }
+
     RawHttp.Request wire(HostileRequest request) {
         String path = request.operation().path().replace("{id}", request.pathId())
                 + (request.query() == null ? "" : "?" + request.query());
