@@ -85,7 +85,7 @@ class ApiAnswersHostileRequestsWithProblemsTest extends RelayIntegrationTest {
         REFUSING_RECEIVER.close();
     }
 
-    @Property(tries = 300, seed = "777", shrinking = ShrinkingMode.BOUNDED)
+    @Property(tries = 600, seed = "4242", shrinking = ShrinkingMode.BOUNDED)
     void everyRouteAnswersWithoutServerErrorsAndEveryRefusalIsAProblem(@ForAll("requests") HostileRequest request) {
         RawHttp.Request wire = fixture.wire(request);
         Counts before = counts();

@@ -81,6 +81,31 @@ class ApiRefusesUnreadableInputTest extends RelayIntegrationTest {
     }
 
     @Test
+    void aChunkedBodyIsReadLikeOneWithAContentLength() {
+        RawHttp.Request request = request("POST", "/v1/events", List.of(), "{\"type\":\"a\",\"payload\":1}");
+        Response answer = RawHttp.send(port, new RawHttp.Request(request.method(), request.target(), request.headers(),
+                request.body(), true));
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(202);
+    }
+
+    @Test
+    void invalidUtf8IsRefusedAsNotJson() {
+        assertProblem(RawHttp.send(port, invalidUtf8Tenant(false)), 400, null);
+    }
+
+    @Test
+    void invalidUtf8IsRefusedAsNotJsonInAChunkedBodyToo() {
+        assertProblem(RawHttp.send(port, invalidUtf8Tenant(true)), 400, null);
+    }
+
+    private static RawHttp.Request invalidUtf8Tenant(boolean chunked) {
+        byte[] invalid = {'{', '"', 'n', 'a', 'm', 'e', '"', ':', '"', (byte) 0xC3, '(', '"', '}'};
+        return new RawHttp.Request("POST", "/v1/admin/tenants".getBytes(StandardCharsets.US_ASCII), List.of(
+                Map.entry("Authorization", ("Bearer " + ADMIN_TOKEN).getBytes(StandardCharsets.US_ASCII)),
+                Map.entry("Content-Type", "application/json".getBytes(StandardCharsets.US_ASCII))), invalid, chunked);
+    }
+
+    @Test
     void aHeaderWithControlCharactersIs400NamingTheHeader() {
         Response answer = RawHttp.send(port, request("POST", "/v1/events", List.of(
                 Map.entry("Idempotency-Key", new byte[] {'k', (byte) 0x85, 'k'})),
