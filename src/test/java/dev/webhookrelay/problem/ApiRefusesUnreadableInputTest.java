@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.webhookrelay.support.RawHttp;
@@ -69,8 +71,8 @@ class ApiRefusesUnreadableInputTest extends RelayIntegrationTest {
 
     @Test
     void aForgedCursorBeyondTheDatabaseRangeIs400() {
-        String forged = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
-                ("c1|" + Long.MIN_VALUE + "|" + java.util.UUID.randomUUID()).getBytes(StandardCharsets.UTF_8));
+        String forged = Base64.getUrlEncoder().withoutPadding().encodeToString(
+                ("c1|" + Long.MIN_VALUE + "|" + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8));
         assertProblem(get("/v1/events?cursor=" + forged, as(key)), 400, "cursor");
     }
 

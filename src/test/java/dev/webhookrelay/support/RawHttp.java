@@ -2,12 +2,12 @@ package dev.webhookrelay.support;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +50,7 @@ public final class RawHttp {
             out.write(bytes(request));
             out.flush();
             socket.shutdownOutput();
-            return parse(readAll(socket.getInputStream()));
+            return parse(socket.getInputStream().readAllBytes());
         } catch (IOException e) {
             throw new IllegalStateException("no answer to " + request.describe(), e);
         }
@@ -84,10 +84,6 @@ public final class RawHttp {
         return wire.toByteArray();
     }
 
-    private static byte[] readAll(InputStream in) throws IOException {
-        return in.readAllBytes();
-    }
-
     /** Parses the final answer (interim 1xx answers skipped), de-chunking its body. */
     static Response parse(byte[] raw) {
         int start = 0;
@@ -109,7 +105,7 @@ public final class RawHttp {
                 start = bodyStart;
                 continue;
             }
-            byte[] body = java.util.Arrays.copyOfRange(raw, bodyStart, raw.length);
+            byte[] body = Arrays.copyOfRange(raw, bodyStart, raw.length);
             List<String> encoding = headers.get("transfer-encoding");
             if (encoding != null && encoding.get(0).equalsIgnoreCase("chunked")) {
                 body = dechunk(body);
