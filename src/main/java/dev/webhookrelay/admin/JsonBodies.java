@@ -2,13 +2,20 @@ package dev.webhookrelay.admin;
 
 import java.io.IOException;
 import java.util.Iterator;
+import java.util.Map;
 import java.util.Set;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.webhookrelay.problem.ProblemException;
 
-/** Reads an API request body as a JSON object with a known set of fields (every API, ingest included). */
+/**
+ * Reads an API request body as a JSON object with a known set of fields, each of which PostgreSQL
+ * can store (every API, ingest included).
+ */
 public final class JsonBodies {
 
     private JsonBodies() {
@@ -21,8 +28,10 @@ public final class JsonBodies {
         JsonNode root;
         try {
             root = json.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw notJson(e);
         } catch (IOException e) {
-            throw ProblemException.badRequest("Request body is not valid JSON: " + firstLine(e.getMessage()));
+            throw ProblemException.badRequest("Request body could not be read");
         }
         if (root == null || !root.isObject()) {
             throw ProblemException.badRequest("Request body must be a JSON object");
@@ -32,8 +41,72 @@ public final class JsonBodies {
             if (!allowedFields.contains(name)) {
                 throw ProblemException.invalid(name, "Unknown field '" + name + "'; allowed: " + allowedFields);
             }
+            String unstorable = unstorable(root.get(name));
+            if (unstorable != null) {
+                throw ProblemException.invalid(name, name + " holds " + unstorable + ", which cannot be stored");
+            }
         }
         return root;
+    }
+
+    /**
+     * What in a value PostgreSQL cannot hold (text and jsonb refuse U+0000, jsonb refuses a number
+     * out of the double range that Jackson reads as Infinity) or would silently change (a lone UTF-16
+     * surrogate becomes '?'), or null when it can be stored as sent.
+     */
+    private static String unstorable(JsonNode value) {
+        if (value.isTextual()) {
+            return unstorable(value.textValue());
+        }
+        if (value.isNumber() && value.isFloatingPointNumber() && !Double.isFinite(value.doubleValue())) {
+            return "a number out of range";
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> members = value.fields(); members.hasNext(); ) {
+            Map.Entry<String, JsonNode> member = members.next();
+            String found = unstorable(member.getKey());
+            if (found == null) {
+                found = unstorable(member.getValue());
+            }
+            if (found != null) {
+                return found;
+            }
+        }
+        if (value.isArray()) {
+            for (JsonNode item : value) {
+                String found = unstorable(item);
+                if (found != null) {
+                    return found;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static String unstorable(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\u0000') {
+                return "U+0000 (NUL)";
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return "a lone UTF-16 surrogate (not Unicode text)";
+            }
+        }
+        return null;
+    }
+
+    /** Jackson's own message names its classes and methods when a limit is hit: described here instead. */
+    private static ProblemException notJson(JsonProcessingException e) {
+        if (e instanceof StreamConstraintsException || e.getCause() instanceof StreamConstraintsException) {
+            return ProblemException.badRequest("Request body exceeds the JSON limits: nesting deeper than 1000, "
+                    + "a number longer than 1000 digits or a string longer than 20,000,000 characters");
+        }
+        JsonLocation at = e.getLocation();
+        return ProblemException.badRequest("Request body is not valid JSON"
+                + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr())
+                + ": " + firstLine(e.getOriginalMessage()));
     }
 
     private static String firstLine(String message) {

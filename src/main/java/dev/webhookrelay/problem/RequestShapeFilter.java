@@ -1,6 +1,7 @@
 package dev.webhookrelay.problem;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Set;
 
 import dev.webhookrelay.config.RelayProperties;
@@ -14,10 +15,12 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Refuses bodies the API cannot read before they reach Camel: platform-http would parse a
- * non-JSON POST as a form and fail with a 500, and an oversized body should not be read at all. A
- * chunked body announces no length, so it is read here up to the limit and refused as soon as it
- * goes beyond, instead of being buffered whole downstream.
+ * Refuses requests the API cannot read before they reach Camel: platform-http would parse a
+ * non-JSON POST as a form and fail with a 500, an oversized body should not be read at all, and a
+ * header or query parameter holding control characters would be refused by Spring Security's
+ * firewall only when Camel reads it, on another thread, after the servlet request is gone. A chunked
+ * body announces no length, so it is read here up to the limit and refused as soon as it goes
+ * beyond, instead of being buffered whole downstream.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -34,25 +37,14 @@ public class RequestShapeFilter extends OncePerRequestFilter {
     }
 
     @Override
-    protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !request.getRequestURI().startsWith("/v1/") || !METHODS_WITH_BODY.contains(request.getMethod());
-    }
-
-    @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        boolean hasBody = request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null;
-        if (hasBody && !isJson(request.getContentType())) {
-            reject(response, ProblemException.unsupportedMediaType(
-                    "Content-Type must be application/json, got " + describe(request.getContentType())));
+        ProblemException refusal = refusal(request);
+        if (refusal != null) {
+            reject(response, refusal);
             return;
         }
-        if (request.getContentLengthLong() > maxBodyBytes) {
-            reject(response, ProblemException.tooLarge(
-                    "Request body of " + request.getContentLengthLong() + " bytes exceeds the limit", "payload"));
-            return;
-        }
-        if (hasBody && request.getContentLengthLong() < 0) {
+        if (hasApiBody(request) && request.getContentLengthLong() < 0) {
             byte[] chunked = request.getInputStream().readNBytes((int) maxBodyBytes + 1);
             if (chunked.length > maxBodyBytes) {
                 reject(response, ProblemException.tooLarge(
@@ -63,6 +55,31 @@ public class RequestShapeFilter extends OncePerRequestFilter {
             return;
         }
         chain.doFilter(request, response);
+    }
+
+    /**
+     * Body checks (API only) first: they need no parsing, and a form body must not be parsed as
+     * parameters. Unreadable text is refused on every path: the firewall guards the console too.
+     */
+    private ProblemException refusal(HttpServletRequest request) {
+        if (hasApiBody(request)) {
+            if (!isJson(request.getContentType())) {
+                return ProblemException.unsupportedMediaType(
+                        "Content-Type must be application/json, got " + describe(request.getContentType()));
+            }
+            if (request.getContentLengthLong() > maxBodyBytes) {
+                return ProblemException.tooLarge(
+                        "Request body of " + request.getContentLengthLong() + " bytes exceeds the limit", "payload");
+            }
+        }
+        String unreadable = UnreadableText.firstIn(request);
+        return unreadable == null ? null : new ProblemException(400, "Bad Request",
+                unreadable + " holds control characters or unassigned code points", unreadable);
+    }
+
+    private static boolean hasApiBody(HttpServletRequest request) {
+        return request.getRequestURI().startsWith("/v1/") && METHODS_WITH_BODY.contains(request.getMethod())
+                && (request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null);
     }
 
     static boolean isJson(String contentType) {
@@ -80,6 +97,7 @@ public class RequestShapeFilter extends OncePerRequestFilter {
     private static void reject(HttpServletResponse response, ProblemException problem) throws IOException {
         response.setStatus(problem.status());
         response.setContentType(ProblemDocument.MEDIA_TYPE);
+        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
         response.getWriter().write(ProblemDocument.json(problem));
     }
 }

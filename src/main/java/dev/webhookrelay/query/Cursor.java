@@ -29,7 +29,11 @@ public record Cursor(Instant createdAt, String id) {
                 throw new IllegalArgumentException("not a cursor");
             }
             long micros = Long.parseLong(parts[1]);
-            return new Cursor(Instant.ofEpochSecond(micros / 1_000_000, (micros % 1_000_000) * 1_000), parts[2]);
+            Instant createdAt = Instant.ofEpochSecond(micros / 1_000_000, (micros % 1_000_000) * 1_000);
+            if (!ListRequest.inRange(createdAt)) {
+                throw new IllegalArgumentException("not a cursor");
+            }
+            return new Cursor(createdAt, parts[2]);
         } catch (IllegalArgumentException e) {
             throw new ProblemException(400, "Bad Request", "cursor is not one this API returned", "cursor");
         }

@@ -14,6 +14,12 @@ public final class ListRequest {
 
     public static final int DEFAULT_LIMIT = 50;
     public static final int MAX_LIMIT = 500;
+    /**
+     * Instants a filter may name: years 1 to 9999. Java parses far wider (year ±999,999,999), beyond
+     * what Timestamp and PostgreSQL hold, and no event of the relay is outside these years.
+     */
+    static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999999Z");
 
     private final Exchange exchange;
 
@@ -76,12 +82,21 @@ public final class ListRequest {
         if (raw == null) {
             return null;
         }
+        Instant instant;
         try {
-            return OffsetDateTime.parse(raw).toInstant();
+            instant = OffsetDateTime.parse(raw).toInstant();
         } catch (DateTimeParseException e) {
             throw new ProblemException(400, "Bad Request",
                     field + " must be an ISO-8601 date-time with offset, e.g. 2026-11-23T00:00:00Z", field);
         }
+        if (!inRange(instant)) {
+            throw new ProblemException(400, "Bad Request", field + " must be in the years 1 to 9999", field);
+        }
+        return instant;
+    }
+
+    static boolean inRange(Instant instant) {
+        return !instant.isBefore(EARLIEST) && !instant.isAfter(LATEST);
     }
 
     private static UUID parseUuid(String raw, String field, int status) {
