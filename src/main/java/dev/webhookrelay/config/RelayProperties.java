@@ -20,7 +20,8 @@ public record RelayProperties(
         Replay replay,
         Retention retention,
         Console console,
-        Metrics metrics) {
+        Metrics metrics,
+        Reconcile reconcile) {
 
     public record Ingest(
             int maxPayloadBytes,
@@ -70,5 +71,8 @@ public record RelayProperties(
     }
 
     public record Metrics(Duration backlogSampleInterval) {
+    }
+
+    public record Reconcile(Duration interval, Duration grace, int batchSize) {
     }
 }
