@@ -61,11 +61,13 @@ public class PausedDeliveries {
 
     /**
      * Resumes an endpoint's paused deliveries, in the transaction that enabled it: back to RECEIVED,
-     * which the outbox sweeper republishes oldest first, relay.outbox.batch-size per sweep.
+     * which the outbox sweeper republishes oldest first, relay.outbox.batch-size per sweep. Their
+     * next_attempt_at is now, not NULL: a confirmation of one of their earlier publishes that is still
+     * on its way to the dispatch marker must not mark them DISPATCHING before the sweeper has sent them.
      */
     public int resumeAll(UUID endpointId) {
         int resumed = jdbc.update("""
-                UPDATE deliveries SET status = 'RECEIVED', paused_reason = NULL, next_attempt_at = NULL,
+                UPDATE deliveries SET status = 'RECEIVED', paused_reason = NULL, next_attempt_at = now(),
                        updated_at = now()
                  WHERE endpoint_id = ? AND status = 'PAUSED'""", endpointId);
         LOG.info("endpoint={} enabled: {} paused deliveries resumed", endpointId, resumed);

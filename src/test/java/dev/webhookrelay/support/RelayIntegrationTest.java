@@ -62,6 +62,8 @@ public abstract class RelayIntegrationTest {
         registry.add("relay.delivery.response-timeout", () -> "1s");
         registry.add("relay.outbox.min-age", () -> "1s");
         registry.add("relay.outbox.lease", () -> "10s");
+        registry.add("relay.reconcile.interval", () -> "1s");
+        registry.add("relay.reconcile.grace", () -> "5s");
         registry.add("camel.main.routes-include-pattern", () -> "file:routes/*.yaml");
     }
 
