@@ -40,7 +40,7 @@ public class DeliveryReconciler {
 
     private static final String CLAIM = """
             UPDATE deliveries d SET reconciled_at = now()
-             WHERE d.id IN (
+             WHERE d.id = ANY (ARRAY(
                 SELECT id FROM deliveries
                  WHERE status IN ('DISPATCHING', 'RETRY_SCHEDULED')
                    AND coalesce(next_attempt_at, updated_at) < now() - make_interval(secs => ?)
@@ -49,7 +49,7 @@ public class DeliveryReconciler {
                                                             reconciled_at - coalesce(next_attempt_at, updated_at)))
                  ORDER BY created_at
                  LIMIT ?
-                 FOR UPDATE SKIP LOCKED)
+                 FOR UPDATE SKIP LOCKED))
             RETURNING d.id, d.endpoint_id, d.status, d.budget_attempts, d.next_attempt_at IS NOT NULL AS leased""";
 
     private final JdbcTemplate jdbc;
