@@ -146,7 +146,8 @@ public class EndpointAdmin {
                 sets.add("failing_since = NULL");
             } else {
                 sets.add("disabled_reason = 'disabled through the API'");
-                sets.add("disabled_by = '" + PauseReason.OPERATOR.code() + "'");
+                sets.add("disabled_by = ?");
+                values.add(PauseReason.OPERATOR.code());
             }
         }
         if (body.has("headers")) {

@@ -41,9 +41,12 @@ public class AttemptRecorder {
     /*
      * One statement, so one round trip and atomic without an explicit transaction: the attempt row,
      * the delivery's new state, and the endpoint's failure streak (cleared by a success, started by
-     * the first failure). It returns when the streak started, for the circuit breaker. A retry does
-     * not undo what happened to the delivery while the attempt ran: its endpoint was disabled (PAUSED)
-     * or deleted (DEAD_LETTERED); a final outcome always stands.
+     * the first failure). It returns when the streak started, for the circuit breaker. The endpoint
+     * row is written only when its streak starts or ends, not on every failure: an attempt then holds
+     * no lock on it that a transaction disabling the endpoint (and pausing its deliveries, this one
+     * included) could deadlock with. A retry does not undo what happened to the delivery while the
+     * attempt ran: its endpoint was disabled (PAUSED) or deleted (DEAD_LETTERED); a final outcome
+     * always stands.
      */
     private static final String RECORD = """
             WITH attempt AS (
@@ -59,11 +62,11 @@ public class AttemptRecorder {
                        last_status = ?, next_attempt_at = ?, updated_at = now()
                 WHERE id = ?
             ), health AS (
-                UPDATE endpoints SET failing_since = CASE WHEN ? THEN NULL ELSE coalesce(failing_since, now()) END
-                WHERE id = ? AND (NOT ? OR failing_since IS NOT NULL)
-                RETURNING failing_since
+                UPDATE endpoints SET failing_since = CASE WHEN ? THEN NULL ELSE now() END
+                WHERE id = ? AND (failing_since IS NULL) <> ?
             )
-            SELECT (SELECT failing_since FROM health)""";
+            SELECT CASE WHEN ? THEN NULL
+                        ELSE (SELECT coalesce(failing_since, now()) FROM endpoints WHERE id = ?) END""";
 
     public void record(Exchange exchange) throws JsonProcessingException {
         DeliveryContext delivery = exchange.getProperty(DeliveryClaim.DELIVERY, DeliveryContext.class);
@@ -80,7 +83,7 @@ public class AttemptRecorder {
                 (int) result.durationMillis(), result.errorClass(), result.errorMessage(), outcome,
                 outcome, outcome, outcome, delivered ? null : reason, result.status(),
                 nextAttemptAt == null ? null : Timestamp.from(nextAttemptAt), delivery.deliveryId(),
-                delivered, delivery.endpointId(), delivered);
+                delivered, delivery.endpointId(), delivered, delivered, delivery.endpointId());
         if (Boolean.TRUE.equals(exchange.getProperty(DeliveryVerdicts.DISABLE_ENDPOINT, Boolean.class))) {
             paused.disable(delivery.endpointId(), PauseReason.GONE, reason);
         } else if (!delivered && failingSince != null
