@@ -3,8 +3,9 @@
 # migrations, applied in order), FINAL final deliveries (DELIVERED and DEAD_LETTERED, default
 # 1,000,000) and PENDING pending ones (RECEIVED, DISPATCHING, RETRY_SCHEDULED, PAUSED; default 10,000,
 # a fifth of them overdue), then EXPLAIN ANALYZE of the reconciler's statement (in a transaction that
-# is rolled back) and of the other statements that read only pending rows. Prints a Markdown table;
-# --record appends it to bench/RESULTS.md. No relay runs: this measures PostgreSQL's work alone.
+# is rolled back) and of the other statements that read only pending rows; the plans go to bench/out/.
+# Prints a Markdown table; --record appends it to bench/RESULTS.md. No relay runs: this measures
+# PostgreSQL's work alone.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 DB=relay_bench_reconcile
@@ -57,7 +58,7 @@ fill_seconds=$(( $(date +%s) - fill_started ))
 explain() {
   local out
   out=$("${PSQL[@]}" -d "$DB" -At -c "BEGIN" -c "EXPLAIN (ANALYZE, BUFFERS) $2" -c "ROLLBACK")
-  echo "$out" > "$ROOT/bench/out-reconcile-$1.txt"
+  echo "$out" > "$ROOT/bench/out/reconcile-$(echo "$1" | tr -cs 'a-z0-9' '-' | sed 's/-$//').txt"
   local ms plan
   ms=$(echo "$out" | awk '/Execution Time/{print $3}')
   plan=$(echo "$out" | grep -E "Index|Seq Scan|Bitmap" | head -2 | sed -E 's/^[ ->]*//; s/ +\(cost.*//' | paste -sd ';' -)
@@ -78,6 +79,18 @@ UPDATE deliveries d SET reconciled_at = now()
                                                 reconciled_at - coalesce(next_attempt_at, updated_at)))
      ORDER BY created_at LIMIT 1000 FOR UPDATE SKIP LOCKED))
 RETURNING d.id, d.endpoint_id, d.status, d.budget_attempts, d.next_attempt_at IS NOT NULL"
+# The same with nothing overdue (a grace of a day): the cost of every quiet interval.
+explain "reconciler: nothing overdue" "
+UPDATE deliveries d SET reconciled_at = now()
+ WHERE d.id = ANY (ARRAY(
+    SELECT id FROM deliveries
+     WHERE status IN ('DISPATCHING', 'RETRY_SCHEDULED')
+       AND coalesce(next_attempt_at, updated_at) < now() - make_interval(secs => 86400)
+       AND (reconciled_at IS NULL
+            OR reconciled_at < now() - greatest(make_interval(secs => 86400),
+                                                reconciled_at - coalesce(next_attempt_at, updated_at)))
+     ORDER BY created_at LIMIT 1000 FOR UPDATE SKIP LOCKED))
+RETURNING d.id"
 explain "pause an endpoint's pending deliveries" "
 UPDATE deliveries d SET status = 'PAUSED', paused_reason = p.disabled_by, updated_at = now()
   FROM endpoints p
@@ -87,7 +100,6 @@ explain "resume an endpoint's paused deliveries" "
 UPDATE deliveries SET status = 'RECEIVED', paused_reason = NULL, next_attempt_at = now(), updated_at = now()
  WHERE endpoint_id = '00000000-0000-0000-0001-000000000010' AND status = 'PAUSED'"
 explain "paused gauge" "SELECT paused_reason, count(*) FROM deliveries WHERE status = 'PAUSED' GROUP BY paused_reason"
-mv "$ROOT"/bench/out-reconcile-*.txt "$ROOT/bench/out/" 2>/dev/null || true
 
 table=$(printf '%s\n' "| statement | execution ms | plan (first nodes) |" "|---|---|---|" "${rows[@]}")
 echo "$table"
