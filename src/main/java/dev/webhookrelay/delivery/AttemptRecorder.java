@@ -75,6 +75,11 @@ public class AttemptRecorder {
         String reason = exchange.getProperty(DeliveryVerdicts.REASON, String.class);
         Instant nextAttemptAt = exchange.getProperty(DeliveryVerdicts.NEXT_ATTEMPT_AT, Instant.class);
         boolean delivered = "DELIVERED".equals(outcome);
+        boolean gone = Boolean.TRUE.equals(exchange.getProperty(DeliveryVerdicts.DISABLE_ENDPOINT, Boolean.class));
+        if (gone) {
+            // Before the record: whoever sees this delivery dead-lettered sees its endpoint disabled.
+            paused.disable(delivery.endpointId(), PauseReason.GONE, reason);
+        }
 
         Timestamp failingSince = jdbc.queryForObject(RECORD, Timestamp.class,
                 delivery.deliveryId(), delivery.totalAttempts(), delivery.url(),
@@ -84,9 +89,7 @@ public class AttemptRecorder {
                 outcome, outcome, outcome, delivered ? null : reason, result.status(),
                 nextAttemptAt == null ? null : Timestamp.from(nextAttemptAt), delivery.deliveryId(),
                 delivered, delivery.endpointId(), delivered, delivered, delivery.endpointId());
-        if (Boolean.TRUE.equals(exchange.getProperty(DeliveryVerdicts.DISABLE_ENDPOINT, Boolean.class))) {
-            paused.disable(delivery.endpointId(), PauseReason.GONE, reason);
-        } else if (!delivered && failingSince != null
+        if (!gone && !delivered && failingSince != null
                 && failingSince.toInstant().plus(circuitBreakerWindow).isBefore(Instant.now())) {
             paused.disable(delivery.endpointId(), PauseReason.CIRCUIT_BREAKER, "circuit breaker: failing continuously since "
                     + failingSince.toInstant() + " (window " + circuitBreakerWindow + "); last error: " + reason);
