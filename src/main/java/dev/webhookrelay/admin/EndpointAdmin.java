@@ -19,6 +19,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.webhookrelay.auth.ApiKeyAuthenticator;
 import dev.webhookrelay.config.RelayProperties;
 import dev.webhookrelay.delivery.RetryGrid;
+import dev.webhookrelay.delivery.PauseReason;
+import dev.webhookrelay.delivery.PausedDeliveries;
 import dev.webhookrelay.delivery.RetrySchedules;
 import dev.webhookrelay.problem.ProblemException;
 import dev.webhookrelay.query.ListRequest;
@@ -31,7 +33,11 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
-/** A tenant's endpoints: create, list, read, update, delete, and secret rotation. */
+/**
+ * A tenant's endpoints: create, list, read, update, delete, and secret rotation. Disabling an endpoint
+ * pauses its pending deliveries, enabling it resumes them, deleting it ends them: in the same
+ * transaction as the change itself.
+ */
 @Component("endpointAdmin")
 public class EndpointAdmin {
 
@@ -46,15 +52,18 @@ public class EndpointAdmin {
     private final EndpointUrlValidator urlValidator;
     private final RetrySchedules schedules;
     private final EndpointQuota quota;
+    private final PausedDeliveries paused;
     private final Duration rotationOverlap;
 
     public EndpointAdmin(JdbcTemplate jdbc, ObjectMapper json, EndpointUrlValidator urlValidator,
-            RetrySchedules schedules, EndpointQuota quota, RelayProperties properties) {
+            RetrySchedules schedules, EndpointQuota quota, PausedDeliveries paused,
+            RelayProperties properties) {
         this.jdbc = jdbc;
         this.json = json;
         this.urlValidator = urlValidator;
         this.schedules = schedules;
         this.quota = quota;
+        this.paused = paused;
         this.rotationOverlap = properties.endpoints().secretRotationOverlap();
     }
 
@@ -129,8 +138,9 @@ public class EndpointAdmin {
             sets.add("event_types = ?::text[]");
             values.add(toArrayLiteral(EndpointInput.eventTypes(body.get("eventTypes"))));
         }
+        Boolean enabled = null;
         if (body.has("enabled")) {
-            Boolean enabled = EndpointInput.enabled(body.get("enabled"));
+            enabled = EndpointInput.enabled(body.get("enabled"));
             if (enabled == null) {
                 throw ProblemException.invalid("enabled", "enabled must be true or false");
             }
@@ -138,9 +148,12 @@ public class EndpointAdmin {
             values.add(enabled);
             if (enabled) {
                 sets.add("disabled_reason = NULL");
+                sets.add("disabled_by = NULL");
                 sets.add("failing_since = NULL");
             } else {
                 sets.add("disabled_reason = 'disabled through the API'");
+                sets.add("disabled_by = ?");
+                values.add(PauseReason.OPERATOR.code());
             }
         }
         if (body.has("headers")) {
@@ -162,6 +175,11 @@ public class EndpointAdmin {
             values.add(endpointId);
             jdbc.update("UPDATE endpoints SET " + String.join(", ", sets) + " WHERE id = ?", values.toArray());
         }
+        if (Boolean.TRUE.equals(enabled)) {
+            paused.resumeAll(endpointId);
+        } else if (Boolean.FALSE.equals(enabled)) {
+            paused.pauseAll(endpointId);
+        }
         return find(tenantId, endpointId);
     }
 
@@ -175,6 +193,7 @@ public class EndpointAdmin {
         if (deleted == 0) {
             throw ProblemException.notFound("No endpoint " + endpointId);
         }
+        paused.endAll(endpointId);
         exchange.getMessage().setBody(null);
     }
 

@@ -24,7 +24,8 @@ public record RelayProperties(
         Metrics metrics,
         Auth auth,
         Api api,
-        Quotas quotas) {
+        Quotas quotas,
+        Reconcile reconcile) {
 
     public record Ingest(
             int maxPayloadBytes,
@@ -97,5 +98,8 @@ public record RelayProperties(
             int ingestBurst,
             int maxInFlightPerTenant,
             int maxReplaysPerTenant) {
+    }
+
+    public record Reconcile(Duration interval, Duration grace, int batchSize) {
     }
 }

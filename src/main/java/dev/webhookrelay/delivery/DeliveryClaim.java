@@ -25,7 +25,8 @@ import org.springframework.stereotype.Component;
  * Turns a work-queue message into a claimed attempt, with PostgreSQL as the judge. The claim is one
  * conditional UPDATE: it succeeds only for the attempt the delivery is waiting for, so a duplicate or
  * stale message (outbox republish, an old copy in the DLQ) is recognised and skipped, and a delivery
- * that is already DELIVERED, or whose endpoint is disabled or deleted, is never attempted. A claim
+ * that is already DELIVERED, or whose endpoint is disabled or deleted, is never attempted (a pending
+ * delivery whose message meets a disabled endpoint is paused, or ended if it was deleted). A claim
  * holds a lease: when the relay that held it is killed mid-attempt, the broker's redelivery of the
  * message waits out the lease in a wait queue and then claims the attempt again.
  */
@@ -72,12 +73,15 @@ public class DeliveryClaim {
     /** Endpoints' static headers by their JSON text: parsed once, not on every attempt. */
     private final Cache<String, Map<String, String>> parsedHeaders = Caffeine.newBuilder().maximumSize(10_000).build();
     private final DeliveryMetrics metrics;
+    private final PausedDeliveries paused;
     private final double leaseSeconds;
 
-    public DeliveryClaim(JdbcTemplate jdbc, ObjectMapper json, DeliveryMetrics metrics, RelayProperties properties) {
+    public DeliveryClaim(JdbcTemplate jdbc, ObjectMapper json, DeliveryMetrics metrics, PausedDeliveries paused,
+            RelayProperties properties) {
         this.jdbc = jdbc;
         this.json = json;
         this.metrics = metrics;
+        this.paused = paused;
         // Longer than any attempt can take (the deadline ends it), so a live attempt never loses its claim.
         this.leaseSeconds = properties.delivery().attemptDeadline().plusSeconds(30).toMillis() / 1000.0;
     }
@@ -129,6 +133,9 @@ public class DeliveryClaim {
             // the lease has ended. Never skipped, even if the lease ran out since the claim query.
             exchange.setProperty(HELD_ELSEWHERE, true);
             return;
+        }
+        if (reason.startsWith("endpoint")) {
+            paused.pauseOrEnd(deliveryId);
         }
         metrics.skipped(reason.startsWith("endpoint") ? reason.replace(' ', '-') : "stale-or-done");
         exchange.setProperty(SKIP_REASON, reason);

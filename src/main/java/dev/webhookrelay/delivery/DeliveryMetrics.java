@@ -18,6 +18,7 @@ public class DeliveryMetrics {
     private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
     private final Map<String, Timer> durations = new ConcurrentHashMap<>();
     private final Map<String, Counter> skips = new ConcurrentHashMap<>();
+    private final Map<String, Counter> reconciled = new ConcurrentHashMap<>();
 
     public DeliveryMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -36,5 +37,11 @@ public class DeliveryMetrics {
         skips.computeIfAbsent(reason, r -> Counter.builder("relay.deliveries.skipped")
                 .description("Work messages skipped after the database check").tag("reason", r).register(registry))
                 .increment();
+    }
+
+    public void reconciled(String reason, int count) {
+        reconciled.computeIfAbsent(reason, r -> Counter.builder("relay.deliveries.reconciled")
+                .description("Deliveries republished by the reconciler, by why they were overdue").tag("reason", r)
+                .register(registry)).increment(count);
     }
 }

@@ -60,14 +60,23 @@ public final class RetrySchedule {
         return pick(tiers.get(failedAttempt - 1));
     }
 
-    /** A queue of the shortest tier whose delay is at least {@code minimum} (the longest if none is). */
+    /**
+     * A queue of the shortest tier whose delay is at least {@code minimum} (the longest tier if none
+     * is), and of that tier's queues only those at least {@code minimum} long: a receiver's Retry-After
+     * is a floor, so jitter spreads retries only above it. Beyond the longest queue the wait is capped
+     * at that queue.
+     */
     public WaitQueue waitQueueAtLeast(Duration minimum) {
+        List<WaitQueue> tier = tiers.get(indexOfLongest());
         for (int i = 0; i < delays.size(); i++) {
             if (delays.get(i).compareTo(minimum) >= 0) {
-                return pick(tiers.get(i));
+                tier = tiers.get(i);
+                break;
             }
         }
-        return pick(tiers.get(indexOfLongest()));
+        long floor = minimum.toMillis();
+        List<WaitQueue> aboveFloor = tier.stream().filter(q -> q.ttlMillis() >= floor).toList();
+        return aboveFloor.isEmpty() ? tier.get(tier.size() - 1) : pick(aboveFloor);
     }
 
     /** A queue of the shortest tier: used to put back a delivery that may not run yet. */

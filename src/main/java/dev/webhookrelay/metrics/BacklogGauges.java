@@ -1,9 +1,15 @@
 package dev.webhookrelay.metrics;
 
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.webhookrelay.config.RelayProperties;
+import dev.webhookrelay.delivery.PauseReason;
 import dev.webhookrelay.delivery.RetrySchedule;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,8 +21,10 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * Backlog gauges: work, wait and dead-letter queue depths, and the age of the oldest undelivered
- * delivery. Sampled on a schedule, so a Prometheus scrape never waits on the broker or database.
+ * Backlog gauges: work, wait and dead-letter queue depths, the age of the oldest undelivered
+ * delivery, and the deliveries paused by their endpoint's state, by reason. Sampled on a schedule,
+ * so a Prometheus scrape never waits on the broker or database. Paused deliveries wait for an
+ * operator, not for the relay, so they have their own gauge and do not age the undelivered one.
  */
 @Component
 public class BacklogGauges {
@@ -31,6 +39,8 @@ public class BacklogGauges {
     private final AtomicLong waitDepth = new AtomicLong();
     private final AtomicLong deadLetterDepth = new AtomicLong();
     private final AtomicLong oldestUndeliveredSeconds = new AtomicLong();
+    private final Map<String, AtomicLong> paused = Arrays.stream(PauseReason.values()).map(PauseReason::code)
+            .collect(Collectors.toMap(Function.identity(), code -> new AtomicLong()));
 
     public BacklogGauges(AmqpAdmin admin, JdbcTemplate jdbc, RelayProperties properties, RetrySchedule schedule,
             MeterRegistry registry) {
@@ -44,8 +54,11 @@ public class BacklogGauges {
         Gauge.builder("relay.queue.depth", deadLetterDepth, AtomicLong::get).tag("queue", "dead-letter")
                 .register(registry);
         Gauge.builder("relay.undelivered.oldest.age", oldestUndeliveredSeconds, AtomicLong::get)
-                .baseUnit("seconds").description("Age of the oldest delivery not yet delivered or dead-lettered")
+                .baseUnit("seconds").description("Age of the oldest delivery not yet delivered or dead-lettered, paused ones aside")
                 .register(registry);
+        paused.forEach((reason, count) -> Gauge.builder("relay.deliveries.paused", count, AtomicLong::get)
+                .tag("reason", reason).description("Deliveries waiting for their endpoint to be enabled again")
+                .register(registry));
     }
 
     @Scheduled(fixedDelayString = "${relay.metrics.backlog-sample-interval:10s}", initialDelay = 5000)
@@ -58,6 +71,16 @@ public class BacklogGauges {
                     SELECT coalesce(extract(epoch FROM now() - min(created_at)), 0)::bigint FROM deliveries
                     WHERE status IN ('RECEIVED', 'DISPATCHING', 'RETRY_SCHEDULED')""", Long.class);
             oldestUndeliveredSeconds.set(oldest == null ? 0 : oldest);
+            Map<String, Long> pausedNow = jdbc.query(
+                    "SELECT paused_reason, count(*) FROM deliveries WHERE status = 'PAUSED' GROUP BY paused_reason",
+                    rs -> {
+                        Map<String, Long> counts = new HashMap<>();
+                        while (rs.next()) {
+                            counts.put(rs.getString(1), rs.getLong(2));
+                        }
+                        return counts;
+                    });
+            paused.forEach((reason, count) -> count.set(pausedNow.getOrDefault(reason, 0L)));
         } catch (RuntimeException e) {
             LOG.debug("Backlog sample skipped: {}", e.getMessage());
         }

@@ -9,7 +9,10 @@ import org.springframework.stereotype.Component;
 /**
  * Moves confirmed deliveries from RECEIVED to DISPATCHING, a batch per statement (the route
  * aggregates ids). Only RECEIVED rows move, so a consumer that already finished a delivery is never
- * overwritten; a batch lost in a crash only means the sweeper publishes those deliveries again.
+ * overwritten; a batch lost in a crash only means the sweeper publishes those deliveries again. A
+ * batch can arrive late (the aggregator waits for a pause in publishes), after a delivery went back
+ * to RECEIVED to be sent again (its endpoint was re-enabled): such a row has a next_attempt_at in the
+ * past until the sweeper claims it, and is left for the sweeper.
  */
 @Component("dispatchMarker")
 public class DispatchMarker {
@@ -25,7 +28,7 @@ public class DispatchMarker {
         return jdbc.update(con -> {
             var statement = con.prepareStatement("""
                     UPDATE deliveries SET status = 'DISPATCHING', next_attempt_at = NULL, updated_at = now()
-                    WHERE id = ANY (?) AND status = 'RECEIVED'""");
+                    WHERE id = ANY (?) AND status = 'RECEIVED' AND (next_attempt_at IS NULL OR next_attempt_at > now())""");
             statement.setArray(1, con.createArrayOf("uuid", ids));
             return statement;
         });

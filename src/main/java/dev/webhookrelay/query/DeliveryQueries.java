@@ -23,18 +23,18 @@ import org.springframework.stereotype.Component;
 public class DeliveryQueries {
 
     public static final Set<String> STATUSES = Set.of("RECEIVED", "DISPATCHING", "DELIVERED", "RETRY_SCHEDULED",
-            "DEAD_LETTERED");
+            "DEAD_LETTERED", "PAUSED");
 
     private static final String COLUMNS = """
-            SELECT id, event_id, endpoint_id, status, attempt_count, last_status, last_error, next_attempt_at,
-                   created_at, updated_at, created_at AS page_created_at, id::text AS page_id,
+            SELECT id, event_id, endpoint_id, status, paused_reason, attempt_count, last_status, last_error,
+                   next_attempt_at, created_at, updated_at, created_at AS page_created_at, id::text AS page_id,
                    octet_length(deliveries::text) AS page_bytes
               FROM deliveries""";
 
     /** The DLQ is ordered by when a delivery was dead-lettered (its last update), newest first. */
     private static final String DEAD_LETTER_COLUMNS = """
-            SELECT id, event_id, endpoint_id, status, attempt_count, last_status, last_error, next_attempt_at,
-                   created_at, updated_at, updated_at AS page_created_at, id::text AS page_id,
+            SELECT id, event_id, endpoint_id, status, paused_reason, attempt_count, last_status, last_error,
+                   next_attempt_at, created_at, updated_at, updated_at AS page_created_at, id::text AS page_id,
                    octet_length(deliveries::text) AS page_bytes
               FROM deliveries""";
 
@@ -114,6 +114,7 @@ public class DeliveryQueries {
         delivery.put("eventId", rs.getObject("event_id", UUID.class));
         delivery.put("endpointId", rs.getObject("endpoint_id", UUID.class));
         delivery.put("status", rs.getString("status"));
+        delivery.put("pausedReason", rs.getString("paused_reason"));
         delivery.put("attempts", rs.getInt("attempt_count"));
         delivery.put("lastStatus", rs.getObject("last_status"));
         delivery.put("lastError", rs.getString("last_error"));

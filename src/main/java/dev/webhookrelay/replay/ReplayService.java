@@ -1,5 +1,7 @@
 package dev.webhookrelay.replay;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,7 +27,8 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Replays: one delivery at once, or many in the background. A replayed delivery gets a fresh attempt
- * budget and goes through the normal pipeline (RECEIVED, publish, claim); its old attempts stay in
+ * budget and goes through the normal pipeline (RECEIVED, publish, claim), or waits PAUSED while its
+ * endpoint is disabled; a deleted endpoint's deliveries are not replayed. Its old attempts stay in
  * its history. Its stale copy in the RabbitMQ DLQ, if an operator later moves it back, is skipped by
  * the claim because the delivery is no longer DEAD_LETTERED.
  */
@@ -34,10 +37,15 @@ public class ReplayService {
 
     /**
      * Back to RECEIVED with a fresh attempt budget; the lease (the one parameter) keeps the outbox
-     * sweeper from publishing it too before the replay's own publish marks it DISPATCHING.
+     * sweeper from publishing it too before the replay's own publish marks it DISPATCHING. A delivery
+     * whose endpoint is disabled goes to PAUSED instead (with the endpoint's reason, read under a lock
+     * as `e`), so re-enabling the endpoint sends it.
      */
     private static final String REQUEUE = """
-            status = 'RECEIVED', budget_attempts = 0, next_attempt_at = now() + make_interval(secs => ?),
+            status = CASE WHEN e.enabled THEN 'RECEIVED' ELSE 'PAUSED' END,
+            paused_reason = CASE WHEN e.enabled THEN NULL ELSE coalesce(e.disabled_by, 'operator') END,
+            budget_attempts = 0,
+            next_attempt_at = CASE WHEN e.enabled THEN now() + make_interval(secs => ?) END,
             updated_at = now()""";
 
     private static final Set<String> BULK_FIELDS = Set.of("endpointId", "since", "until", "dryRun");
@@ -60,25 +68,43 @@ public class ReplayService {
     public Map<String, Object> replayOne(Exchange exchange) {
         UUID tenantId = ApiKeyAuthenticator.tenantOf(exchange);
         UUID deliveryId = ListRequest.of(exchange).pathId("id");
-        List<UUID> endpoint = jdbc.query("""
-                UPDATE deliveries SET %s, replay_id = NULL
-                WHERE id = ? AND tenant_id = ? AND status IN ('DEAD_LETTERED', 'DELIVERED')
-                RETURNING endpoint_id""".formatted(REQUEUE), (rs, n) -> rs.getObject(1, UUID.class),
-                leaseSeconds(), deliveryId, tenantId);
-        if (endpoint.isEmpty()) {
-            List<String> status = jdbc.queryForList("SELECT status FROM deliveries WHERE id = ? AND tenant_id = ?",
-                    String.class, deliveryId, tenantId);
-            if (status.isEmpty()) {
-                throw ProblemException.notFound("No delivery " + deliveryId);
-            }
-            throw ProblemException.conflict("Delivery is " + status.get(0)
-                    + "; only DELIVERED or DEAD_LETTERED deliveries can be replayed", "id");
+        List<Requeued> requeued = jdbc.query("""
+                WITH e AS (
+                    SELECT p.id, p.enabled, p.disabled_by FROM endpoints p
+                     WHERE p.id = (SELECT endpoint_id FROM deliveries WHERE id = ? AND tenant_id = ?)
+                       AND p.deleted_at IS NULL
+                       FOR SHARE)
+                UPDATE deliveries d SET %s, replay_id = NULL
+                  FROM e
+                 WHERE d.id = ? AND d.endpoint_id = e.id AND d.status IN ('DEAD_LETTERED', 'DELIVERED')
+                RETURNING d.id, d.endpoint_id, d.status, d.tenant_id""".formatted(REQUEUE),
+                ReplayService::requeued, deliveryId, tenantId, leaseSeconds(), deliveryId);
+        if (requeued.isEmpty()) {
+            refuseReplay(tenantId, deliveryId);
         }
-        exchange.setProperty("relayWorkMessage", WorkMessages.message(deliveryId, endpoint.get(0), tenantId, 1));
+        Requeued one = requeued.get(0);
+        if (one.received()) {
+            exchange.setProperty("relayWorkMessage", one.message());
+        }
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("deliveryId", deliveryId);
-        answer.put("status", "RECEIVED");
+        answer.put("status", one.status());
         return answer;
+    }
+
+    private void refuseReplay(UUID tenantId, UUID deliveryId) {
+        List<Map<String, Object>> found = jdbc.queryForList("""
+                SELECT d.status, p.deleted_at IS NOT NULL AS endpoint_deleted
+                  FROM deliveries d JOIN endpoints p ON p.id = d.endpoint_id
+                 WHERE d.id = ? AND d.tenant_id = ?""", deliveryId, tenantId);
+        if (found.isEmpty()) {
+            throw ProblemException.notFound("No delivery " + deliveryId);
+        }
+        if (Boolean.TRUE.equals(found.get(0).get("endpoint_deleted"))) {
+            throw ProblemException.conflict("The delivery's endpoint was deleted; it cannot be replayed", "id");
+        }
+        throw ProblemException.conflict("Delivery is " + found.get(0).get("status")
+                + "; only DELIVERED or DEAD_LETTERED deliveries can be replayed", "id");
     }
 
     /** POST /v1/dlq/replay: counts, and unless dryRun, starts a background replay of the matching DLQ. */
@@ -158,23 +184,31 @@ public class ReplayService {
         Map<String, Object> replay = replays.get(0);
         Filter filter = new Filter((UUID) replay.get("tenant_id"), (UUID) replay.get("endpoint_id"),
                 toInstant(replay.get("since")), toInstant(replay.get("until")));
-        List<Object> args = new ArrayList<>(List.of(leaseSeconds(), replay.get("id")));
-        args.addAll(filter.arguments());
+        List<Object> args = new ArrayList<>(filter.arguments());
         args.add(replay.get("created_at"));
+        args.add(leaseSeconds());
+        args.add(replay.get("id"));
         int batchSize = properties.replay().batchSize();
-        List<Map<String, Object>> messages = jdbc.query("""
-                UPDATE deliveries SET %s, replay_id = ?
-                WHERE id IN (SELECT id FROM deliveries WHERE %s AND updated_at <= ?
-                             ORDER BY updated_at LIMIT %d FOR UPDATE SKIP LOCKED)
-                RETURNING id, endpoint_id""".formatted(REQUEUE, filter.where(), batchSize),
-                (rs, n) -> WorkMessages.message(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
-                        filter.tenantId(), 1),
-                args.toArray());
+        List<Requeued> requeued = jdbc.query("""
+                WITH batch AS (
+                    SELECT id, endpoint_id FROM deliveries WHERE %s AND updated_at <= ?
+                     ORDER BY updated_at LIMIT %d FOR UPDATE SKIP LOCKED),
+                e AS (
+                    SELECT p.id, p.enabled, p.disabled_by FROM endpoints p
+                     WHERE p.id IN (SELECT endpoint_id FROM batch) AND p.deleted_at IS NULL
+                       FOR SHARE)
+                UPDATE deliveries d SET %s, replay_id = ?
+                  FROM batch b JOIN e ON e.id = b.endpoint_id
+                 WHERE d.id = b.id
+                RETURNING d.id, d.endpoint_id, d.status, d.tenant_id""".formatted(filter.where(), batchSize, REQUEUE),
+                ReplayService::requeued, args.toArray());
+        List<Map<String, Object>> messages = requeued.stream().filter(Requeued::received).map(Requeued::message)
+                .toList();
         jdbc.update("""
                 UPDATE replays SET done = done + ?,
                        status = CASE WHEN ? < ? THEN 'COMPLETED' ELSE status END,
                        completed_at = CASE WHEN ? < ? THEN now() ELSE completed_at END
-                WHERE id = ?""", messages.size(), messages.size(), batchSize, messages.size(), batchSize,
+                WHERE id = ?""", requeued.size(), requeued.size(), batchSize, requeued.size(), batchSize,
                 replay.get("id"));
         return messages;
     }
@@ -201,11 +235,29 @@ public class ReplayService {
         return answer;
     }
 
-    /** Which dead-lettered deliveries a replay covers. */
+    /** A replayed delivery: RECEIVED ones are published, PAUSED ones wait for their endpoint. */
+    private record Requeued(UUID deliveryId, UUID endpointId, String status, UUID tenantId) {
+
+        boolean received() {
+            return "RECEIVED".equals(status);
+        }
+
+        Map<String, Object> message() {
+            return WorkMessages.message(deliveryId, endpointId, tenantId, 1);
+        }
+    }
+
+    private static Requeued requeued(ResultSet rs, int row) throws SQLException {
+        return new Requeued(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3),
+                rs.getObject(4, UUID.class));
+    }
+
+    /** Which dead-lettered deliveries a replay covers: never those of a deleted endpoint. */
     private record Filter(UUID tenantId, UUID endpointId, Instant since, Instant until) {
 
         String where() {
             return "tenant_id = ? AND status = 'DEAD_LETTERED'"
+                    + " AND NOT EXISTS (SELECT 1 FROM endpoints p WHERE p.id = deliveries.endpoint_id AND p.deleted_at IS NOT NULL)"
                     + (endpointId == null ? "" : " AND endpoint_id = ?")
                     + (since == null ? "" : " AND updated_at >= ?")
                     + (until == null ? "" : " AND updated_at < ?");

@@ -14,7 +14,6 @@ import dev.webhookrelay.support.RelayIntegrationTest;
 import dev.webhookrelay.support.TestReceiver;
 import dev.webhookrelay.support.TestServices;
 import org.apache.camel.CamelContext;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -32,7 +31,6 @@ class DeliverySurvivesLosingTheWholeBrokerTest extends RelayIntegrationTest {
     private CamelContext camel;
 
     @Test
-    @Disabled("needs reconciler, enabled at merge: without it the deliveries whose messages the broker lost stay DISPATCHING")
     void everyAcceptedEventIsDeliveredAtLeastOnceAfterTheVhostIsRecreatedEmpty() throws Exception {
         // The first half queues up with the consumers stopped; a second after they start, the broker
         // loses everything: a few deliveries are mid-request, most are queued. The second half is

@@ -61,4 +61,27 @@ class RetryScheduleTest {
         var picked = IntStream.range(0, 500).mapToObj(i -> schedule.waitQueueAfter(1).name()).distinct().count();
         assertThat(picked).isEqualTo(5);
     }
+
+    @Test
+    void retryAfterIsAFloorThatJitterOnlyRaises() {
+        RetrySchedule seconds = new RetrySchedule(List.of(Duration.ofSeconds(1), Duration.ofSeconds(2),
+                Duration.ofSeconds(4)), 0.2, 5, "relay.wait.");
+        var picked = IntStream.range(0, 500).mapToObj(i -> seconds.waitQueueAtLeast(Duration.ofSeconds(2)).ttlMillis())
+                .collect(java.util.stream.Collectors.toSet());
+        assertThat(picked).containsExactlyInAnyOrder(2000L, 2200L, 2400L);
+    }
+
+    @Test
+    void noJitterBucketRetriesBeforeTheRetryAfterFloor() {
+        long longest = schedule.allWaitQueues().stream().mapToLong(RetrySchedule.WaitQueue::ttlMillis).max().orElseThrow();
+        for (RetrySchedule.WaitQueue bucket : schedule.allWaitQueues()) {
+            for (long floor : new long[] {bucket.ttlMillis() - 1, bucket.ttlMillis(), bucket.ttlMillis() + 1}) {
+                for (int i = 0; i < 100; i++) {
+                    long ttl = schedule.waitQueueAtLeast(Duration.ofMillis(floor)).ttlMillis();
+                    assertThat(ttl).as("Retry-After %d ms", floor).isGreaterThanOrEqualTo(Math.min(floor, longest));
+                }
+            }
+        }
+        assertThat(schedule.waitQueueAtLeast(Duration.ofDays(2)).ttlMillis()).isEqualTo(longest);
+    }
 }

@@ -73,6 +73,8 @@ public abstract class RelayIntegrationTest {
         registry.add("relay.quotas.ingest-rate-per-second", () -> "10");
         registry.add("relay.quotas.ingest-burst", () -> "150");
         registry.add("relay.quotas.max-replays-per-tenant", () -> "1");
+        registry.add("relay.reconcile.interval", () -> "1s");
+        registry.add("relay.reconcile.grace", () -> "5s");
         registry.add("camel.main.routes-include-pattern", () -> "file:routes/*.yaml");
     }
 

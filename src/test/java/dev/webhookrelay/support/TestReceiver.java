@@ -69,6 +69,12 @@ public final class TestReceiver implements AutoCloseable {
         server.start();
     }
 
+    /** From now on every request gets this reply (the receiver was fixed, or broke). */
+    public void replyFromNow(Reply reply) {
+        script.clear();
+        last = reply;
+    }
+
     public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
     }

@@ -1,0 +1,106 @@
+package dev.webhookrelay.delivery;
+
+import java.util.UUID;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * What becomes of an endpoint's pending deliveries when the endpoint is disabled (PAUSED, with the
+ * reason), enabled again (back to RECEIVED: the outbox sweeper republishes them oldest first, a batch
+ * at a time, and the consumers' in-flight cap and rate limit pace them to the receiver) or deleted
+ * (DEAD_LETTERED, "endpoint deleted").
+ *
+ * <p>Every statement that decides between paused and pending reads the endpoint row under a lock (the
+ * endpoint update itself, or FOR SHARE), so a delivery can never be paused by a decision taken on an
+ * endpoint state that a concurrent re-enable has already replaced.
+ */
+@Component
+public class PausedDeliveries {
+
+    static final String PENDING = "'RECEIVED', 'DISPATCHING', 'RETRY_SCHEDULED'";
+
+    private static final Logger LOG = LoggerFactory.getLogger(PausedDeliveries.class);
+
+    private final JdbcTemplate jdbc;
+
+    public PausedDeliveries(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Disables an endpoint the relay judged unfit (410, circuit breaker) and pauses its deliveries. */
+    @Transactional
+    public void disable(UUID endpointId, PauseReason by, String reason) {
+        int changed = jdbc.update("""
+                UPDATE endpoints SET enabled = false, disabled_reason = ?, disabled_by = ?, updated_at = now()
+                WHERE id = ? AND enabled""", reason, by.code(), endpointId);
+        if (changed == 1) {
+            LOG.warn("endpoint={} disabled: {}", endpointId, reason);
+            pauseAll(endpointId);
+        }
+    }
+
+    /**
+     * Pauses every pending delivery of a disabled endpoint, in the transaction that disabled it. A
+     * delivery whose attempt is running is paused too: the attempt's outcome ends it if final, and
+     * leaves it paused if it is a retry.
+     */
+    public int pauseAll(UUID endpointId) {
+        int paused = jdbc.update("""
+                UPDATE deliveries d
+                   SET status = 'PAUSED', paused_reason = p.disabled_by, updated_at = now()
+                  FROM endpoints p
+                 WHERE p.id = ? AND d.endpoint_id = p.id AND NOT p.enabled AND p.deleted_at IS NULL
+                   AND d.status IN (%s)""".formatted(PENDING), endpointId);
+        LOG.info("endpoint={} disabled: {} pending deliveries paused", endpointId, paused);
+        return paused;
+    }
+
+    /**
+     * Resumes an endpoint's paused deliveries, in the transaction that enabled it: back to RECEIVED,
+     * which the outbox sweeper republishes oldest first, relay.outbox.batch-size per sweep. Their
+     * next_attempt_at is now, not NULL: a confirmation of one of their earlier publishes that is still
+     * on its way to the dispatch marker must not mark them DISPATCHING before the sweeper has sent them.
+     */
+    public int resumeAll(UUID endpointId) {
+        int resumed = jdbc.update("""
+                UPDATE deliveries SET status = 'RECEIVED', paused_reason = NULL, next_attempt_at = now(),
+                       updated_at = now()
+                 WHERE endpoint_id = ? AND status = 'PAUSED'""", endpointId);
+        LOG.info("endpoint={} enabled: {} paused deliveries resumed", endpointId, resumed);
+        return resumed;
+    }
+
+    /** Ends every delivery of a deleted endpoint that is not final yet, in the deleting transaction. */
+    public int endAll(UUID endpointId) {
+        int ended = jdbc.update("""
+                UPDATE deliveries SET status = 'DEAD_LETTERED', last_error = 'endpoint deleted', paused_reason = NULL,
+                       next_attempt_at = NULL, updated_at = now()
+                 WHERE endpoint_id = ? AND status IN (%s, 'PAUSED')""".formatted(PENDING), endpointId);
+        LOG.info("endpoint={} deleted: {} unfinished deliveries dead-lettered", endpointId, ended);
+        return ended;
+    }
+
+    /**
+     * A message of a pending delivery met a disabled or deleted endpoint at claim time (it was
+     * committed while the endpoint was being disabled): pauses it, or ends it if the endpoint is gone.
+     */
+    public void pauseOrEnd(UUID deliveryId) {
+        jdbc.update("""
+                WITH endpoint AS (
+                    SELECT p.id, p.deleted_at IS NOT NULL AS deleted, p.disabled_by FROM endpoints p
+                     WHERE p.id = (SELECT endpoint_id FROM deliveries WHERE id = ?) AND NOT p.enabled
+                       FOR SHARE)
+                UPDATE deliveries d
+                   SET status = CASE WHEN e.deleted THEN 'DEAD_LETTERED' ELSE 'PAUSED' END,
+                       paused_reason = CASE WHEN e.deleted THEN NULL ELSE coalesce(e.disabled_by, 'operator') END,
+                       last_error = CASE WHEN e.deleted THEN 'endpoint deleted' ELSE d.last_error END,
+                       next_attempt_at = NULL, updated_at = now()
+                  FROM endpoint e
+                 WHERE d.id = ? AND d.endpoint_id = e.id AND d.status IN (%s)""".formatted(PENDING),
+                deliveryId, deliveryId);
+    }
+}

@@ -1,0 +1,112 @@
+package dev.webhookrelay.reconcile;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+
+import dev.webhookrelay.config.RelayProperties;
+import dev.webhookrelay.delivery.DeliveryMetrics;
+import dev.webhookrelay.outbox.WorkMessages;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * PostgreSQL's answer to whatever the broker lost. A pending delivery always says when the relay
+ * will act on it next: a retry at next_attempt_at, a running attempt by the end of its lease
+ * (next_attempt_at), a delivery confirmed into the work queue soon after it was queued (updated_at).
+ * One that is overdue by more than relay.reconcile.grace has lost its message (a purged work queue, a
+ * deleted wait queue, a broker rebuilt empty), and is republished for the attempt it waits for. The
+ * claim judges every copy, so a copy of a message that still exists is skipped, never sent twice.
+ *
+ * <p>One relay at a time reconciles (a transaction-scoped advisory lock). A delivery that is only
+ * slow, such as the tail of a long backlog, is not copied every interval: each republish doubles the
+ * wait before the next one (reconciled_at).
+ */
+@Component("deliveryReconciler")
+public class DeliveryReconciler {
+
+    /** Set to false by {@link #claimOverdue} when the last batch was not full. */
+    public static final String MORE = "relayReconcileMore";
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveryReconciler.class);
+    /** The advisory lock key: "relay-reconcile" as ASCII. */
+    private static final long LOCK = 0x72656c61795f7263L;
+
+    private static final String CLAIM = """
+            UPDATE deliveries d SET reconciled_at = now()
+             WHERE d.id = ANY (ARRAY(
+                SELECT id FROM deliveries
+                 WHERE status IN ('DISPATCHING', 'RETRY_SCHEDULED')
+                   AND coalesce(next_attempt_at, updated_at) < now() - make_interval(secs => ?)
+                   AND (reconciled_at IS NULL
+                        OR reconciled_at < now() - greatest(make_interval(secs => ?),
+                                                            reconciled_at - coalesce(next_attempt_at, updated_at)))
+                 ORDER BY created_at
+                 LIMIT ?
+                 FOR UPDATE SKIP LOCKED))
+            RETURNING d.id, d.endpoint_id, d.tenant_id, d.status, d.budget_attempts, d.next_attempt_at IS NOT NULL AS leased""";
+
+    private final JdbcTemplate jdbc;
+    private final DeliveryMetrics metrics;
+    private final RelayProperties.Reconcile reconcile;
+
+    public DeliveryReconciler(JdbcTemplate jdbc, DeliveryMetrics metrics, RelayProperties properties) {
+        this.jdbc = jdbc;
+        this.metrics = metrics;
+        this.reconcile = properties.reconcile();
+    }
+
+    /**
+     * Claims the next batch of overdue deliveries and returns their work messages; empty when another
+     * relay is reconciling right now.
+     */
+    @Transactional
+    public List<Map<String, Object>> claimOverdue(Exchange exchange) {
+        exchange.setProperty(MORE, false);
+        if (!Boolean.TRUE.equals(jdbc.queryForObject("SELECT pg_try_advisory_xact_lock(?)", Boolean.class, LOCK))) {
+            return List.of();
+        }
+        double grace = reconcile.grace().toMillis() / 1000.0;
+        List<Overdue> overdue = jdbc.query(CLAIM, (rs, n) -> Overdue.of(rs.getObject(1, UUID.class),
+                rs.getObject(2, UUID.class), rs.getObject(3, UUID.class), rs.getString(4), rs.getInt(5), rs.getBoolean(6)),
+                grace, grace, reconcile.batchSize());
+        if (overdue.isEmpty()) {
+            return List.of();
+        }
+        Map<String, Integer> byReason = new TreeMap<>();
+        List<Map<String, Object>> messages = new ArrayList<>(overdue.size());
+        for (Overdue delivery : overdue) {
+            byReason.merge(delivery.reason(), 1, Integer::sum);
+            messages.add(WorkMessages.message(delivery.deliveryId(), delivery.endpointId(), delivery.tenantId(),
+                    delivery.attempt()));
+            LOG.debug("reconcile delivery={} endpoint={} attempt={} reason={}", delivery.deliveryId(),
+                    delivery.endpointId(), delivery.attempt(), delivery.reason());
+        }
+        byReason.forEach(metrics::reconciled);
+        LOG.warn("Reconciler republished {} overdue deliveries (grace {}): {}", overdue.size(), reconcile.grace(),
+                byReason);
+        exchange.setProperty(MORE, overdue.size() == reconcile.batchSize());
+        return messages;
+    }
+
+    /** An overdue delivery, the attempt its claim waits for, and why it is overdue. */
+    record Overdue(UUID deliveryId, UUID endpointId, UUID tenantId, int attempt, String reason) {
+
+        static Overdue of(UUID deliveryId, UUID endpointId, UUID tenantId, String status, int budgetAttempts,
+                boolean leased) {
+            if ("RETRY_SCHEDULED".equals(status)) {
+                return new Overdue(deliveryId, endpointId, tenantId, budgetAttempts + 1, "retry-overdue");
+            }
+            // A claimed attempt whose relay died: the same attempt again once its lease ran out.
+            return leased
+                    ? new Overdue(deliveryId, endpointId, tenantId, budgetAttempts, "lease-expired")
+                    : new Overdue(deliveryId, endpointId, tenantId, budgetAttempts + 1, "queued-overdue");
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package dev.webhookrelay.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+
+import dev.webhookrelay.support.RelayIntegrationTest;
+import dev.webhookrelay.support.TestReceiver;
+import dev.webhookrelay.support.TestReceiver.Reply;
+import dev.webhookrelay.support.TestServices;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.camel.CamelContext;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * PostgreSQL is the source of truth: messages the broker loses (a purged work queue, a deleted wait
+ * queue) are republished by the reconciler once overdue (relay.reconcile.grace is 5 s in tests), and
+ * every accepted delivery is delivered.
+ */
+class DeliveryReconcilesWhatTheBrokerLostTest extends RelayIntegrationTest {
+
+    private static final int QUEUED = 500;
+    private static final int RETRYING = 100;
+
+    @Autowired
+    private CamelContext camel;
+
+    @Autowired
+    private MeterRegistry meters;
+
+    @Test
+    void deliveriesPurgedFromTheWorkQueueAreStillDelivered() throws Exception {
+        try (TestReceiver receiver = new TestReceiver()) {
+            String key = createTenant("reconcile-purge");
+            createEndpoint(key, receiver.url(), "[\"purge.test\"]");
+            Map<String, Double> before = reconciled();
+            List<UUID> deliveries = new ArrayList<>();
+            // The reconciler is held too, so what it republishes below is only what the purge lost.
+            camel.getRouteController().stopRoute("consume-work-queue");
+            camel.getRouteController().stopRoute("reconcile-deliveries");
+            try {
+                for (int i = 0; i < QUEUED; i++) {
+                    deliveries.add(postAndGetDelivery(key, "purge.test"));
+                }
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> count(deliveries, "DISPATCHING") == QUEUED);
+                TestServices.management("DELETE", "queues/{vhost}/relay.work/contents", null);
+            } finally {
+                camel.getRouteController().startRoute("reconcile-deliveries");
+                camel.getRouteController().startRoute("consume-work-queue");
+            }
+
+            await().atMost(Duration.ofSeconds(90)).until(() -> count(deliveries, "DELIVERED") == QUEUED);
+            report("relay.work purged", QUEUED, receiver, 0, before);
+            assertThat(delta(before).getOrDefault("queued-overdue", 0.0)).isGreaterThanOrEqualTo(QUEUED);
+        }
+    }
+
+    @Test
+    void retriesWhoseWaitQueueWasDeletedAreStillDelivered() {
+        try (TestReceiver receiver = new TestReceiver(Reply.status(503))) {
+            String key = createTenant("reconcile-wait-queue");
+            post("/v1/endpoints", "{\"url\":\"" + receiver.url() + "\",\"retrySchedule\":\"40s\","
+                    + "\"eventTypes\":[\"wait.test\"]}", as(key));
+            Map<String, Double> before = reconciled();
+            List<UUID> deliveries = new ArrayList<>();
+            for (int i = 0; i < RETRYING; i++) {
+                deliveries.add(postAndGetDelivery(key, "wait.test"));
+            }
+            // The first retries leave their wait queue 32 s after their attempt: the queues go before that.
+            await().atMost(Duration.ofSeconds(30)).until(() -> count(deliveries, "RETRY_SCHEDULED") == RETRYING);
+
+            // 40 s with 20 % jitter over two queues: 32 s and 48 s.
+            TestServices.management("DELETE", "queues/{vhost}/relay.wait.40s.ttl-32000", null);
+            TestServices.management("DELETE", "queues/{vhost}/relay.wait.40s.ttl-48000", null);
+            int failedRequests = receiver.received().size();
+            receiver.replyFromNow(Reply.status(200));
+
+            await().atMost(Duration.ofSeconds(90)).until(() -> count(deliveries, "DELIVERED") == RETRYING);
+            report("wait queue deleted", RETRYING, receiver, failedRequests, before);
+            assertThat(delta(before).getOrDefault("retry-overdue", 0.0)).isGreaterThanOrEqualTo(RETRYING);
+        }
+    }
+
+    private long count(List<UUID> deliveries, String status) {
+        return jdbc.queryForObject("SELECT count(*) FROM deliveries WHERE id = ANY (?::uuid[]) AND status = ?",
+                Long.class, deliveries.stream().map(UUID::toString).toArray(String[]::new), status);
+    }
+
+    private Map<String, Double> reconciled() {
+        Map<String, Double> byReason = new TreeMap<>();
+        meters.find("relay.deliveries.reconciled").counters()
+                .forEach(c -> byReason.put(c.getId().getTag("reason"), c.count()));
+        return byReason;
+    }
+
+    private Map<String, Double> delta(Map<String, Double> before) {
+        Map<String, Double> delta = new TreeMap<>();
+        reconciled().forEach((reason, now) -> delta.put(reason, now - before.getOrDefault(reason, 0.0)));
+        return delta;
+    }
+
+    /** Accepted, delivered, duplicates (webhook ids the receiver answered 200 more than once), reconciled. */
+    private void report(String scenario, int accepted, TestReceiver receiver, int requestsBefore,
+            Map<String, Double> reconciledBefore) {
+        var answered = receiver.received().subList(requestsBefore, receiver.received().size());
+        long distinct = answered.stream().map(r -> r.header("webhook-id")).distinct().count();
+        System.out.printf("RECONCILE-REPORT %s: accepted=%d delivered=%d duplicates=%d reconciled=%s%n", scenario,
+                accepted, distinct, answered.size() - distinct, delta(reconciledBefore));
+    }
+}
