@@ -1,17 +1,44 @@
 package dev.webhookrelay.config;
 
 import dev.webhookrelay.delivery.WorkQueueRecoverer;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.springframework.amqp.rabbit.config.RetryInterceptorBuilder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.retry.interceptor.RetryOperationsInterceptor;
 
 /**
- * The work-queue listener's advice (the consume route's {@code retry} option): no in-memory retries,
- * since retries are the broker's wait queues, and a recoverer that requeues instead of dropping.
+ * The work-queue listener: its advice (the consume route's {@code retry} option: no in-memory
+ * retries, since retries are the broker's wait queues, and a recoverer that requeues instead of
+ * dropping), and whether it starts at all.
  */
 @Configuration
 public class WorkQueueListenerConfig {
+
+    static final String CONSUME_ROUTE = "consume-work-queue";
+
+    /**
+     * relay.delivery.enabled=false makes an ingest-only instance: its consume route is loaded but not
+     * started. Said here rather than as a placeholder in the route's autoStartup, which the Camel YAML
+     * DSL schema (and so Kaoto) wants as a literal boolean.
+     */
+    @Bean
+    public CamelContextConfiguration deliveryConsumersSwitch(RelayProperties properties) {
+        return new CamelContextConfiguration() {
+            @Override
+            public void beforeApplicationStart(CamelContext camel) {
+                if (!properties.delivery().enabled()) {
+                    camel.setAutoStartupExcludePattern(CONSUME_ROUTE);
+                }
+            }
+
+            @Override
+            public void afterApplicationStart(CamelContext camel) {
+                // Nothing to do once started.
+            }
+        };
+    }
 
     @Bean
     public RetryOperationsInterceptor workQueueRetry() {

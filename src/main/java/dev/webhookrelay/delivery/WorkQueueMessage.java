@@ -4,7 +4,7 @@ import java.util.UUID;
 
 /**
  * The relay's headers on work and wait queue messages. Dead letters carry more (relay-reason,
- * relay-last-status, relay-last-error, relay-attempts, relay-event-id), set in routes/retry.yaml.
+ * relay-last-status, relay-last-error, relay-attempts, relay-event-id), set in routes/retry.camel.yaml.
  */
 public final class WorkQueueMessage {
 

@@ -26,7 +26,8 @@ import org.springframework.beans.factory.annotation.Autowired;
  */
 class DeliveryReconcilesWhatTheBrokerLostTest extends RelayIntegrationTest {
 
-    private static final int QUEUED = 500;
+    private static final int QUEUED = 1000;
+    private static final int PER_TENANT = 250;
     private static final int RETRYING = 100;
 
     @Autowired
@@ -38,16 +39,19 @@ class DeliveryReconcilesWhatTheBrokerLostTest extends RelayIntegrationTest {
     @Test
     void deliveriesPurgedFromTheWorkQueueAreStillDelivered() throws Exception {
         try (TestReceiver receiver = new TestReceiver()) {
-            String key = createTenant("reconcile-purge");
-            createEndpoint(key, receiver.url(), "[\"purge.test\"]");
             Map<String, Double> before = reconciled();
             List<UUID> deliveries = new ArrayList<>();
             // The reconciler is held too, so what it republishes below is only what the purge lost.
             camel.getRouteController().stopRoute("consume-work-queue");
             camel.getRouteController().stopRoute("reconcile-deliveries");
             try {
-                for (int i = 0; i < QUEUED; i++) {
-                    deliveries.add(postAndGetDelivery(key, "purge.test"));
+                // Spread over tenants: each stays within the suite's ingest quota.
+                for (int tenant = 0; tenant < QUEUED / PER_TENANT; tenant++) {
+                    String key = createTenant("reconcile-purge-" + tenant);
+                    createEndpoint(key, receiver.url(), "[\"purge.test\"]");
+                    for (int i = 0; i < PER_TENANT; i++) {
+                        deliveries.add(postAndGetDelivery(key, "purge.test"));
+                    }
                 }
                 await().atMost(Duration.ofSeconds(30))
                         .until(() -> count(deliveries, "DISPATCHING") == QUEUED);

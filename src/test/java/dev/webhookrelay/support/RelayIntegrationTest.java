@@ -70,8 +70,8 @@ public abstract class RelayIntegrationTest {
         // Quotas small enough for a test to reach, above what any other test uses per tenant (the
         // in-flight cap keeps its default, 16 of the 32 consumers).
         registry.add("relay.quotas.max-endpoints-per-tenant", () -> "8");
-        registry.add("relay.quotas.ingest-rate-per-second", () -> "10");
-        registry.add("relay.quotas.ingest-burst", () -> "150");
+        registry.add("relay.quotas.ingest-rate-per-second", () -> "50");
+        registry.add("relay.quotas.ingest-burst", () -> "600");
         registry.add("relay.quotas.max-replays-per-tenant", () -> "1");
         registry.add("relay.reconcile.interval", () -> "1s");
         registry.add("relay.reconcile.grace", () -> "5s");
