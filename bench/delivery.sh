@@ -128,9 +128,5 @@ rows+=("| isolation: 20 healthy endpoints, 210 events/s | | $without | healthy e
 rows+=("| isolation: same + 1 endpoint that never answers | | $with | healthy endpoints; p99 ratio with/without = $ratio |")
 
 table=$(printf '%s\n' "| run | rate | latency | notes |" "|---|---|---|---|" "${rows[@]}")
-echo "$table"
-if [ "${1:-}" = "--record" ]; then
-  { echo; echo "## Delivery, $(date -u '+%Y-%m-%d %H:%M UTC') (commit $(git -C "$ROOT" rev-parse --short HEAD))"; echo;
-    echo "Machine: $(machine). Command: \`bash bench/delivery.sh\`";
-    echo "(relay, PostgreSQL, RabbitMQ, wrk and the receiver on the same machine)"; echo; echo "$table"; } >> "$ROOT/bench/RESULTS.md"
-fi
+bench_print_and_record Delivery "$(machine)" "bash bench/delivery.sh" \
+  "relay, PostgreSQL, RabbitMQ, wrk and the receiver on the same machine" "$table" "${1:-}"

@@ -51,9 +51,5 @@ ratio=$(calc "round($(field "$with" p99_ms) / max($(field "$without" p99_ms), 0.
 rows=("| 20 healthy endpoints, $RATE events/s | $without | no hostile endpoint |"
       "| same + 6 hostile endpoints taking 6/26 of the events | $with | healthy endpoints' p99 ratio with/without = $ratio; relay peak RSS $(relay_rss_peak_mb) MB (heap -Xmx1g) |")
 table=$(printf '%s\n' "| run | healthy endpoints' latency | notes |" "|---|---|---|" "${rows[@]}")
-echo "$table"
-if [ "${1:-}" = "--record" ]; then
-  { echo; echo "## Hostile receivers, $(date -u '+%Y-%m-%d %H:%M UTC') (commit $(git -C "$ROOT" rev-parse --short HEAD))"; echo;
-    echo "Machine: $(machine). Command: \`bash bench/hostile.sh\`";
-    echo "(relay, PostgreSQL, RabbitMQ, wrk and the receivers on the same machine)"; echo; echo "$table"; } >> "$ROOT/bench/RESULTS.md"
-fi
+bench_print_and_record "Hostile receivers" "$(machine)" "bash bench/hostile.sh" \
+  "relay, PostgreSQL, RabbitMQ, wrk and the receivers on the same machine" "$table" "${1:-}"

@@ -30,8 +30,5 @@ pg_lat=$(echo "$pg" | awk '/latency average/{print $4}')
 rows+=("| pgbench, same transaction, 16 clients (PostgreSQL limit) | $pg_tps | avg $pg_lat | | |")
 
 table=$(printf '%s\n' "| run | accepted events/s | p50 ms | p99 ms | non-2xx |" "|---|---|---|---|---|" "${rows[@]}")
-echo "$table"
-if [ "${1:-}" = "--record" ]; then
-  { echo; echo "## Ingest, $(date -u "+%Y-%m-%d %H:%M UTC") (commit $(git -C "$ROOT" rev-parse --short HEAD))"; echo; echo "Machine: $(machine). Command: \`bash bench/ingest.sh\`";
-    echo "(relay, PostgreSQL, RabbitMQ and wrk on the same machine; one matching endpoint; consumers paused)"; echo; echo "$table"; } >> "$ROOT/bench/RESULTS.md"
-fi
+bench_print_and_record Ingest "$(machine)" "bash bench/ingest.sh" \
+  "relay, PostgreSQL, RabbitMQ and wrk on the same machine; one matching endpoint; consumers paused" "$table" "${1:-}"

@@ -81,3 +81,12 @@ wrk_post() {
 field() { echo "$1" | tr ' ' '\n' | grep "^$2=" | cut -d= -f2; }
 
 machine() { echo "$(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -r), relay on $("$BENCH_JAVA" -version 2>&1 | head -1)"; }
+
+# bench_print_and_record TITLE MACHINE COMMAND NOTE TABLE [--record]: prints the table; with --record
+# also appends it to bench/RESULTS.md under a dated heading with the machine, command and commit.
+bench_print_and_record() {
+  echo "$5"
+  [ "${6:-}" = "--record" ] || return 0
+  { echo; echo "## $1, $(date -u '+%Y-%m-%d %H:%M UTC') (commit $(git -C "$ROOT" rev-parse --short HEAD))"; echo;
+    echo "Machine: $2. Command: \`$3\`"; echo "($4)"; echo; echo "$5"; } >> "$ROOT/bench/RESULTS.md"
+}

@@ -6,8 +6,7 @@
 # is rolled back) and of the other statements that read only pending rows; the plans go to bench/out/.
 # Prints a Markdown table; --record appends it to bench/RESULTS.md. No relay runs: this measures
 # PostgreSQL's work alone.
-set -euo pipefail
-ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+source "$(dirname "$0")/lib.sh"
 DB=relay_bench_reconcile
 FINAL="${FINAL:-1000000}"
 PENDING="${PENDING:-10000}"
@@ -67,30 +66,23 @@ explain() {
 
 mkdir -p "$ROOT/bench/out"
 rows=()
-# The statement of DeliveryReconciler.CLAIM, with grace 300 s and batch 1000.
-explain "reconciler: claim overdue deliveries (batch 1000)" "
+# The statement of DeliveryReconciler.CLAIM for a grace of $1 seconds and a batch of 1000.
+claim_overdue() {
+  echo "
 UPDATE deliveries d SET reconciled_at = now()
  WHERE d.id = ANY (ARRAY(
     SELECT id FROM deliveries
      WHERE status IN ('DISPATCHING', 'RETRY_SCHEDULED')
-       AND coalesce(next_attempt_at, updated_at) < now() - make_interval(secs => 300)
+       AND coalesce(next_attempt_at, updated_at) < now() - make_interval(secs => $1)
        AND (reconciled_at IS NULL
-            OR reconciled_at < now() - greatest(make_interval(secs => 300),
+            OR reconciled_at < now() - greatest(make_interval(secs => $1),
                                                 reconciled_at - coalesce(next_attempt_at, updated_at)))
      ORDER BY created_at LIMIT 1000 FOR UPDATE SKIP LOCKED))
-RETURNING d.id, d.endpoint_id, d.status, d.budget_attempts, d.next_attempt_at IS NOT NULL"
-# The same with nothing overdue (a grace of a day): the cost of every quiet interval.
-explain "reconciler: nothing overdue" "
-UPDATE deliveries d SET reconciled_at = now()
- WHERE d.id = ANY (ARRAY(
-    SELECT id FROM deliveries
-     WHERE status IN ('DISPATCHING', 'RETRY_SCHEDULED')
-       AND coalesce(next_attempt_at, updated_at) < now() - make_interval(secs => 86400)
-       AND (reconciled_at IS NULL
-            OR reconciled_at < now() - greatest(make_interval(secs => 86400),
-                                                reconciled_at - coalesce(next_attempt_at, updated_at)))
-     ORDER BY created_at LIMIT 1000 FOR UPDATE SKIP LOCKED))
-RETURNING d.id"
+RETURNING d.id, d.endpoint_id, d.tenant_id, d.status, d.budget_attempts, d.next_attempt_at IS NOT NULL"
+}
+explain "reconciler: claim overdue deliveries (batch 1000)" "$(claim_overdue 300)"
+# With nothing overdue (a grace of a day): the cost of every quiet interval.
+explain "reconciler: nothing overdue" "$(claim_overdue 86400)"
 explain "pause an endpoint's pending deliveries" "
 UPDATE deliveries d SET status = 'PAUSED', paused_reason = p.disabled_by, updated_at = now()
   FROM endpoints p
@@ -102,12 +94,7 @@ UPDATE deliveries SET status = 'RECEIVED', paused_reason = NULL, next_attempt_at
 explain "paused gauge" "SELECT paused_reason, count(*) FROM deliveries WHERE status = 'PAUSED' GROUP BY paused_reason"
 
 table=$(printf '%s\n' "| statement | execution ms | plan (first nodes) |" "|---|---|---|" "${rows[@]}")
-echo "$table"
-machine="$(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -r), $("${PSQL[@]}" -d "$DB" -At -c 'SHOW server_version')"
-if [ "${1:-}" = "--record" ]; then
-  { echo; echo "## Reconciler query, $(date -u "+%Y-%m-%d %H:%M UTC") (commit $(git -C "$ROOT" rev-parse --short HEAD))"; echo;
-    echo "Machine: $machine (PostgreSQL). Command: \`bash bench/reconcile.sh --record\`";
-    echo "($FINAL final deliveries, $PENDING pending of which a fifth overdue; filled in ${fill_seconds} s; shared machine, other work running)";
-    echo; echo "$table"; } >> "$ROOT/bench/RESULTS.md"
-fi
+machine="$(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -r), $("${PSQL[@]}" -d "$DB" -At -c 'SHOW server_version') (PostgreSQL)"
+bench_print_and_record "Reconciler query" "$machine" "bash bench/reconcile.sh --record" \
+  "$FINAL final deliveries, $PENDING pending of which a fifth overdue; filled in ${fill_seconds} s" "$table" "${1:-}"
 "${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null

@@ -51,12 +51,7 @@ class BrokerDeadLettersReachTheDatabaseTest extends RelayIntegrationTest {
             String key = createTenant("broker-dead-letter-moved");
             UUID deliveryId = deadLetteredByTheBroker(key, receiver);
 
-            String local = "amqp:///" + TestServices.VHOST;
-            TestServices.management("PUT", "parameters/shovel/{vhost}/move-broker-dlq", """
-                    {"value": {"src-protocol": "amqp091", "src-uri": "%s", "src-queue": "relay.dead-letter",
-                               "src-delete-after": "queue-length",
-                               "dest-protocol": "amqp091", "dest-uri": "%s", "dest-queue": "relay.work"}}"""
-                    .formatted(local, local));
+            TestServices.moveDeadLettersToTheWorkQueue("move-broker-dlq");
 
             awaitStatus(deliveryId, "DELIVERED", Duration.ofSeconds(30));
             assertThat(receiver.received()).hasSize(1);

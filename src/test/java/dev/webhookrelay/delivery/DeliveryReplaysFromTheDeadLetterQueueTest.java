@@ -22,12 +22,7 @@ class DeliveryReplaysFromTheDeadLetterQueueTest extends RelayIntegrationTest {
             awaitStatus(deliveryId, "DEAD_LETTERED", Duration.ofSeconds(15));
 
             // "Move messages" in the management UI creates exactly this dynamic shovel.
-            String local = "amqp:///" + TestServices.VHOST;
-            TestServices.management("PUT", "parameters/shovel/{vhost}/move-dlq", """
-                    {"value": {"src-protocol": "amqp091", "src-uri": "%s", "src-queue": "relay.dead-letter",
-                               "src-delete-after": "queue-length",
-                               "dest-protocol": "amqp091", "dest-uri": "%s", "dest-queue": "relay.work"}}"""
-                    .formatted(local, local));
+            TestServices.moveDeadLettersToTheWorkQueue("move-dlq");
 
             awaitStatus(deliveryId, "DELIVERED", Duration.ofSeconds(20));
             assertThat(receiver.received()).hasSize(2);

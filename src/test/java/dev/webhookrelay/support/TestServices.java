@@ -109,6 +109,19 @@ public final class TestServices {
                 "{\"configure\":\".*\",\"write\":\".*\",\"read\":\".*\"}");
     }
 
+    /**
+     * What the management UI's "Move messages" does with the dead-letter queue: a dynamic shovel of
+     * everything in relay.dead-letter to relay.work, deleted once the queue is empty.
+     */
+    public static void moveDeadLettersToTheWorkQueue(String shovel) {
+        String local = "amqp:///" + VHOST;
+        management("PUT", "parameters/shovel/{vhost}/" + shovel, """
+                {"value": {"src-protocol": "amqp091", "src-uri": "%s", "src-queue": "relay.dead-letter",
+                           "src-delete-after": "queue-length",
+                           "dest-protocol": "amqp091", "dest-uri": "%s", "dest-queue": "relay.work"}}"""
+                .formatted(local, local));
+    }
+
     /** Runs a management API call against this run's vhost, e.g. {@code queues/{vhost}/relay.work}. */
     public static String management(String method, String pathWithVhost, String body) {
         try {
