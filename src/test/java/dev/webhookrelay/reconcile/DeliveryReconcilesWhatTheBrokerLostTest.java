@@ -9,6 +9,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import dev.webhookrelay.support.RelayIntegrationTest;
 import dev.webhookrelay.support.TestReceiver;
@@ -42,17 +46,29 @@ class DeliveryReconcilesWhatTheBrokerLostTest extends RelayIntegrationTest {
             Map<String, Double> before = reconciled();
             List<UUID> deliveries = new ArrayList<>();
             // The reconciler is held too, so what it republishes below is only what the purge lost.
-            camel.getRouteController().stopRoute("consume-work-queue");
+            // A short shutdown timeout: an earlier test's message still held by a consumer must not
+            // keep the route stopping for Camel's default 45 s (it is requeued when forced).
+            camel.getRouteController().stopRoute("consume-work-queue", 5, TimeUnit.SECONDS);
             camel.getRouteController().stopRoute("reconcile-deliveries");
             try {
-                // Spread over tenants: each stays within the suite's ingest quota.
+                // Spread over tenants posting side by side: each stays within the suite's ingest quota.
+                ExecutorService tenants = Executors.newFixedThreadPool(QUEUED / PER_TENANT);
+                List<Future<List<UUID>>> posted = new ArrayList<>();
                 for (int tenant = 0; tenant < QUEUED / PER_TENANT; tenant++) {
                     String key = createTenant("reconcile-purge-" + tenant);
                     createEndpoint(key, receiver.url(), "[\"purge.test\"]");
-                    for (int i = 0; i < PER_TENANT; i++) {
-                        deliveries.add(postAndGetDelivery(key, "purge.test"));
-                    }
+                    posted.add(tenants.submit(() -> {
+                        List<UUID> ids = new ArrayList<>();
+                        for (int i = 0; i < PER_TENANT; i++) {
+                            ids.add(postAndGetDelivery(key, "purge.test"));
+                        }
+                        return ids;
+                    }));
                 }
+                for (Future<List<UUID>> ids : posted) {
+                    deliveries.addAll(ids.get());
+                }
+                tenants.shutdown();
                 await().atMost(Duration.ofSeconds(30))
                         .until(() -> count(deliveries, "DISPATCHING") == QUEUED);
                 TestServices.management("DELETE", "queues/{vhost}/relay.work/contents", null);
