@@ -3,37 +3,43 @@ package dev.webhookrelay.config;
 import java.time.Duration;
 import java.util.List;
 
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
 import org.springframework.util.unit.DataSize;
 
 /**
  * Every relay.* knob. The defaults live in application.yaml only, so the README's configuration
- * table and the running relay can never disagree.
+ * table and the running relay can never disagree; a value that cannot work (a missing duration, a
+ * count below one) stops the relay at start with the key named, instead of failing later.
  */
+@Validated
 @ConfigurationProperties(prefix = "relay")
 public record RelayProperties(
         String adminToken,
-        Ingest ingest,
-        Outbox outbox,
-        Rabbitmq rabbitmq,
-        Delivery delivery,
-        Endpoints endpoints,
-        Replay replay,
-        Retention retention,
-        Console console,
-        Metrics metrics,
-        Auth auth,
-        Api api,
-        Quotas quotas,
-        Reconcile reconcile) {
+        @Valid @NotNull Ingest ingest,
+        @Valid @NotNull Outbox outbox,
+        @Valid @NotNull Rabbitmq rabbitmq,
+        @Valid @NotNull Delivery delivery,
+        @Valid @NotNull Endpoints endpoints,
+        @Valid @NotNull Replay replay,
+        @Valid @NotNull Retention retention,
+        @Valid @NotNull Console console,
+        @Valid @NotNull Metrics metrics,
+        @Valid @NotNull Auth auth,
+        @Valid @NotNull Api api,
+        @Valid @NotNull Quotas quotas,
+        @Valid @NotNull Reconcile reconcile) {
 
     public record Ingest(
-            int maxPayloadBytes,
-            Duration idempotencyRetention,
-            Duration apiKeyCacheTtl) {
+            @Positive int maxPayloadBytes,
+            @NotNull Duration idempotencyRetention,
+            @NotNull Duration apiKeyCacheTtl) {
     }
 
-    public record Outbox(Duration minAge, Duration lease, int batchSize) {
+    public record Outbox(@NotNull Duration minAge, @NotNull Duration lease, @Positive int batchSize) {
     }
 
     public record Rabbitmq(
@@ -43,48 +49,48 @@ public record RelayProperties(
             String waitQueuePrefix,
             String deadLetterExchange,
             String deadLetterQueue,
-            int workQueueDeliveryLimit,
+            @Positive int workQueueDeliveryLimit,
             String deadLetterRecorderQueue,
-            Duration confirmTimeout) {
+            @NotNull Duration confirmTimeout) {
     }
 
     public record Delivery(
             boolean enabled,
             List<Duration> retrySchedule,
             double jitter,
-            int jitterBuckets,
-            int consumers,
-            int prefetch,
-            Duration connectTimeout,
-            Duration responseTimeout,
-            Duration attemptDeadline,
-            int maxResponseBodyBytes,
-            int maxResponseHeaders,
-            int maxResponseHeaderLineBytes,
-            int maxInFlightPerEndpoint,
-            Duration inFlightWait,
+            @Positive int jitterBuckets,
+            @Positive int consumers,
+            @Positive int prefetch,
+            @NotNull Duration connectTimeout,
+            @NotNull Duration responseTimeout,
+            @NotNull Duration attemptDeadline,
+            @Positive int maxResponseBodyBytes,
+            @Positive int maxResponseHeaders,
+            @Positive int maxResponseHeaderLineBytes,
+            @Positive int maxInFlightPerEndpoint,
+            @NotNull Duration inFlightWait,
             List<Integer> retryableStatuses,
             List<String> allowedNetworks,
             String proxy,
-            Duration circuitBreakerWindow) {
+            @NotNull Duration circuitBreakerWindow) {
     }
 
-    public record Endpoints(Duration secretRotationOverlap) {
+    public record Endpoints(@NotNull Duration secretRotationOverlap) {
     }
 
-    public record Replay(int batchSize, Duration interval) {
+    public record Replay(@Positive int batchSize, @NotNull Duration interval) {
     }
 
-    public record Retention(Duration maxAge, int batchSize) {
+    public record Retention(@NotNull Duration maxAge, @Positive int batchSize) {
     }
 
     public record Console(boolean loginRequired, String username, String password) {
     }
 
-    public record Metrics(Duration backlogSampleInterval) {
+    public record Metrics(@NotNull Duration backlogSampleInterval) {
     }
 
-    public record Auth(long failedAttemptsPerMinute) {
+    public record Auth(@Positive long failedAttemptsPerMinute) {
     }
 
     public record Api(DataSize maxListBytes) {
@@ -92,14 +98,14 @@ public record RelayProperties(
 
     /** What one tenant may use of the relay's shared capacity. */
     public record Quotas(
-            int maxEndpointsPerTenant,
-            int maxRetryTiers,
-            int ingestRatePerSecond,
-            int ingestBurst,
-            int maxInFlightPerTenant,
-            int maxReplaysPerTenant) {
+            @Positive int maxEndpointsPerTenant,
+            @Positive int maxRetryTiers,
+            @Positive int ingestRatePerSecond,
+            @Positive int ingestBurst,
+            @Positive int maxInFlightPerTenant,
+            @Positive int maxReplaysPerTenant) {
     }
 
-    public record Reconcile(Duration interval, Duration grace, int batchSize) {
+    public record Reconcile(@NotNull Duration interval, @NotNull Duration grace, @Positive int batchSize) {
     }
 }
