@@ -9,9 +9,9 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.retry.interceptor.RetryOperationsInterceptor;
 
 /**
- * The work-queue listener: its advice (the consume route's {@code retry} option: no in-memory
- * retries, since retries are the broker's wait queues, and a recoverer that requeues instead of
- * dropping), and whether it starts at all.
+ * The relay's queue listeners: their advice (the {@code retry} option of the work-queue and
+ * dead-letter-recorder consumers: no in-memory retries, since retries are the broker's wait queues,
+ * and a recoverer that requeues instead of dropping), and whether the work-queue consumer starts at all.
  */
 @Configuration
 public class WorkQueueListenerConfig {
