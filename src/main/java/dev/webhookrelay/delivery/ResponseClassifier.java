@@ -25,6 +25,9 @@ public final class ResponseClassifier {
     public record Classification(Outcome outcome, String reason, Duration retryAfter) {
     }
 
+    /** A failure's message can carry a receiver's bytes: it is kept short and storable. */
+    private static final int MAX_MESSAGE_CHARS = 500;
+
     private final Set<Integer> retryableStatuses;
 
     public ResponseClassifier(Set<Integer> retryableStatuses) {
@@ -50,8 +53,6 @@ public final class ResponseClassifier {
         }
         return new Classification(Outcome.DEAD_LETTER, "HTTP " + status + " is not retryable", null);
     }
-
-    private static final int MAX_MESSAGE_CHARS = 500;
 
     private static Classification classifyFailure(Throwable failure) {
         Throwable cause = rootOfInterest(failure);
