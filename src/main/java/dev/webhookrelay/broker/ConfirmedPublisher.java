@@ -7,7 +7,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import dev.webhookrelay.config.RelayProperties;
-import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.AmqpException;
@@ -40,10 +39,11 @@ public class ConfirmedPublisher {
         this.confirmTimeoutMillis = properties.rabbitmq().confirmTimeout().toMillis();
     }
 
-    /** Publishes the Camel message's body and headers (Camel's own headers excluded); throws unless routed and confirmed. */
-    public void publish(Exchange exchange, String exchangeName, String routingKey) throws InterruptedException {
+    /** Publishes a body with headers (Camel's own excluded); throws unless routed and confirmed. */
+    public void publish(String exchangeName, String routingKey, Map<String, Object> headers, String body)
+            throws InterruptedException {
         CorrelationData correlation = new CorrelationData();
-        template.send(exchangeName, routingKey, toAmqp(exchange.getMessage()), correlation);
+        template.send(exchangeName, routingKey, toAmqp(headers, body), correlation);
         CorrelationData.Confirm confirm;
         try {
             confirm = correlation.getFuture().get(confirmTimeoutMillis, TimeUnit.MILLISECONDS);
@@ -74,16 +74,15 @@ public class ConfirmedPublisher {
         }
     }
 
-    private static Message toAmqp(org.apache.camel.Message camel) {
+    private static Message toAmqp(Map<String, Object> headers, String body) {
         MessageProperties properties = new MessageProperties();
         properties.setContentType(MessageProperties.CONTENT_TYPE_TEXT_PLAIN);
         properties.setContentEncoding(StandardCharsets.UTF_8.name());
-        for (Map.Entry<String, Object> header : camel.getHeaders().entrySet()) {
+        for (Map.Entry<String, Object> header : headers.entrySet()) {
             if (carried(header.getKey()) && header.getValue() != null) {
                 properties.setHeader(header.getKey(), header.getValue());
             }
         }
-        String body = camel.getBody(String.class);
         return new Message(body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8), properties);
     }
 

@@ -9,12 +9,12 @@ import java.util.Optional;
  * relay publishes its own dead letters afresh, without x-death, and wait queues expire into the work
  * queue, never out of it), so a message carrying one was dead-lettered by RabbitMQ from the work queue.
  */
-final class WorkQueueDeaths {
+public final class WorkQueueDeaths {
 
     private WorkQueueDeaths() {
     }
 
-    static Optional<Map<?, ?>> find(Object xDeathHeader, String workQueue) {
+    public static Optional<Map<?, ?>> find(Object xDeathHeader, String workQueue) {
         if (!(xDeathHeader instanceof List<?> deaths)) {
             return Optional.empty();
         }

@@ -1,6 +1,6 @@
 package dev.webhookrelay.config;
 
-import dev.webhookrelay.delivery.WorkQueueRecoverer;
+import dev.webhookrelay.broker.WorkQueueRecoverer;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.springframework.amqp.rabbit.config.RetryInterceptorBuilder;

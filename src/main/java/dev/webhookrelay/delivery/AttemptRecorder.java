@@ -1,22 +1,19 @@
 package dev.webhookrelay.delivery;
 
 import java.sql.Timestamp;
-import java.time.Duration;
 import java.time.Instant;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.webhookrelay.config.RelayProperties;
-import org.apache.camel.Exchange;
+import org.apache.camel.Variable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * Commits what an attempt did: the attempt row, the delivery's new status and the endpoint's health,
- * atomically in one statement. 410 Gone disables the endpoint; so does failing without a break for
- * the circuit breaker window; either pauses the endpoint's other deliveries.
+ * Commits what an attempt did: the attempt row, the delivery's new status and the endpoint's failure
+ * streak, atomically in one statement. The streak's start is handed to the circuit breaker.
  */
 @Component("attemptRecorder")
 public class AttemptRecorder {
@@ -26,16 +23,11 @@ public class AttemptRecorder {
     private final JdbcTemplate jdbc;
     private final ObjectMapper json;
     private final DeliveryMetrics metrics;
-    private final PausedDeliveries paused;
-    private final Duration circuitBreakerWindow;
 
-    public AttemptRecorder(JdbcTemplate jdbc, ObjectMapper json, DeliveryMetrics metrics, PausedDeliveries paused,
-            RelayProperties properties) {
+    public AttemptRecorder(JdbcTemplate jdbc, ObjectMapper json, DeliveryMetrics metrics) {
         this.jdbc = jdbc;
         this.json = json;
         this.metrics = metrics;
-        this.paused = paused;
-        this.circuitBreakerWindow = properties.delivery().circuitBreakerWindow();
     }
 
     /*
@@ -68,32 +60,23 @@ public class AttemptRecorder {
             SELECT CASE WHEN ? THEN NULL
                         ELSE (SELECT coalesce(failing_since, now()) FROM endpoints WHERE id = ?) END""";
 
-    public void record(Exchange exchange) throws JsonProcessingException {
-        DeliveryContext delivery = exchange.getProperty(DeliveryClaim.DELIVERY, DeliveryContext.class);
-        AttemptResult result = exchange.getProperty(DeliveryClient.RESULT, AttemptResult.class);
-        String outcome = exchange.getProperty(DeliveryVerdicts.OUTCOME, String.class);
-        String reason = exchange.getProperty(DeliveryVerdicts.REASON, String.class);
-        Instant nextAttemptAt = exchange.getProperty(DeliveryVerdicts.NEXT_ATTEMPT_AT, Instant.class);
-        boolean delivered = "DELIVERED".equals(outcome);
-        boolean gone = Boolean.TRUE.equals(exchange.getProperty(DeliveryVerdicts.DISABLE_ENDPOINT, Boolean.class));
-        if (gone) {
-            // Before the record: whoever sees this delivery dead-lettered sees its endpoint disabled.
-            paused.disable(delivery.endpointId(), PauseReason.GONE, reason);
-        }
+    public void record(@Variable("attempt") DeliveryAttempt attempt) throws JsonProcessingException {
+        DeliveryContext delivery = attempt.delivery();
+        AttemptResult result = attempt.result();
+        String outcome = attempt.next().status().name();
+        String reason = attempt.reason();
+        Instant nextAttemptAt = attempt.nextAttemptAt();
+        boolean delivered = attempt.next() == DeliveryAttempt.Next.DELIVERED;
 
         Timestamp failingSince = jdbc.queryForObject(RECORD, Timestamp.class,
                 delivery.deliveryId(), delivery.totalAttempts(), delivery.url(),
-                json.writeValueAsString(exchange.getProperty(WebhookRequest.REQUEST, OutgoingRequest.class).recordedHeaders()),
+                json.writeValueAsString(attempt.request().recordedHeaders()),
                 result.status(), json.writeValueAsString(result.responseHeaders()), result.responseBody(),
                 (int) result.durationMillis(), result.errorClass(), result.errorMessage(), outcome,
                 outcome, outcome, outcome, delivered ? null : reason, result.status(),
                 nextAttemptAt == null ? null : Timestamp.from(nextAttemptAt), delivery.deliveryId(),
                 delivered, delivery.endpointId(), delivered, delivered, delivery.endpointId());
-        if (!gone && !delivered && failingSince != null
-                && failingSince.toInstant().plus(circuitBreakerWindow).isBefore(Instant.now())) {
-            paused.disable(delivery.endpointId(), PauseReason.CIRCUIT_BREAKER, "circuit breaker: failing continuously since "
-                    + failingSince.toInstant() + " (window " + circuitBreakerWindow + "); last error: " + reason);
-        }
+        attempt.recorded(failingSince == null ? null : failingSince.toInstant());
         metrics.attempted(outcome, result.durationMillis());
         LOG.info("attempt event={} delivery={} endpoint={} attempt={} outcome={} status={} durationMs={} reason={}",
                 delivery.eventId(), delivery.deliveryId(), delivery.endpointId(), delivery.totalAttempts(), outcome,

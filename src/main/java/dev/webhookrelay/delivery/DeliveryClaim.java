@@ -15,7 +15,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
 import dev.webhookrelay.config.RelayProperties;
-import org.apache.camel.Exchange;
+import org.apache.camel.Variable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -33,11 +33,8 @@ import org.springframework.stereotype.Component;
 @Component("deliveryClaim")
 public class DeliveryClaim {
 
-    public static final String DELIVERY = "relayDelivery";
-    public static final String SKIP_REASON = "relaySkipReason";
-    public static final String MALFORMED = "relayMalformed";
     /** The attempt is claimed and its lease still runs: another consumer (or a dead one) holds it. */
-    public static final String HELD_ELSEWHERE = "relayHeldElsewhere";
+    private static final String HELD_ELSEWHERE = "held elsewhere";
 
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryClaim.class);
 
@@ -53,14 +50,14 @@ public class DeliveryClaim {
               FROM events e, endpoints p
              WHERE d.id = ? AND e.id = d.event_id AND p.id = d.endpoint_id
                AND p.enabled AND p.deleted_at IS NULL
-               AND ((d.budget_attempts = ? - 1 AND d.status IN ('RECEIVED', 'DISPATCHING', 'RETRY_SCHEDULED'))
+               AND ((d.budget_attempts = ? - 1 AND d.status IN (%s))
                     OR (d.budget_attempts = ? AND d.status = 'DISPATCHING'
                         AND coalesce(d.next_attempt_at, '-infinity') < now()))
             RETURNING d.event_id, d.endpoint_id, d.tenant_id, p.url, e.type, e.payload::text, e.created_at,
                       d.attempt_count, p.headers::text AS headers, p.retry_schedule,
                       ARRAY(SELECT s.secret FROM endpoint_secrets s
                              WHERE s.endpoint_id = p.id AND (s.expires_at IS NULL OR s.expires_at > now())
-                             ORDER BY s.created_at DESC) AS secrets""";
+                             ORDER BY s.created_at DESC) AS secrets""".formatted(DeliveryStatus.PENDING_SQL);
 
     /** A message moved back from the DLQ (e.g. in the management UI) starts a fresh attempt budget. */
     private static final String REOPEN_DEAD_LETTERED = """
@@ -86,30 +83,26 @@ public class DeliveryClaim {
         this.leaseSeconds = properties.delivery().attemptDeadline().plusSeconds(30).toMillis() / 1000.0;
     }
 
-    public void claim(Exchange exchange) {
-        var message = exchange.getMessage();
-        UUID deliveryId = WorkQueueMessage.uuid(message.getHeader(WorkQueueMessage.DELIVERY_ID));
-        if (deliveryId == null) {
-            exchange.setProperty(MALFORMED, "missing or invalid " + WorkQueueMessage.DELIVERY_ID + " header");
-            return;
-        }
-        int attempt = WorkQueueMessage.attempt(message.getHeader(WorkQueueMessage.ATTEMPT));
-        if (message.getHeader(WorkQueueMessage.DEAD_LETTERED) != null
-                && jdbc.update(REOPEN_DEAD_LETTERED, deliveryId) == 1) {
+    /** Claims the attempt, or says why not: postponed while another consumer holds it, skipped otherwise. */
+    public void claim(@Variable("attempt") DeliveryAttempt attempt) {
+        UUID deliveryId = attempt.deliveryId();
+        int number = attempt.message().attempt();
+        if (attempt.fromDeadLetterQueue() && jdbc.update(REOPEN_DEAD_LETTERED, deliveryId) == 1) {
             LOG.info("Delivery {} came back from the dead-letter queue: attempting again with a fresh budget", deliveryId);
-            attempt = 1;
+            number = 1;
         }
-        final int claimedAttempt = attempt;
+        final int claimedAttempt = number;
         List<DeliveryContext> claimed = jdbc.query(CLAIM, (rs, n) -> context(rs, deliveryId, claimedAttempt),
-                attempt, leaseSeconds, deliveryId, attempt, attempt);
+                number, leaseSeconds, deliveryId, number, number);
         if (claimed.isEmpty()) {
-            notClaimed(exchange, deliveryId, attempt);
+            notClaimed(attempt, number);
         } else {
-            exchange.setProperty(DELIVERY, claimed.get(0));
+            attempt.claimed(claimed.get(0));
         }
     }
 
-    private void notClaimed(Exchange exchange, UUID deliveryId, int attempt) {
+    private void notClaimed(DeliveryAttempt attempt, int number) {
+        UUID deliveryId = attempt.deliveryId();
         List<String> reasons = jdbc.query("""
                 SELECT d.status, d.budget_attempts, p.enabled, p.deleted_at IS NOT NULL,
                        d.status = 'DISPATCHING' AND d.budget_attempts = ?
@@ -125,20 +118,20 @@ public class DeliveryClaim {
                         return HELD_ELSEWHERE;
                     }
                     return "delivery is " + rs.getString(1) + " after attempt " + rs.getInt(2)
-                            + "; message for attempt " + attempt + " is stale or a duplicate";
-                }, attempt, deliveryId);
+                            + "; message for attempt " + number + " is stale or a duplicate";
+                }, number, deliveryId);
         String reason = reasons.isEmpty() ? "delivery does not exist" : reasons.get(0);
         if (HELD_ELSEWHERE.equals(reason)) {
             // Held by another consumer, or by one that died: come back after a wait and claim it once
             // the lease has ended. Never skipped, even if the lease ran out since the claim query.
-            exchange.setProperty(HELD_ELSEWHERE, true);
+            attempt.postpone();
             return;
         }
         if (reason.startsWith("endpoint")) {
             paused.pauseOrEnd(deliveryId);
         }
         metrics.skipped(reason.startsWith("endpoint") ? reason.replace(' ', '-') : "stale-or-done");
-        exchange.setProperty(SKIP_REASON, reason);
+        attempt.skip(reason);
     }
 
     /** Only what {@link StaticHeaders} allows, whatever the row holds. */

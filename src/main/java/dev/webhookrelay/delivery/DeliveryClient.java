@@ -20,7 +20,7 @@ import dev.webhookrelay.urlsafety.AddressPolicy;
 import dev.webhookrelay.urlsafety.BlockedAddressException;
 import dev.webhookrelay.urlsafety.GuardedDnsResolver;
 import dev.webhookrelay.urlsafety.TargetAddressGuard;
-import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Variable;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
@@ -55,7 +55,6 @@ import org.springframework.stereotype.Component;
 @Component("deliveryClient")
 public class DeliveryClient implements DisposableBean {
 
-    public static final String RESULT = "relayAttemptResult";
     private static final int MAX_CONNECTIONS = 500;
     private static final int MAX_STORED_HEADER_CHARS = 1024;
     private static final int READ_CHUNK = 8192;
@@ -110,7 +109,12 @@ public class DeliveryClient implements DisposableBean {
         this.http = builder.build();
     }
 
-    public AttemptResult send(@ExchangeProperty(WebhookRequest.REQUEST) OutgoingRequest request) {
+    /** Sends the attempt's request; a failure to connect or a timeout is a result like any response. */
+    public void send(@Variable("attempt") DeliveryAttempt attempt) {
+        attempt.answered(post(attempt.request()));
+    }
+
+    public AttemptResult post(OutgoingRequest request) {
         long started = System.nanoTime();
         HttpPost post;
         try {

@@ -7,14 +7,16 @@ import java.util.UUID;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import org.apache.camel.Exchange;
+import io.github.bucket4j.Bucket;
+import org.apache.camel.Variable;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
  * Enforces an endpoint's rateLimit (deliveries per second) within this relay instance with a token
- * bucket; a delivery over the rate is postponed through the shortest wait queue, like one over the
- * in-flight cap. Limits are read from PostgreSQL and cached for a few seconds.
+ * bucket holding at most one second's worth; a delivery over the rate is postponed through the
+ * shortest wait queue, like one over the in-flight cap. Limits are read from PostgreSQL and cached
+ * for a few seconds; a changed limit starts a bucket of its own.
  */
 @Component("endpointRateLimiter")
 public class EndpointRateLimiter {
@@ -22,15 +24,15 @@ public class EndpointRateLimiter {
     private final JdbcTemplate jdbc;
     private final Cache<UUID, Optional<Integer>> limits = Caffeine.newBuilder()
             .maximumSize(100_000).expireAfterWrite(Duration.ofSeconds(5)).build();
-    private final Cache<UUID, TokenBucket> buckets = Caffeine.newBuilder()
+    private final Cache<EndpointRate, Bucket> buckets = Caffeine.newBuilder()
             .maximumSize(100_000).expireAfterAccess(Duration.ofMinutes(10)).build();
 
     public EndpointRateLimiter(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
     }
 
-    public void acquire(Exchange exchange) {
-        UUID endpointId = WorkQueueMessage.uuid(exchange.getMessage().getHeader(WorkQueueMessage.ENDPOINT_ID));
+    public void admit(@Variable("attempt") DeliveryAttempt attempt) {
+        UUID endpointId = attempt.endpointId();
         if (endpointId == null) {
             return;
         }
@@ -38,9 +40,11 @@ public class EndpointRateLimiter {
         if (limit.isEmpty()) {
             return;
         }
-        TokenBucket bucket = buckets.get(endpointId, id -> new TokenBucket(limit.get()));
-        if (!bucket.tryTake(limit.get(), System.nanoTime())) {
-            exchange.setProperty(InFlightLimiter.POSTPONED, true);
+        Bucket bucket = buckets.get(new EndpointRate(endpointId, limit.get()), rate -> Bucket.builder()
+                .addLimit(l -> l.capacity(rate.perSecond()).refillGreedy(rate.perSecond(), Duration.ofSeconds(1)))
+                .build());
+        if (!bucket.tryConsume(1)) {
+            attempt.postpone();
         }
     }
 
@@ -50,25 +54,6 @@ public class EndpointRateLimiter {
         return found.isEmpty() ? Optional.empty() : Optional.ofNullable(found.get(0));
     }
 
-    /** Refills continuously at the rate, holds at most one second's worth. */
-    static final class TokenBucket {
-
-        private double tokens;
-        private long lastNanos;
-
-        TokenBucket(int perSecond) {
-            this.tokens = perSecond;
-            this.lastNanos = System.nanoTime();
-        }
-
-        synchronized boolean tryTake(int perSecond, long nowNanos) {
-            tokens = Math.min(perSecond, tokens + (nowNanos - lastNanos) / 1e9 * perSecond);
-            lastNanos = nowNanos;
-            if (tokens >= 1) {
-                tokens -= 1;
-                return true;
-            }
-            return false;
-        }
+    private record EndpointRate(UUID endpointId, int perSecond) {
     }
 }

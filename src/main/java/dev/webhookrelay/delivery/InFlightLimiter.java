@@ -7,8 +7,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
 import dev.webhookrelay.config.RelayProperties;
-import org.apache.camel.Exchange;
-import org.apache.camel.support.SynchronizationAdapter;
+import org.apache.camel.Variable;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
@@ -21,12 +20,11 @@ import org.springframework.stereotype.Component;
  * endpoint frees one within milliseconds, and postponing its deliveries would churn them through the
  * wait queue); when none was freed for that long the endpoint or tenant is slow or hanging, and the
  * delivery is postponed through the shortest wait queue at once rather than holding a consumer
- * thread. A slot is released when the exchange ends, however it ends.
+ * thread. The slots an attempt holds are released when its message is finished, however it ends
+ * ({@link #release}, from the consume route's doFinally).
  */
 @Component("inFlightLimiter")
 public class InFlightLimiter {
-
-    public static final String POSTPONED = "relayPostponed";
 
     private final int endpointCap;
     private final int tenantCap;
@@ -48,35 +46,33 @@ public class InFlightLimiter {
         this.tenantOfEndpoint = tenantOfEndpoint;
     }
 
-    public void acquire(Exchange exchange) throws InterruptedException {
-        var message = exchange.getMessage();
-        UUID endpointId = WorkQueueMessage.uuid(message.getHeader(WorkQueueMessage.ENDPOINT_ID));
+    public void admit(@Variable("attempt") DeliveryAttempt attempt) throws InterruptedException {
+        UUID endpointId = attempt.endpointId();
         if (endpointId == null) {
             return;
         }
-        if (!hold(exchange, endpoints.computeIfAbsent(endpointId, id -> new Slots(endpointCap)))) {
-            exchange.setProperty(POSTPONED, true);
+        if (!hold(attempt, endpoints.computeIfAbsent(endpointId, id -> new Slots(endpointCap)))) {
+            attempt.postpone();
             return;
         }
-        UUID tenantId = WorkQueueMessage.uuid(message.getHeader(WorkQueueMessage.TENANT_ID));
+        UUID tenantId = attempt.message().tenantId();
         if (tenantId == null) {
             tenantId = tenantOfEndpoint.apply(endpointId);
         }
-        if (tenantId != null && !hold(exchange, tenants.computeIfAbsent(tenantId, id -> new Slots(tenantCap)))) {
-            exchange.setProperty(POSTPONED, true);
+        if (tenantId != null && !hold(attempt, tenants.computeIfAbsent(tenantId, id -> new Slots(tenantCap)))) {
+            attempt.postpone();
         }
     }
 
-    private boolean hold(Exchange exchange, Slots slots) throws InterruptedException {
+    public void release(@Variable("attempt") DeliveryAttempt attempt) {
+        attempt.releaseHeld();
+    }
+
+    private boolean hold(DeliveryAttempt attempt, Slots slots) throws InterruptedException {
         if (!slots.tryAcquire(waitNanos)) {
             return false;
         }
-        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
-            @Override
-            public void onDone(Exchange done) {
-                slots.release();
-            }
-        });
+        attempt.holdUntilFinished(slots::release);
         return true;
     }
 

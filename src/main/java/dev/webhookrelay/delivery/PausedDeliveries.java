@@ -21,8 +21,6 @@ import org.springframework.transaction.annotation.Transactional;
 @Component
 public class PausedDeliveries {
 
-    static final String PENDING = "'RECEIVED', 'DISPATCHING', 'RETRY_SCHEDULED'";
-
     private static final Logger LOG = LoggerFactory.getLogger(PausedDeliveries.class);
 
     private final JdbcTemplate jdbc;
@@ -54,7 +52,7 @@ public class PausedDeliveries {
                    SET status = 'PAUSED', paused_reason = p.disabled_by, updated_at = now()
                   FROM endpoints p
                  WHERE p.id = ? AND d.endpoint_id = p.id AND NOT p.enabled AND p.deleted_at IS NULL
-                   AND d.status IN (%s)""".formatted(PENDING), endpointId);
+                   AND d.status IN (%s)""".formatted(DeliveryStatus.PENDING_SQL), endpointId);
         LOG.info("endpoint={} disabled: {} pending deliveries paused", endpointId, paused);
         return paused;
     }
@@ -79,7 +77,7 @@ public class PausedDeliveries {
         int ended = jdbc.update("""
                 UPDATE deliveries SET status = 'DEAD_LETTERED', last_error = 'endpoint deleted', paused_reason = NULL,
                        next_attempt_at = NULL, updated_at = now()
-                 WHERE endpoint_id = ? AND status IN (%s, 'PAUSED')""".formatted(PENDING), endpointId);
+                 WHERE endpoint_id = ? AND status IN (%s, 'PAUSED')""".formatted(DeliveryStatus.PENDING_SQL), endpointId);
         LOG.info("endpoint={} deleted: {} unfinished deliveries dead-lettered", endpointId, ended);
         return ended;
     }
@@ -100,7 +98,7 @@ public class PausedDeliveries {
                        last_error = CASE WHEN e.deleted THEN 'endpoint deleted' ELSE d.last_error END,
                        next_attempt_at = NULL, updated_at = now()
                   FROM endpoint e
-                 WHERE d.id = ? AND d.endpoint_id = e.id AND d.status IN (%s)""".formatted(PENDING),
+                 WHERE d.id = ? AND d.endpoint_id = e.id AND d.status IN (%s)""".formatted(DeliveryStatus.PENDING_SQL),
                 deliveryId, deliveryId);
     }
 }

@@ -9,20 +9,31 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Map;
 import java.util.Set;
 
+import dev.webhookrelay.config.RelayProperties;
+import dev.webhookrelay.delivery.DeliveryAttempt.Next;
 import dev.webhookrelay.urlsafety.BlockedAddressException;
+import org.apache.camel.Variable;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.stereotype.Component;
 
 /**
  * What the result of one HTTP attempt means for the delivery. 2xx is delivered; 410 Gone retires
  * the endpoint; configured statuses (408, 429, 5xx by default), timeouts and connection or DNS
  * failures are worth retrying; every other status, and a refused (SSRF) address, never will be.
+ * Whether a retry is still allowed is the retry policy's question, asked next in the route.
  */
-public final class ResponseClassifier {
+@Component("responseClassifier")
+public class ResponseClassifier {
 
-    public enum Outcome { DELIVERED, RETRY, DEAD_LETTER, ENDPOINT_GONE }
+    /** What the response means; {@code endpointGone} (410) dead-letters and disables the endpoint. */
+    public record Classification(Next outcome, String reason, Duration retryAfter, boolean endpointGone) {
 
-    public record Classification(Outcome outcome, String reason, Duration retryAfter) {
+        Classification(Next outcome, String reason, Duration retryAfter) {
+            this(outcome, reason, retryAfter, false);
+        }
     }
 
     /** A failure's message can carry a receiver's bytes: it is kept short and storable. */
@@ -30,8 +41,23 @@ public final class ResponseClassifier {
 
     private final Set<Integer> retryableStatuses;
 
+    @Autowired
+    public ResponseClassifier(RelayProperties properties) {
+        this(Set.copyOf(properties.delivery().retryableStatuses()));
+    }
+
     public ResponseClassifier(Set<Integer> retryableStatuses) {
         this.retryableStatuses = Set.copyOf(retryableStatuses);
+    }
+
+    /** Sets the attempt's next step from what the receiver answered: DELIVERED, RETRY or DEAD_LETTER. */
+    public void classify(@Variable("attempt") DeliveryAttempt attempt) {
+        AttemptResult result = attempt.result();
+        String retryAfter = result.responseHeaders().entrySet().stream()
+                .filter(h -> h.getKey().equalsIgnoreCase("Retry-After")).map(Map.Entry::getValue)
+                .findFirst().orElse(null);
+        Classification verdict = classify(result.status(), result.failure(), retryAfter, Instant.now());
+        attempt.judged(verdict.outcome(), verdict.reason(), verdict.endpointGone(), verdict.retryAfter());
     }
 
     public Classification classify(Integer status, Throwable failure, String retryAfterHeader, Instant now) {
@@ -39,37 +65,37 @@ public final class ResponseClassifier {
             return classifyFailure(failure);
         }
         if (status >= 200 && status < 300) {
-            return new Classification(Outcome.DELIVERED, "HTTP " + status, null);
+            return new Classification(Next.DELIVERED, "HTTP " + status, null);
         }
         if (status == 410) {
-            return new Classification(Outcome.ENDPOINT_GONE, "HTTP 410 Gone: endpoint disabled", null);
+            return new Classification(Next.DEAD_LETTER, "HTTP 410 Gone: endpoint disabled", null, true);
         }
         if (retryableStatuses.contains(status)) {
             Duration retryAfter = status == 429 || status == 503 ? parseRetryAfter(retryAfterHeader, now) : null;
-            return new Classification(Outcome.RETRY, "HTTP " + status, retryAfter);
+            return new Classification(Next.RETRY, "HTTP " + status, retryAfter);
         }
         if (status >= 300 && status < 400) {
-            return new Classification(Outcome.DEAD_LETTER, "HTTP " + status + ": redirects are not followed", null);
+            return new Classification(Next.DEAD_LETTER, "HTTP " + status + ": redirects are not followed", null);
         }
-        return new Classification(Outcome.DEAD_LETTER, "HTTP " + status + " is not retryable", null);
+        return new Classification(Next.DEAD_LETTER, "HTTP " + status + " is not retryable", null);
     }
 
     private static Classification classifyFailure(Throwable failure) {
         Throwable cause = rootOfInterest(failure);
         String message = ReceiverText.storable(String.valueOf(cause.getMessage()), MAX_MESSAGE_CHARS);
         if (cause instanceof BlockedAddressException) {
-            return new Classification(Outcome.DEAD_LETTER, "refused address: " + message, null);
+            return new Classification(Next.DEAD_LETTER, "refused address: " + message, null);
         }
         if (cause instanceof SocketTimeoutException || cause.getClass().getSimpleName().contains("Timeout")) {
-            return new Classification(Outcome.RETRY, "timeout: " + message, null);
+            return new Classification(Next.RETRY, "timeout: " + message, null);
         }
         if (cause instanceof UnknownHostException) {
-            return new Classification(Outcome.RETRY, "DNS failure: " + message, null);
+            return new Classification(Next.RETRY, "DNS failure: " + message, null);
         }
         if (cause instanceof ConnectException || cause instanceof NoRouteToHostException) {
-            return new Classification(Outcome.RETRY, "connection failed: " + message, null);
+            return new Classification(Next.RETRY, "connection failed: " + message, null);
         }
-        return new Classification(Outcome.RETRY, cause.getClass().getSimpleName() + ": " + message, null);
+        return new Classification(Next.RETRY, cause.getClass().getSimpleName() + ": " + message, null);
     }
 
     /** The most specific cause that says what went wrong on the wire. */

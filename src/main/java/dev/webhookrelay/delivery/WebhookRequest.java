@@ -7,7 +7,7 @@ import java.util.Map;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.webhookrelay.signing.WebhookSigner;
-import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Variable;
 import org.springframework.stereotype.Component;
 
 /**
@@ -19,7 +19,6 @@ import org.springframework.stereotype.Component;
 @Component("webhookRequest")
 public class WebhookRequest {
 
-    public static final String REQUEST = "relayRequest";
     static final String SIGNATURE = "webhook-signature";
 
     private final ObjectMapper json;
@@ -28,8 +27,11 @@ public class WebhookRequest {
         this.json = json;
     }
 
-    public OutgoingRequest build(@ExchangeProperty(DeliveryClaim.DELIVERY) DeliveryContext delivery)
-            throws JsonProcessingException {
+    public void build(@Variable("attempt") DeliveryAttempt attempt) throws JsonProcessingException {
+        attempt.requestBuilt(build(attempt.delivery()));
+    }
+
+    OutgoingRequest build(DeliveryContext delivery) throws JsonProcessingException {
         String body = "{\"type\":" + json.writeValueAsString(delivery.eventType())
                 + ",\"timestamp\":" + json.writeValueAsString(delivery.eventCreatedAt().toString())
                 + ",\"data\":" + delivery.payloadJson() + "}";

@@ -9,6 +9,7 @@ import java.util.stream.Collectors;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.webhookrelay.config.RelayProperties;
+import dev.webhookrelay.delivery.DeliveryStatus;
 import dev.webhookrelay.delivery.PauseReason;
 import dev.webhookrelay.delivery.RetrySchedule;
 import io.micrometer.core.instrument.Gauge;
@@ -69,7 +70,7 @@ public class BacklogGauges {
             waitDepth.set(waitQueues.stream().mapToLong(this::depth).sum());
             Long oldest = jdbc.queryForObject("""
                     SELECT coalesce(extract(epoch FROM now() - min(created_at)), 0)::bigint FROM deliveries
-                    WHERE status IN ('RECEIVED', 'DISPATCHING', 'RETRY_SCHEDULED')""", Long.class);
+                    WHERE status IN (%s)""".formatted(DeliveryStatus.PENDING_SQL), Long.class);
             oldestUndeliveredSeconds.set(oldest == null ? 0 : oldest);
             Map<String, Long> pausedNow = jdbc.query(
                     "SELECT paused_reason, count(*) FROM deliveries WHERE status = 'PAUSED' GROUP BY paused_reason",

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import dev.webhookrelay.broker.WorkMessage;
 import dev.webhookrelay.config.RelayProperties;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -38,9 +39,9 @@ public class OutboxSweeper {
         this.outbox = properties.outbox();
     }
 
-    public List<Map<String, Object>> claimUnpublished() {
+    public List<WorkMessage> claimUnpublished() {
         return jdbc.query(CLAIM,
-                (rs, n) -> WorkMessages.message(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
+                (rs, n) -> new WorkMessage(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
                         rs.getObject(3, UUID.class), rs.getInt(4) + 1),
                 outbox.lease().toMillis() / 1000.0, outbox.minAge().toMillis() / 1000.0, outbox.batchSize());
     }

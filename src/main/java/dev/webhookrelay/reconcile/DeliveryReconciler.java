@@ -8,7 +8,7 @@ import java.util.UUID;
 
 import dev.webhookrelay.config.RelayProperties;
 import dev.webhookrelay.delivery.DeliveryMetrics;
-import dev.webhookrelay.outbox.WorkMessages;
+import dev.webhookrelay.broker.WorkMessage;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,7 +67,7 @@ public class DeliveryReconciler {
      * relay is reconciling right now.
      */
     @Transactional
-    public List<Map<String, Object>> claimOverdue(Exchange exchange) {
+    public List<WorkMessage> claimOverdue(Exchange exchange) {
         exchange.setProperty(MORE, false);
         if (!Boolean.TRUE.equals(jdbc.queryForObject("SELECT pg_try_advisory_xact_lock(?)", Boolean.class, LOCK))) {
             return List.of();
@@ -80,10 +80,10 @@ public class DeliveryReconciler {
             return List.of();
         }
         Map<String, Integer> byReason = new TreeMap<>();
-        List<Map<String, Object>> messages = new ArrayList<>(overdue.size());
+        List<WorkMessage> messages = new ArrayList<>(overdue.size());
         for (Overdue delivery : overdue) {
             byReason.merge(delivery.reason(), 1, Integer::sum);
-            messages.add(WorkMessages.message(delivery.deliveryId(), delivery.endpointId(), delivery.tenantId(),
+            messages.add(new WorkMessage(delivery.deliveryId(), delivery.endpointId(), delivery.tenantId(),
                     delivery.attempt()));
             LOG.debug("reconcile delivery={} endpoint={} attempt={} reason={}", delivery.deliveryId(),
                     delivery.endpointId(), delivery.attempt(), delivery.reason());

@@ -16,7 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.webhookrelay.admin.JsonBodies;
 import dev.webhookrelay.auth.ApiKeyAuthenticator;
 import dev.webhookrelay.config.RelayProperties;
-import dev.webhookrelay.outbox.WorkMessages;
+import dev.webhookrelay.broker.WorkMessage;
 import dev.webhookrelay.problem.ProblemException;
 import dev.webhookrelay.query.ListRequest;
 import dev.webhookrelay.quota.ReplayQuota;
@@ -84,7 +84,7 @@ public class ReplayService {
         }
         Requeued one = requeued.get(0);
         if (one.received()) {
-            exchange.setProperty("relayWorkMessage", one.message());
+            exchange.setVariable("workMessage", one.message());
         }
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("deliveryId", deliveryId);
@@ -174,7 +174,7 @@ public class ReplayService {
      * not part of it (a delivery that fails again is not replayed in a loop).
      */
     @Transactional
-    public List<Map<String, Object>> nextBatch() {
+    public List<WorkMessage> nextBatch() {
         List<Map<String, Object>> replays = jdbc.queryForList("""
                 SELECT id, tenant_id, endpoint_id, since, until, created_at FROM replays
                 WHERE status = 'RUNNING' ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED""");
@@ -202,7 +202,7 @@ public class ReplayService {
                  WHERE d.id = b.id
                 RETURNING d.id, d.endpoint_id, d.status, d.tenant_id""".formatted(filter.where(), batchSize, REQUEUE),
                 ReplayService::requeued, args.toArray());
-        List<Map<String, Object>> messages = requeued.stream().filter(Requeued::received).map(Requeued::message)
+        List<WorkMessage> messages = requeued.stream().filter(Requeued::received).map(Requeued::message)
                 .toList();
         jdbc.update("""
                 UPDATE replays SET done = done + ?,
@@ -242,8 +242,8 @@ public class ReplayService {
             return "RECEIVED".equals(status);
         }
 
-        Map<String, Object> message() {
-            return WorkMessages.message(deliveryId, endpointId, tenantId, 1);
+        WorkMessage message() {
+            return new WorkMessage(deliveryId, endpointId, tenantId, 1);
         }
     }
 

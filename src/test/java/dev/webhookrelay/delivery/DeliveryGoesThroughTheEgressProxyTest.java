@@ -36,7 +36,7 @@ class DeliveryGoesThroughTheEgressProxyTest {
             DeliveryClient client = new DeliveryClient(properties, policy, new TargetAddressGuard(new AddressPolicy(List.of())));
 
             // A name only the proxy could resolve (.test is reserved): the relay itself must not look it up.
-            AttemptResult result = client.send(new OutgoingRequest("http://receiver.webhook-relay.test/hooks/orders",
+            AttemptResult result = client.post(new OutgoingRequest("http://receiver.webhook-relay.test/hooks/orders",
                     Map.of("webhook-id", "msg_1"), "{\"type\":\"order.created\"}"));
             client.destroy();
 

@@ -30,8 +30,8 @@ class DeliverySurvivesErrorsInTheConsumerTest extends RelayIntegrationTest {
     void anErrorDuringAnAttemptRequeuesTheMessage() throws Exception {
         AdviceWith.adviceWith(camel, "send-webhook", route -> route.weaveById("send-webhook-request").before()
                 .process(exchange -> {
-                    DeliveryContext delivery = exchange.getProperty(DeliveryClaim.DELIVERY, DeliveryContext.class);
-                    if (FAIL_ONCE.remove(delivery.endpointId())) {
+                    DeliveryAttempt attempt = exchange.getVariable("attempt", DeliveryAttempt.class);
+                    if (FAIL_ONCE.remove(attempt.delivery().endpointId())) {
                         throw new OutOfMemoryError("simulated: a receiver exhausted the heap");
                     }
                 }));

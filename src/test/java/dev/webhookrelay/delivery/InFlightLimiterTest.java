@@ -7,115 +7,92 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import org.apache.camel.Exchange;
-import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.support.DefaultExchange;
-import org.junit.jupiter.api.AfterEach;
+import dev.webhookrelay.broker.WorkMessage;
+import dev.webhookrelay.delivery.DeliveryAttempt.Next;
 import org.junit.jupiter.api.Test;
 
 class InFlightLimiterTest {
 
-    private final DefaultCamelContext camel = new DefaultCamelContext();
     private final UUID endpoint = UUID.randomUUID();
-
-    @AfterEach
-    void close() throws Exception {
-        camel.close();
-    }
 
     @Test
     void aDeliveryOverTheCapWaitsForTheSlotOfAnEndpointThatIsFreeingSlots() throws Exception {
         InFlightLimiter limiter = new InFlightLimiter(1, 100, Duration.ofSeconds(5).toNanos(), endpoint -> null);
-        Exchange first = attempt();
-        limiter.acquire(first);
+        DeliveryAttempt first = attemptTo(endpoint, null);
+        limiter.admit(first);
 
-        CompletableFuture.runAsync(() -> finish(first), CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS));
-        Exchange second = attempt();
-        limiter.acquire(second);
+        CompletableFuture.runAsync(() -> limiter.release(first), CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS));
+        DeliveryAttempt second = attemptTo(endpoint, null);
+        limiter.admit(second);
 
-        assertThat(second.getProperty(InFlightLimiter.POSTPONED)).isNull();
+        assertThat(second.next()).isEqualTo(Next.SEND);
     }
 
     @Test
     void aDeliveryOverTheCapOfAnEndpointThatFreedNoSlotForTheWaitIsPostponedAtOnce() throws Exception {
         InFlightLimiter limiter = new InFlightLimiter(1, 100, Duration.ofMillis(200).toNanos(), endpoint -> null);
-        Exchange hanging = attempt();
-        limiter.acquire(hanging);
+        DeliveryAttempt hanging = attemptTo(endpoint, null);
+        limiter.admit(hanging);
         Thread.sleep(300);
 
         // The slot frees up within the wait, but the endpoint had gone quiet: waiting is not tried.
-        CompletableFuture.runAsync(() -> finish(hanging), CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS));
-        Exchange next = attempt();
-        limiter.acquire(next);
+        CompletableFuture.runAsync(() -> limiter.release(hanging), CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS));
+        DeliveryAttempt next = attemptTo(endpoint, null);
+        limiter.admit(next);
 
-        assertThat(next.getProperty(InFlightLimiter.POSTPONED)).isEqualTo(true);
+        assertThat(next.next()).isEqualTo(Next.POSTPONE);
     }
 
     @Test
     void deliveriesToOtherEndpointsAreNotHeldByAFullOne() throws Exception {
         InFlightLimiter limiter = new InFlightLimiter(1, 100, Duration.ofMillis(200).toNanos(), endpoint -> null);
-        limiter.acquire(attempt());
+        limiter.admit(attemptTo(endpoint, null));
 
-        Exchange other = new DefaultExchange(camel);
-        other.getMessage().setHeader(WorkQueueMessage.ENDPOINT_ID, UUID.randomUUID().toString());
-        limiter.acquire(other);
+        DeliveryAttempt other = attemptTo(UUID.randomUUID(), null);
+        limiter.admit(other);
 
-        assertThat(other.getProperty(InFlightLimiter.POSTPONED)).isNull();
+        assertThat(other.next()).isEqualTo(Next.SEND);
     }
 
     @Test
     void aTenantAtItsCapPostponesDeliveriesToAnyOfItsEndpointsButNotOtherTenants() throws Exception {
         UUID busy = UUID.randomUUID();
         InFlightLimiter limiter = new InFlightLimiter(10, 2, Duration.ofMillis(200).toNanos(), endpoint -> busy);
-        limiter.acquire(attemptTo(UUID.randomUUID(), busy));
-        limiter.acquire(attemptTo(UUID.randomUUID(), busy));
+        limiter.admit(attemptTo(UUID.randomUUID(), busy));
+        limiter.admit(attemptTo(UUID.randomUUID(), busy));
         Thread.sleep(300);
 
-        Exchange third = attemptTo(UUID.randomUUID(), busy);
-        limiter.acquire(third);
+        DeliveryAttempt third = attemptTo(UUID.randomUUID(), busy);
+        limiter.admit(third);
         // No relay-tenant-id header (a message published before it existed): the endpoint's owner counts.
-        Exchange untagged = new DefaultExchange(camel);
-        untagged.getMessage().setHeader(WorkQueueMessage.ENDPOINT_ID, UUID.randomUUID().toString());
-        limiter.acquire(untagged);
-        Exchange otherTenant = attemptTo(UUID.randomUUID(), UUID.randomUUID());
-        limiter.acquire(otherTenant);
+        DeliveryAttempt untagged = attemptTo(UUID.randomUUID(), null);
+        limiter.admit(untagged);
+        DeliveryAttempt otherTenant = attemptTo(UUID.randomUUID(), UUID.randomUUID());
+        limiter.admit(otherTenant);
 
-        assertThat(third.getProperty(InFlightLimiter.POSTPONED)).isEqualTo(true);
-        assertThat(untagged.getProperty(InFlightLimiter.POSTPONED)).isEqualTo(true);
-        assertThat(otherTenant.getProperty(InFlightLimiter.POSTPONED)).isNull();
+        assertThat(third.next()).isEqualTo(Next.POSTPONE);
+        assertThat(untagged.next()).isEqualTo(Next.POSTPONE);
+        assertThat(otherTenant.next()).isEqualTo(Next.SEND);
     }
 
     @Test
     void aDeliveryPostponedForItsTenantGivesBackItsEndpointSlot() throws Exception {
         UUID tenant = UUID.randomUUID();
         InFlightLimiter limiter = new InFlightLimiter(1, 1, Duration.ofMillis(200).toNanos(), endpoint -> tenant);
-        limiter.acquire(attemptTo(UUID.randomUUID(), tenant));
+        limiter.admit(attemptTo(UUID.randomUUID(), tenant));
         Thread.sleep(300);
-        Exchange postponed = attemptTo(endpoint, tenant);
-        limiter.acquire(postponed);
-        finish(postponed);
+        DeliveryAttempt postponed = attemptTo(endpoint, tenant);
+        limiter.admit(postponed);
+        limiter.release(postponed);
 
-        Exchange sameEndpointOtherTenant = attemptTo(endpoint, UUID.randomUUID());
-        limiter.acquire(sameEndpointOtherTenant);
+        DeliveryAttempt sameEndpointOtherTenant = attemptTo(endpoint, UUID.randomUUID());
+        limiter.admit(sameEndpointOtherTenant);
 
-        assertThat(postponed.getProperty(InFlightLimiter.POSTPONED)).isEqualTo(true);
-        assertThat(sameEndpointOtherTenant.getProperty(InFlightLimiter.POSTPONED)).isNull();
+        assertThat(postponed.next()).isEqualTo(Next.POSTPONE);
+        assertThat(sameEndpointOtherTenant.next()).isEqualTo(Next.SEND);
     }
 
-    private Exchange attemptTo(UUID endpointId, UUID tenantId) {
-        Exchange exchange = new DefaultExchange(camel);
-        exchange.getMessage().setHeader(WorkQueueMessage.ENDPOINT_ID, endpointId.toString());
-        exchange.getMessage().setHeader(WorkQueueMessage.TENANT_ID, tenantId.toString());
-        return exchange;
-    }
-
-    private Exchange attempt() {
-        Exchange exchange = new DefaultExchange(camel);
-        exchange.getMessage().setHeader(WorkQueueMessage.ENDPOINT_ID, endpoint.toString());
-        return exchange;
-    }
-
-    private static void finish(Exchange exchange) {
-        exchange.getExchangeExtension().handoverCompletions().forEach(done -> done.onComplete(exchange));
+    private static DeliveryAttempt attemptTo(UUID endpointId, UUID tenantId) {
+        return DeliveryAttempt.of(new WorkMessage(UUID.randomUUID(), endpointId, tenantId, 1), false);
     }
 }

@@ -9,7 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
 
-import dev.webhookrelay.delivery.ResponseClassifier.Outcome;
+import dev.webhookrelay.delivery.DeliveryAttempt.Next;
 import dev.webhookrelay.urlsafety.BlockedAddressException;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -23,36 +23,37 @@ class ResponseClassifierTest {
     @ParameterizedTest
     @ValueSource(ints = {200, 201, 202, 204, 299})
     void twoHundredsAreDelivered(int status) {
-        assertThat(classifier.classify(status, null, null, NOW).outcome()).isEqualTo(Outcome.DELIVERED);
+        assertThat(classifier.classify(status, null, null, NOW).outcome()).isEqualTo(Next.DELIVERED);
     }
 
     @ParameterizedTest
     @ValueSource(ints = {408, 429, 500, 502, 503, 504})
     void configuredStatusesAreRetried(int status) {
-        assertThat(classifier.classify(status, null, null, NOW).outcome()).isEqualTo(Outcome.RETRY);
+        assertThat(classifier.classify(status, null, null, NOW).outcome()).isEqualTo(Next.RETRY);
     }
 
     @ParameterizedTest
     @ValueSource(ints = {301, 302, 400, 401, 403, 404, 405, 422})
     void otherStatusesAreDeadLetteredAtOnce(int status) {
-        assertThat(classifier.classify(status, null, null, NOW).outcome()).isEqualTo(Outcome.DEAD_LETTER);
+        assertThat(classifier.classify(status, null, null, NOW).outcome()).isEqualTo(Next.DEAD_LETTER);
     }
 
     @Test
     void goneRetiresTheEndpoint() {
-        assertThat(classifier.classify(410, null, null, NOW).outcome()).isEqualTo(Outcome.ENDPOINT_GONE);
+        assertThat(classifier.classify(410, null, null, NOW).outcome()).isEqualTo(Next.DEAD_LETTER);
+        assertThat(classifier.classify(410, null, null, NOW).endpointGone()).isTrue();
     }
 
     @Test
     void networkFailuresAreRetriedButRefusedAddressesAreNot() {
         assertThat(classifier.classify(null, new SocketTimeoutException("Read timed out"), null, NOW).outcome())
-                .isEqualTo(Outcome.RETRY);
+                .isEqualTo(Next.RETRY);
         assertThat(classifier.classify(null, new ConnectException("refused"), null, NOW).outcome())
-                .isEqualTo(Outcome.RETRY);
+                .isEqualTo(Next.RETRY);
         assertThat(classifier.classify(null, new UnknownHostException("nx.example"), null, NOW).outcome())
-                .isEqualTo(Outcome.RETRY);
+                .isEqualTo(Next.RETRY);
         assertThat(classifier.classify(null, new RuntimeException(new BlockedAddressException("127.0.0.1")), null, NOW)
-                .outcome()).isEqualTo(Outcome.DEAD_LETTER);
+                .outcome()).isEqualTo(Next.DEAD_LETTER);
     }
 
     @Test

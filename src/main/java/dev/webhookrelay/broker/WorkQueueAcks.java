@@ -1,11 +1,13 @@
-package dev.webhookrelay.delivery;
+package dev.webhookrelay.broker;
 
 import java.io.IOException;
 
 import com.rabbitmq.client.Channel;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Header;
+import org.apache.camel.Variable;
 import org.apache.camel.component.springrabbit.SpringRabbitMQConstants;
 import org.springframework.stereotype.Component;
 
@@ -18,7 +20,9 @@ import org.springframework.stereotype.Component;
 @Component("workQueueAcks")
 public class WorkQueueAcks {
 
-    public static final String DELIVERY_TAG = "relayDeliveryTag";
+    /** Where a consumed message is acknowledged: kept in the variable {@code receipt}, since the route replaces the headers. */
+    public record Receipt(Channel channel, long deliveryTag) {
+    }
 
     private final Counter requeues;
 
@@ -27,26 +31,17 @@ public class WorkQueueAcks {
                 .description("Consumed messages handed back to their queue after a failure").register(registry);
     }
 
-    /** Keeps the tag: the headers it arrived in are removed before the HTTP call. */
-    public void remember(Exchange exchange) {
-        exchange.setProperty(DELIVERY_TAG, exchange.getMessage().getHeader(SpringRabbitMQConstants.DELIVERY_TAG, Long.class));
+    public Receipt receipt(@ExchangeProperty(SpringRabbitMQConstants.CHANNEL) Channel channel,
+            @Header(SpringRabbitMQConstants.DELIVERY_TAG) long deliveryTag) {
+        return new Receipt(channel, deliveryTag);
     }
 
-    public void ack(Exchange exchange) throws IOException {
-        channel(exchange).basicAck(tag(exchange), false);
+    public void ack(@Variable("receipt") Receipt receipt) throws IOException {
+        receipt.channel().basicAck(receipt.deliveryTag(), false);
     }
 
-    public void requeue(Exchange exchange) throws IOException {
+    public void requeue(@Variable("receipt") Receipt receipt) throws IOException {
         requeues.increment();
-        channel(exchange).basicNack(tag(exchange), false, true);
-    }
-
-    private static Channel channel(Exchange exchange) {
-        return exchange.getProperty(SpringRabbitMQConstants.CHANNEL, Channel.class);
-    }
-
-    private static long tag(Exchange exchange) {
-        Long tag = exchange.getProperty(DELIVERY_TAG, Long.class);
-        return tag != null ? tag : exchange.getMessage().getHeader(SpringRabbitMQConstants.DELIVERY_TAG, Long.class);
+        receipt.channel().basicNack(receipt.deliveryTag(), false, true);
     }
 }

@@ -1,4 +1,4 @@
-package dev.webhookrelay.delivery;
+package dev.webhookrelay.broker;
 
 import java.io.IOException;
 
@@ -24,7 +24,7 @@ public class WorkQueueRecoverer implements MessageRecoverer {
 
     @Override
     public void recover(Message message, Throwable cause) {
-        Object deliveryId = message.getMessageProperties().getHeaders().get(WorkQueueMessage.DELIVERY_ID);
+        Object deliveryId = message.getMessageProperties().getHeaders().get(WorkMessage.DELIVERY_ID);
         LOG.error("Delivery {} not finished ({}); requeued", deliveryId, cause.toString(), cause);
         Channel channel = ConsumerChannelRegistry.getConsumerChannel();
         if (channel == null) {

@@ -1,9 +1,11 @@
-package dev.webhookrelay.broker;
+package dev.webhookrelay.delivery;
 
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
+import dev.webhookrelay.broker.WorkMessage;
+import dev.webhookrelay.broker.WorkQueueDeaths;
 import dev.webhookrelay.config.RelayProperties;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -28,8 +30,8 @@ public class BrokerDeadLetterRecorder {
 
     private static final String RECORD = """
             UPDATE deliveries SET status = 'DEAD_LETTERED', last_error = ?, next_attempt_at = NULL, updated_at = now()
-             WHERE id = ? AND status IN ('RECEIVED', 'DISPATCHING', 'RETRY_SCHEDULED')
-               AND budget_attempts IN (? - 1, ?)""";
+             WHERE id = ? AND status IN (%s)
+               AND budget_attempts IN (? - 1, ?)""".formatted(DeliveryStatus.PENDING_SQL);
 
     private final JdbcTemplate jdbc;
     private final MeterRegistry registry;
@@ -41,19 +43,19 @@ public class BrokerDeadLetterRecorder {
         this.names = properties.rabbitmq();
     }
 
-    public void record(@Header("relay-delivery-id") String deliveryHeader, @Header("relay-attempt") String attemptHeader,
+    public void record(@Header(WorkMessage.DELIVERY_ID) String deliveryHeader, @Header(WorkMessage.ATTEMPT) String attemptHeader,
             @Header("x-death") Object xDeath) {
         Optional<Map<?, ?>> death = WorkQueueDeaths.find(xDeath, names.workQueue());
         if (death.isEmpty()) {
             return;
         }
         String reason = String.valueOf(death.get().get("reason"));
-        UUID deliveryId = uuid(deliveryHeader);
+        UUID deliveryId = WorkMessage.uuid(deliveryHeader);
         if (deliveryId == null) {
             LOG.warn("RabbitMQ dead-lettered a message without a delivery id ({}); nothing to record", reason);
             return;
         }
-        int attempt = attempt(attemptHeader);
+        int attempt = WorkMessage.attempt(attemptHeader);
         String why = "RabbitMQ dead-lettered the message from " + names.workQueue() + ": " + reason + explanation(reason);
         int recorded = jdbc.update(RECORD, why, deliveryId, attempt, attempt);
         if (recorded == 1) {
@@ -73,21 +75,5 @@ public class BrokerDeadLetterRecorder {
             case "rejected" -> " (a consumer rejected it)";
             default -> "";
         };
-    }
-
-    private static UUID uuid(String value) {
-        try {
-            return value == null ? null : UUID.fromString(value.trim());
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
-    }
-
-    private static int attempt(String value) {
-        try {
-            return value == null ? 1 : Math.max(1, Integer.parseInt(value.trim()));
-        } catch (NumberFormatException e) {
-            return 1;
-        }
     }
 }

@@ -1,0 +1,182 @@
+package dev.webhookrelay.delivery;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import dev.webhookrelay.broker.WorkMessage;
+
+/**
+ * One delivery attempt on its way through routes/delivery.camel.yaml and routes/retry.camel.yaml,
+ * carried in the exchange variable {@code attempt}. {@link #next()} is the branch the routes take;
+ * each bean reads what it needs from here and states its answer by setting the next step.
+ */
+public final class DeliveryAttempt {
+
+    /** Where the attempt goes next: the routes branch on it. */
+    public enum Next {
+        /** Admitted and claimed (or yet to be): the webhook is sent. */
+        SEND,
+        /** Over a cap or rate, or held elsewhere: back through the shortest wait queue, same attempt. */
+        POSTPONE,
+        /** The database says this message is not owed an attempt (stale, duplicate, endpoint gone). */
+        SKIP,
+        /** The relay cannot read the message: it goes to the dead-letter queue as it came. */
+        MALFORMED,
+        DELIVERED,
+        RETRY,
+        DEAD_LETTER;
+
+        /** The delivery status an attempt that ends here leaves behind. */
+        public DeliveryStatus status() {
+            return switch (this) {
+                case DELIVERED -> DeliveryStatus.DELIVERED;
+                case RETRY -> DeliveryStatus.RETRY_SCHEDULED;
+                case DEAD_LETTER -> DeliveryStatus.DEAD_LETTERED;
+                default -> throw new IllegalStateException(this + " is not an outcome of an attempt");
+            };
+        }
+    }
+
+    private final WorkMessage message;
+    private final boolean fromDeadLetterQueue;
+    private Next next;
+    private String reason;
+    private DeliveryContext delivery;
+    private OutgoingRequest request;
+    private AttemptResult result;
+    private boolean endpointGone;
+    private Duration retryAfter;
+    private RetrySchedule.WaitQueue waitQueue;
+    private Instant nextAttemptAt;
+    private Instant failingSince;
+    private final List<Runnable> held = new ArrayList<>();
+
+    private DeliveryAttempt(WorkMessage message, boolean fromDeadLetterQueue, Next next, String reason) {
+        this.message = message;
+        this.fromDeadLetterQueue = fromDeadLetterQueue;
+        this.next = next;
+        this.reason = reason;
+    }
+
+    public static DeliveryAttempt of(WorkMessage message, boolean fromDeadLetterQueue) {
+        return new DeliveryAttempt(message, fromDeadLetterQueue, Next.SEND, null);
+    }
+
+    public static DeliveryAttempt malformed(String why) {
+        return new DeliveryAttempt(null, false, Next.MALFORMED, why);
+    }
+
+    public Next next() {
+        return next;
+    }
+
+    /** Why the attempt ended where it did: skip reason, malformed message, or the outcome's reason. */
+    public String reason() {
+        return reason;
+    }
+
+    public WorkMessage message() {
+        return message;
+    }
+
+    public UUID deliveryId() {
+        return message == null ? null : message.deliveryId();
+    }
+
+    public UUID endpointId() {
+        return message == null ? null : message.endpointId();
+    }
+
+    public boolean fromDeadLetterQueue() {
+        return fromDeadLetterQueue;
+    }
+
+    public DeliveryContext delivery() {
+        return delivery;
+    }
+
+    public OutgoingRequest request() {
+        return request;
+    }
+
+    public AttemptResult result() {
+        return result;
+    }
+
+    /** The receiver answered 410 Gone: its endpoint is disabled before the outcome is recorded. */
+    public boolean endpointGone() {
+        return endpointGone;
+    }
+
+    public Duration retryAfter() {
+        return retryAfter;
+    }
+
+    public RetrySchedule.WaitQueue waitQueue() {
+        return waitQueue;
+    }
+
+    public Instant nextAttemptAt() {
+        return nextAttemptAt;
+    }
+
+    /** When the endpoint's current failure streak began, as recorded with this attempt; null after a success. */
+    public Instant failingSince() {
+        return failingSince;
+    }
+
+    /** The message for the attempt after this one, published to a wait queue on a retry. */
+    public WorkMessage nextMessage() {
+        return new WorkMessage(delivery.deliveryId(), delivery.endpointId(), delivery.tenantId(), delivery.attempt() + 1);
+    }
+
+    /** A resource (an in-flight slot) this attempt holds until its message is finished. */
+    void holdUntilFinished(Runnable release) {
+        held.add(release);
+    }
+
+    void releaseHeld() {
+        held.forEach(Runnable::run);
+        held.clear();
+    }
+
+    void postpone() {
+        next = Next.POSTPONE;
+    }
+
+    void skip(String why) {
+        next = Next.SKIP;
+        reason = why;
+    }
+
+    void claimed(DeliveryContext claimed) {
+        delivery = claimed;
+    }
+
+    void requestBuilt(OutgoingRequest built) {
+        request = built;
+    }
+
+    void answered(AttemptResult answer) {
+        result = answer;
+    }
+
+    void judged(Next outcome, String why, boolean gone, Duration after) {
+        next = outcome;
+        reason = why;
+        endpointGone = gone;
+        retryAfter = after;
+    }
+
+    void retryThrough(RetrySchedule.WaitQueue queue, Instant due) {
+        waitQueue = queue;
+        nextAttemptAt = due;
+    }
+
+    void recorded(Instant streakStart) {
+        failingSince = streakStart;
+    }
+}

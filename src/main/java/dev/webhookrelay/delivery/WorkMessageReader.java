@@ -1,0 +1,38 @@
+package dev.webhookrelay.delivery;
+
+import java.util.Map;
+import java.util.UUID;
+
+import dev.webhookrelay.broker.WorkMessage;
+import dev.webhookrelay.broker.WorkQueueDeaths;
+import dev.webhookrelay.config.RelayProperties;
+import org.apache.camel.Headers;
+import org.springframework.stereotype.Component;
+
+/**
+ * Reads a consumed work message into the attempt it asks for. A message that came back from the
+ * dead-letter queue is recognised whether the relay dead-lettered it (its relay-dead-lettered header)
+ * or RabbitMQ did and an operator moved it back (its x-death names the work queue): either way the
+ * claim gives it a fresh attempt budget.
+ */
+@Component("workMessageReader")
+public class WorkMessageReader {
+
+    private final String workQueue;
+
+    public WorkMessageReader(RelayProperties properties) {
+        this.workQueue = properties.rabbitmq().workQueue();
+    }
+
+    public DeliveryAttempt read(@Headers Map<String, Object> headers) {
+        UUID deliveryId = WorkMessage.uuid(headers.get(WorkMessage.DELIVERY_ID));
+        if (deliveryId == null) {
+            return DeliveryAttempt.malformed("missing or invalid " + WorkMessage.DELIVERY_ID + " header");
+        }
+        WorkMessage message = new WorkMessage(deliveryId, WorkMessage.uuid(headers.get(WorkMessage.ENDPOINT_ID)),
+                WorkMessage.uuid(headers.get(WorkMessage.TENANT_ID)), WorkMessage.attempt(headers.get(WorkMessage.ATTEMPT)));
+        boolean fromDeadLetterQueue = headers.get(WorkMessage.DEAD_LETTERED) != null
+                || WorkQueueDeaths.find(headers.get("x-death"), workQueue).isPresent();
+        return DeliveryAttempt.of(message, fromDeadLetterQueue);
+    }
+}

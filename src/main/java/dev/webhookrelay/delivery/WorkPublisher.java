@@ -1,0 +1,72 @@
+package dev.webhookrelay.delivery;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import dev.webhookrelay.broker.ConfirmedPublisher;
+import dev.webhookrelay.broker.WorkMessage;
+import dev.webhookrelay.config.RabbitTopology;
+import dev.webhookrelay.config.RelayProperties;
+import org.apache.camel.Body;
+import org.apache.camel.Headers;
+import org.apache.camel.Variable;
+import org.springframework.stereotype.Component;
+
+/**
+ * Where a delivery's next message goes, each publish confirmed and routed (ConfirmedPublisher): the
+ * work queue for a new delivery, a wait queue for a retry or a postponed attempt, the dead-letter
+ * exchange for a delivery given up or a message the relay cannot read.
+ */
+@Component("workPublisher")
+public class WorkPublisher {
+
+    private final ConfirmedPublisher publisher;
+    private final RetrySchedule defaultSchedule;
+    private final RelayProperties.Rabbitmq names;
+
+    public WorkPublisher(ConfirmedPublisher publisher, RetrySchedule defaultSchedule, RelayProperties properties) {
+        this.publisher = publisher;
+        this.defaultSchedule = defaultSchedule;
+        this.names = properties.rabbitmq();
+    }
+
+    public void toWorkQueue(@Body WorkMessage message) throws InterruptedException {
+        publisher.publish(names.workExchange(), RabbitTopology.WORK_ROUTING_KEY, message.headers(), message.body());
+    }
+
+    /** The next attempt, through the wait queue the retry policy chose. */
+    public void retry(@Variable("attempt") DeliveryAttempt attempt) throws InterruptedException {
+        WorkMessage next = attempt.nextMessage();
+        publisher.publish(names.waitExchange(), attempt.waitQueue().name(), next.headers(), next.body());
+    }
+
+    /**
+     * The same attempt again after the shortest wait. A message back from the dead-letter queue stays
+     * marked as such, so that its claim still starts a fresh budget.
+     */
+    public void postpone(@Variable("attempt") DeliveryAttempt attempt) throws InterruptedException {
+        Map<String, Object> headers = attempt.message().headers();
+        if (attempt.fromDeadLetterQueue()) {
+            headers.put(WorkMessage.DEAD_LETTERED, "true");
+        }
+        publisher.publish(names.waitExchange(), defaultSchedule.shortestWaitQueueName(), headers,
+                attempt.message().body());
+    }
+
+    public void deadLetter(@Variable("attempt") DeliveryAttempt attempt) throws InterruptedException {
+        DeliveryContext delivery = attempt.delivery();
+        AttemptResult result = attempt.result();
+        WorkMessage message = new WorkMessage(delivery.deliveryId(), delivery.endpointId(), delivery.tenantId(), 1);
+        Map<String, Object> headers = message.deadLetterHeaders(delivery.eventId(), delivery.totalAttempts(),
+                attempt.reason(), result.status(), result.failure() == null ? null : attempt.reason());
+        publisher.publish(names.deadLetterExchange(), RabbitTopology.DEAD_LETTER_ROUTING_KEY, headers, message.body());
+    }
+
+    /** Kept as it came, with the reason: an operator can read it in the dead-letter queue. */
+    public void deadLetterUnreadable(@Headers Map<String, Object> headers, @Body String body,
+            @Variable("attempt") DeliveryAttempt attempt) throws InterruptedException {
+        Map<String, Object> kept = new LinkedHashMap<>(headers);
+        kept.put("relay-reason", attempt.reason());
+        publisher.publish(names.deadLetterExchange(), RabbitTopology.DEAD_LETTER_ROUTING_KEY, kept, body);
+    }
+}
