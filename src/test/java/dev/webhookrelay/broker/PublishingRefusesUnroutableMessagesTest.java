@@ -1,47 +1,44 @@
 package dev.webhookrelay.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.UUID;
 
 import dev.webhookrelay.delivery.RetrySchedule;
 import dev.webhookrelay.support.RelayIntegrationTest;
 import dev.webhookrelay.support.TestReceiver;
 import dev.webhookrelay.support.TestServices;
-import org.apache.camel.Exchange;
-import org.apache.camel.ProducerTemplate;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 class PublishingRefusesUnroutableMessagesTest extends RelayIntegrationTest {
 
     @Autowired
-    private ProducerTemplate producer;
+    private ConfirmedPublisher publisher;
 
     @Autowired
     private RetrySchedule retrySchedule;
 
     @Test
     void aMessageNoQueueIsBoundForFailsItsRouteInsteadOfBeingConfirmed() {
-        Exchange sent = producer.send("direct:publish-to-wait-exchange", exchange -> {
-            exchange.getMessage().setHeader("relay-delivery-id", UUID.randomUUID().toString());
-            exchange.setProperty("relayRoutingKey", "relay.wait.no-such-queue");
-        });
-
-        assertThat(sent.getException()).isInstanceOf(UnroutableMessageException.class)
+        assertThatThrownBy(() -> publisher.publish("relay.wait-exchange", "relay.wait.no-such-queue", headers(), "x"))
+                .isInstanceOf(UnroutableMessageException.class)
                 .hasMessageContaining("relay.wait.no-such-queue").hasMessageContaining("NO_ROUTE");
     }
 
     @Test
     void aRoutedMessageIsConfirmed() {
-        Exchange sent = producer.send("direct:publish-to-wait-exchange", exchange -> {
-            exchange.getMessage().setHeader("relay-delivery-id", UUID.randomUUID().toString());
-            exchange.setProperty("relayRoutingKey", retrySchedule.shortestWaitQueueName());
-        });
+        assertThatCode(() -> publisher.publish("relay.wait-exchange", retrySchedule.shortestWaitQueueName(), headers(), "x"))
+                .doesNotThrowAnyException();
+    }
 
-        assertThat(sent.getException()).isNull();
+    private static Map<String, Object> headers() {
+        return Map.of(WorkMessage.DELIVERY_ID, UUID.randomUUID().toString());
     }
 
     @Test
