@@ -62,7 +62,7 @@ public class BacklogGauges {
                 .register(registry));
     }
 
-    @Scheduled(fixedDelayString = "${relay.metrics.backlog-sample-interval:10s}", initialDelay = 5000)
+    @Scheduled(fixedDelayString = "${relay.metrics.backlog-sample-interval}", initialDelay = 5000)
     public void sample() {
         try {
             workDepth.set(depth(names.workQueue()));
