@@ -1,4 +1,4 @@
-package dev.webhookrelay.problem;
+package dev.webhookrelay.api.problem;
 
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;

@@ -1,9 +1,11 @@
-package dev.webhookrelay.problem;
+package dev.webhookrelay.api;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 
+import dev.webhookrelay.api.problem.ProblemDocument;
+import dev.webhookrelay.api.problem.ProblemException;
 import dev.webhookrelay.config.RelayProperties;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
