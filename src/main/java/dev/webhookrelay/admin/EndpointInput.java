@@ -8,10 +8,10 @@ import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.webhookrelay.api.problem.ProblemException;
 import dev.webhookrelay.delivery.RetrySchedules;
 import dev.webhookrelay.delivery.StaticHeaders;
 import dev.webhookrelay.ingest.EventTypes;
-import dev.webhookrelay.problem.ProblemException;
 
 /** Validation of the writable endpoint fields, shared by create (POST) and update (PATCH). */
 final class EndpointInput {

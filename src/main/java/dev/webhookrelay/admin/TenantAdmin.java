@@ -7,8 +7,9 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.webhookrelay.api.JsonBodies;
+import dev.webhookrelay.api.problem.ProblemException;
 import dev.webhookrelay.auth.ApiKeys;
-import dev.webhookrelay.problem.ProblemException;
 import org.apache.camel.Exchange;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;

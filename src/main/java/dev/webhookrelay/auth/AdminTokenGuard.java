@@ -5,8 +5,8 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
 
+import dev.webhookrelay.api.problem.ProblemException;
 import dev.webhookrelay.config.RelayProperties;
-import dev.webhookrelay.problem.ProblemException;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

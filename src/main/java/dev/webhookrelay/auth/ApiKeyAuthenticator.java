@@ -5,8 +5,8 @@ import java.util.UUID;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.webhookrelay.api.problem.ProblemException;
 import dev.webhookrelay.config.RelayProperties;
-import dev.webhookrelay.problem.ProblemException;
 import org.apache.camel.Exchange;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;

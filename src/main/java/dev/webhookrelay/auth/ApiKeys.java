@@ -5,7 +5,7 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.regex.Pattern;
 
-import dev.webhookrelay.signing.Sha256;
+import dev.webhookrelay.auth.Sha256;
 
 /** Tenant API keys: 256 random bits, shown once, stored only as a SHA-256 digest. */
 public final class ApiKeys {

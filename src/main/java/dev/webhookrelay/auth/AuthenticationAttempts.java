@@ -4,8 +4,8 @@ import java.time.Duration;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.webhookrelay.api.problem.ProblemException;
 import dev.webhookrelay.config.RelayProperties;
-import dev.webhookrelay.problem.ProblemException;
 import inet.ipaddr.IPAddress;
 import inet.ipaddr.IPAddressString;
 import io.github.bucket4j.Bucket;

@@ -26,13 +26,13 @@ public class AcceptedEventResponder {
         if (LOG.isInfoEnabled()) {
             LOG.info("ingest event={} type={} deliveries={} replayed={}", accepted.id(), accepted.type(),
                     accepted.deliveries().stream().map(d -> d.id() + "@" + d.endpointId()).toList(),
-                    exchange.getMessage().getHeader(IdempotentReplay.REPLAYED_HEADER) != null);
+                    exchange.getMessage().getHeader(StoredIdempotentAnswer.REPLAYED_HEADER) != null);
         }
         var message = exchange.getMessage();
-        String replayed = message.getHeader(IdempotentReplay.REPLAYED_HEADER, String.class);
+        String replayed = message.getHeader(StoredIdempotentAnswer.REPLAYED_HEADER, String.class);
         message.removeHeaders("*");
         if (replayed != null) {
-            message.setHeader(IdempotentReplay.REPLAYED_HEADER, replayed);
+            message.setHeader(StoredIdempotentAnswer.REPLAYED_HEADER, replayed);
         }
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, 202);
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");

@@ -62,7 +62,7 @@ public class EventStore {
                 (rs, n) -> new AcceptedDelivery(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), "RECEIVED"),
                 eventId, tenantId, request.type(), request.payloadJson(), request.idempotencyKey(),
                 request.bodyHash(), Timestamp.from(createdAt));
-        // PostgreSQL's uuid order (= their text order), which IdempotentReplay answers in too.
+        // PostgreSQL's uuid order (= their text order), which StoredIdempotentAnswer answers in too.
         List<AcceptedDelivery> ordered = deliveries.stream()
                 .sorted(Comparator.comparing(d -> d.endpointId().toString())).toList();
         AcceptedEvent accepted = new AcceptedEvent(eventId, request.type(), createdAt, ordered);

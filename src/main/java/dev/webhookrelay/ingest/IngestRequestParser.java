@@ -6,10 +6,10 @@ import java.util.Set;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.webhookrelay.admin.JsonBodies;
+import dev.webhookrelay.api.JsonBodies;
+import dev.webhookrelay.api.problem.ProblemException;
+import dev.webhookrelay.auth.Sha256;
 import dev.webhookrelay.config.RelayProperties;
-import dev.webhookrelay.problem.ProblemException;
-import dev.webhookrelay.signing.Sha256;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 

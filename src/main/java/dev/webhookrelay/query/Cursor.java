@@ -4,7 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
 
-import dev.webhookrelay.problem.ProblemException;
+import dev.webhookrelay.api.problem.ProblemException;
 
 /**
  * An opaque keyset cursor: the (created_at, id) of the last row of a page. Lists are ordered newest

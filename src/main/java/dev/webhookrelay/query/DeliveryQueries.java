@@ -11,9 +11,9 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.webhookrelay.api.problem.ProblemException;
 import dev.webhookrelay.auth.ApiKeyAuthenticator;
 import dev.webhookrelay.config.RelayProperties;
-import dev.webhookrelay.problem.ProblemException;
 import org.apache.camel.Exchange;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;

@@ -6,7 +6,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Set;
 import java.util.UUID;
 
-import dev.webhookrelay.problem.ProblemException;
+import dev.webhookrelay.api.problem.ProblemException;
 import org.apache.camel.Exchange;
 
 /** The query parameters of a list call, read from the request and validated with field names. */

@@ -5,9 +5,9 @@ import java.util.UUID;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.webhookrelay.api.problem.ProblemException;
 import dev.webhookrelay.auth.ApiKeyAuthenticator;
 import dev.webhookrelay.config.RelayProperties;
-import dev.webhookrelay.problem.ProblemException;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import org.apache.camel.Exchange;

@@ -3,8 +3,8 @@ package dev.webhookrelay.quota;
 import java.time.Duration;
 import java.util.UUID;
 
+import dev.webhookrelay.api.problem.ProblemException;
 import dev.webhookrelay.config.RelayProperties;
-import dev.webhookrelay.problem.ProblemException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 

@@ -13,11 +13,11 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.webhookrelay.admin.JsonBodies;
+import dev.webhookrelay.api.JsonBodies;
+import dev.webhookrelay.api.problem.ProblemException;
 import dev.webhookrelay.auth.ApiKeyAuthenticator;
-import dev.webhookrelay.config.RelayProperties;
 import dev.webhookrelay.broker.WorkMessage;
-import dev.webhookrelay.problem.ProblemException;
+import dev.webhookrelay.config.RelayProperties;
 import dev.webhookrelay.query.ListRequest;
 import dev.webhookrelay.quota.ReplayQuota;
 import org.apache.camel.Exchange;

@@ -3,7 +3,7 @@ package dev.webhookrelay.urlsafety;
 import java.net.URI;
 import java.net.URISyntaxException;
 
-import dev.webhookrelay.problem.ProblemException;
+import dev.webhookrelay.api.problem.ProblemException;
 
 /**
  * Registration-time check of an endpoint URL: http(s) only, no credentials, and a host the

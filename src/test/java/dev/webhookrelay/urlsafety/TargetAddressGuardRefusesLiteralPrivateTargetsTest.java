@@ -7,9 +7,8 @@ import java.net.URI;
 import java.util.HashMap;
 import java.util.Map;
 
+import dev.webhookrelay.api.problem.ProblemException;
 import dev.webhookrelay.config.RelayProperties;
-import dev.webhookrelay.config.UrlSafetyConfig;
-import dev.webhookrelay.problem.ProblemException;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;

@@ -1,4 +1,4 @@
-package dev.webhookrelay.admin;
+package dev.webhookrelay.api;
 
 import java.io.IOException;
 import java.util.Iterator;
@@ -10,7 +10,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.webhookrelay.problem.ProblemException;
+import dev.webhookrelay.api.problem.ProblemException;
 
 /**
  * Reads an API request body as a JSON object with a known set of fields, each of which PostgreSQL

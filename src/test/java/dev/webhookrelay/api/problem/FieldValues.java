@@ -1,4 +1,4 @@
-package dev.webhookrelay.problem;
+package dev.webhookrelay.api.problem;
 
 import java.util.Collections;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.webhookrelay.problem;
+package dev.webhookrelay.api.problem;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

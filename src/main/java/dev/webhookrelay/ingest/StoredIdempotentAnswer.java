@@ -4,29 +4,30 @@ import java.sql.Timestamp;
 import java.util.List;
 import java.util.UUID;
 
+import dev.webhookrelay.api.problem.ProblemException;
 import dev.webhookrelay.auth.ApiKeyAuthenticator;
 import dev.webhookrelay.ingest.AcceptedEvent.AcceptedDelivery;
-import dev.webhookrelay.problem.ProblemException;
 import org.apache.camel.Exchange;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * Answers a request whose Idempotency-Key was seen before: the original 202 when the body is the
- * same, 409 when the key is reused for a different body.
+ * The stored answer to a request whose Idempotency-Key was seen before: the original 202 when the
+ * body is the same (marked with the Idempotent-Replayed header), 409 when the key is reused for a
+ * different body.
  */
-@Component("idempotentReplay")
-public class IdempotentReplay {
+@Component("storedIdempotentAnswer")
+public class StoredIdempotentAnswer {
 
     public static final String REPLAYED_HEADER = "Idempotent-Replayed";
 
     private final JdbcTemplate jdbc;
 
-    public IdempotentReplay(JdbcTemplate jdbc) {
+    public StoredIdempotentAnswer(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
     }
 
-    public void replay(Exchange exchange) {
+    public void answer(Exchange exchange) {
         IngestRequest request = exchange.getProperty(IngestRequestParser.REQUEST, IngestRequest.class);
         UUID tenantId = ApiKeyAuthenticator.tenantOf(exchange);
         List<OriginalEvent> originals = jdbc.query("""

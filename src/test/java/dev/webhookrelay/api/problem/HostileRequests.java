@@ -1,4 +1,4 @@
-package dev.webhookrelay.problem;
+package dev.webhookrelay.api.problem;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
-import dev.webhookrelay.problem.HostileRequest.Credential;
+import dev.webhookrelay.api.problem.HostileRequest.Credential;
 import dev.webhookrelay.support.RestRoutes.Operation;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;

@@ -1,4 +1,4 @@
-package dev.webhookrelay.signing;
+package dev.webhookrelay.auth;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

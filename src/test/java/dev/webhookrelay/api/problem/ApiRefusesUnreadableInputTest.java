@@ -1,4 +1,4 @@
-package dev.webhookrelay.problem;
+package dev.webhookrelay.api.problem;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

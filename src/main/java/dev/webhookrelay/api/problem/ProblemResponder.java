@@ -1,16 +1,20 @@
-package dev.webhookrelay.problem;
+package dev.webhookrelay.api.problem;
 
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 
-import dev.webhookrelay.ingest.IngestMetrics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Exchange;
 import org.apache.camel.RuntimeCamelException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.QueryTimeoutException;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.transaction.TransactionSystemException;
@@ -26,40 +30,37 @@ public class ProblemResponder {
     private static final Logger LOG = LoggerFactory.getLogger(ProblemResponder.class);
     static final String RETRY_AFTER_SECONDS = "5";
 
-    private final IngestMetrics metrics;
+    private final MeterRegistry registry;
 
-    public ProblemResponder(IngestMetrics metrics) {
-        this.metrics = metrics;
+    public ProblemResponder(MeterRegistry registry) {
+        this.registry = registry;
     }
 
     public void render(Exchange exchange) {
         Throwable failure = unwrap(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
         var message = exchange.getMessage();
         message.removeHeaders("*");
-        String body;
-        int status;
+        ProblemDetail body;
         if (failure instanceof ProblemException problem) {
-            status = problem.status();
-            body = ProblemDocument.json(problem);
+            body = problem.toProblemDetail();
             if (problem.retryAfter() != null) {
                 message.setHeader("Retry-After", retryAfterSeconds(problem.retryAfter()));
             }
         } else if (isDatabaseUnavailable(failure)) {
             LOG.warn("Database unavailable, refusing request: {}", String.valueOf(failure));
-            status = 503;
             message.setHeader("Retry-After", RETRY_AFTER_SECONDS);
-            body = ProblemDocument.json(503, "Service Unavailable",
-                    "The event store is unavailable; nothing was accepted. Retry later.", null);
+            body = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
+                    "The event store is unavailable; nothing was accepted. Retry later.");
         } else {
             LOG.error("Unexpected failure on {}", exchange.getFromRouteId(), failure);
-            status = 500;
-            body = ProblemDocument.json(500, "Internal Server Error",
-                    "The relay failed to process the request; nothing was accepted.", null);
+            body = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
+                    "The relay failed to process the request; nothing was accepted.");
         }
-        metrics.rejected(status);
-        message.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
-        message.setHeader(Exchange.CONTENT_TYPE, ProblemDocument.MEDIA_TYPE);
-        message.setBody(body);
+        Counter.builder("relay.ingest.rejected").description("API requests refused, by HTTP status")
+                .tag("status", Integer.toString(body.getStatus())).register(registry).increment();
+        message.setHeader(Exchange.HTTP_RESPONSE_CODE, body.getStatus());
+        message.setHeader(Exchange.CONTENT_TYPE, MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        message.setBody(ProblemJson.write(body));
     }
 
     /** Whole seconds, rounded up: a caller that waits exactly this long is never refused again for the same reason. */

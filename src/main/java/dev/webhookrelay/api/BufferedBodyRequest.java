@@ -1,4 +1,4 @@
-package dev.webhookrelay.problem;
+package dev.webhookrelay.api;
 
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;

@@ -1,4 +1,4 @@
-package dev.webhookrelay.problem;
+package dev.webhookrelay.api.problem;
 
 import org.apache.catalina.Valve;
 import org.apache.catalina.core.StandardHost;
