@@ -4,7 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.stereotype.Component;
 
-/** Ingest counters: accepted events, replayed duplicates, and rejections by HTTP status. */
+/** Ingest counters: accepted events and replayed duplicates (refusals are counted by ProblemResponder). */
 @Component("ingestMetrics")
 public class IngestMetrics {
 
@@ -17,10 +17,5 @@ public class IngestMetrics {
     public void accepted(boolean replayed) {
         Counter.builder("relay.ingest.accepted").description("Events answered 202")
                 .tag("replayed", Boolean.toString(replayed)).register(registry).increment();
-    }
-
-    public void rejected(int status) {
-        Counter.builder("relay.ingest.rejected").description("API requests refused, by HTTP status")
-                .tag("status", Integer.toString(status)).register(registry).increment();
     }
 }

@@ -4,7 +4,8 @@ import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 
-import dev.webhookrelay.ingest.IngestMetrics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Exchange;
 import org.apache.camel.RuntimeCamelException;
 import org.slf4j.Logger;
@@ -26,10 +27,10 @@ public class ProblemResponder {
     private static final Logger LOG = LoggerFactory.getLogger(ProblemResponder.class);
     static final String RETRY_AFTER_SECONDS = "5";
 
-    private final IngestMetrics metrics;
+    private final MeterRegistry registry;
 
-    public ProblemResponder(IngestMetrics metrics) {
-        this.metrics = metrics;
+    public ProblemResponder(MeterRegistry registry) {
+        this.registry = registry;
     }
 
     public void render(Exchange exchange) {
@@ -56,7 +57,8 @@ public class ProblemResponder {
             body = ProblemDocument.json(500, "Internal Server Error",
                     "The relay failed to process the request; nothing was accepted.", null);
         }
-        metrics.rejected(status);
+        Counter.builder("relay.ingest.rejected").description("API requests refused, by HTTP status")
+                .tag("status", Integer.toString(status)).register(registry).increment();
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         message.setHeader(Exchange.CONTENT_TYPE, ProblemDocument.MEDIA_TYPE);
         message.setBody(body);

@@ -1,8 +1,7 @@
-package dev.webhookrelay.config;
+package dev.webhookrelay.ingest;
 
 import javax.sql.DataSource;
 
-import dev.webhookrelay.ingest.ConflictSafeIdempotentRepository;
 import org.apache.camel.spring.spi.SpringTransactionPolicy;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;

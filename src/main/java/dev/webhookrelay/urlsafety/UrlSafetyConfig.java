@@ -1,10 +1,8 @@
-package dev.webhookrelay.config;
+package dev.webhookrelay.urlsafety;
 
 import java.util.List;
 
-import dev.webhookrelay.urlsafety.AddressPolicy;
-import dev.webhookrelay.urlsafety.EndpointUrlValidator;
-import dev.webhookrelay.urlsafety.TargetAddressGuard;
+import dev.webhookrelay.config.RelayProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
