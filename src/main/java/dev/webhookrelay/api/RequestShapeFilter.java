@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 
-import dev.webhookrelay.api.problem.ProblemDocument;
 import dev.webhookrelay.api.problem.ProblemException;
+import dev.webhookrelay.api.problem.ProblemJson;
 import dev.webhookrelay.config.RelayProperties;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -13,6 +13,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -98,8 +99,8 @@ public class RequestShapeFilter extends OncePerRequestFilter {
 
     private static void reject(HttpServletResponse response, ProblemException problem) throws IOException {
         response.setStatus(problem.status());
-        response.setContentType(ProblemDocument.MEDIA_TYPE);
+        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
         response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-        response.getWriter().write(ProblemDocument.json(problem));
+        response.getWriter().write(ProblemJson.write(problem.toProblemDetail()));
     }
 }

@@ -7,6 +7,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.web.servlet.error.ErrorController;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -20,8 +21,6 @@ import org.springframework.web.bind.annotation.RestController;
 public class ProblemErrorController implements ErrorController {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProblemErrorController.class);
-    private static final MediaType PROBLEM = MediaType.parseMediaType(ProblemDocument.MEDIA_TYPE);
-
     @RequestMapping("${server.error.path:/error}")
     public ResponseEntity<String> error(HttpServletRequest request) {
         HttpStatus status = statusOf(request);
@@ -29,8 +28,10 @@ public class ProblemErrorController implements ErrorController {
             LOG.error("Request to {} failed before reaching a route", request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI),
                     (Throwable) request.getAttribute(RequestDispatcher.ERROR_EXCEPTION));
         }
-        return ResponseEntity.status(status).contentType(PROBLEM)
-                .body(ProblemDocument.json(status.value(), status.getReasonPhrase(), detail(status), null));
+        // Written here rather than returned as a ProblemDetail, which Spring MVC would give an
+        // "instance" member (the /error path) that the routes' problems do not have.
+        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(ProblemJson.write(ProblemDetail.forStatusAndDetail(status, detail(status))));
     }
 
     private static HttpStatus statusOf(HttpServletRequest request) {

@@ -9,7 +9,9 @@ import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ErrorReportValve;
 import org.apache.coyote.ActionCode;
-import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
 
 /**
  * Tomcat answers requests it cannot parse (a raw '{' or a bad escape in the path, an oversized
@@ -29,16 +31,18 @@ public class ProblemErrorReportValve extends ErrorReportValve {
         if (!ioAllowed.get()) {
             return;
         }
-        HttpStatus known = HttpStatus.resolve(status);
-        String title = known == null ? "Error" : known.getReasonPhrase();
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatusCode.valueOf(status), status < 500
+                ? "The request could not be parsed as HTTP: check the path's characters and escapes and the headers' sizes"
+                : "The server failed to process the request");
+        if (problem.getTitle() == null) {
+            problem.setTitle("Error");
+        }
         try {
-            response.setContentType(ProblemDocument.MEDIA_TYPE);
+            response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
             response.setCharacterEncoding(StandardCharsets.UTF_8.name());
             Writer writer = response.getReporter();
             if (writer != null) {
-                writer.write(ProblemDocument.json(status, title, status < 500
-                        ? "The request could not be parsed as HTTP: check the path's characters and escapes and the headers' sizes"
-                        : "The server failed to process the request", null));
+                writer.write(ProblemJson.write(problem));
                 response.finishResponse();
             }
         } catch (IOException | IllegalStateException e) {

@@ -2,9 +2,12 @@ package dev.webhookrelay.api.problem;
 
 import java.time.Duration;
 
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+
 /**
  * A request the relay refuses, carrying everything an RFC 9457 problem document needs. Thrown by
- * validators and authenticators; rendered by {@link ProblemResponder}.
+ * validators and authenticators; rendered by {@link ProblemResponder} as {@link #toProblemDetail()}.
  */
 public class ProblemException extends RuntimeException {
 
@@ -68,6 +71,16 @@ public class ProblemException extends RuntimeException {
 
     public String field() {
         return field;
+    }
+
+    /** The answer's document: our own titles (RFC 9110's current names), the offending field as "field". */
+    public ProblemDetail toProblemDetail() {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatusCode.valueOf(status), getMessage());
+        problem.setTitle(title);
+        if (field != null) {
+            problem.setProperty("field", field);
+        }
+        return problem;
     }
 
     /** When the caller may try again (answered as Retry-After), or null when that is not known. */

@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.http.MediaType;
+import org.springframework.http.MediaType;
 import org.springframework.security.web.firewall.RequestRejectedException;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
 import org.springframework.stereotype.Component;
@@ -21,9 +23,10 @@ public class ProblemRequestRejectedHandler implements RequestRejectedHandler {
     public void handle(HttpServletRequest request, HttpServletResponse response,
             RequestRejectedException rejected) throws IOException {
         response.setStatus(400);
-        response.setContentType(ProblemDocument.MEDIA_TYPE);
+        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
         response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-        response.getWriter().write(ProblemDocument.json(ProblemException.badRequest(
-                "The request's path holds characters or sequences that are not allowed (encoded '/', '..', ';', '%', control characters)")));
+        response.getWriter().write(ProblemJson.write(ProblemException.badRequest(
+                "The request's path holds characters or sequences that are not allowed (encoded '/', '..', ';', '%', control characters)")
+                .toProblemDetail()));
     }
 }

@@ -12,6 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.QueryTimeoutException;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.transaction.TransactionSystemException;
@@ -37,31 +40,27 @@ public class ProblemResponder {
         Throwable failure = unwrap(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
         var message = exchange.getMessage();
         message.removeHeaders("*");
-        String body;
-        int status;
+        ProblemDetail body;
         if (failure instanceof ProblemException problem) {
-            status = problem.status();
-            body = ProblemDocument.json(problem);
+            body = problem.toProblemDetail();
             if (problem.retryAfter() != null) {
                 message.setHeader("Retry-After", retryAfterSeconds(problem.retryAfter()));
             }
         } else if (isDatabaseUnavailable(failure)) {
             LOG.warn("Database unavailable, refusing request: {}", String.valueOf(failure));
-            status = 503;
             message.setHeader("Retry-After", RETRY_AFTER_SECONDS);
-            body = ProblemDocument.json(503, "Service Unavailable",
-                    "The event store is unavailable; nothing was accepted. Retry later.", null);
+            body = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
+                    "The event store is unavailable; nothing was accepted. Retry later.");
         } else {
             LOG.error("Unexpected failure on {}", exchange.getFromRouteId(), failure);
-            status = 500;
-            body = ProblemDocument.json(500, "Internal Server Error",
-                    "The relay failed to process the request; nothing was accepted.", null);
+            body = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
+                    "The relay failed to process the request; nothing was accepted.");
         }
         Counter.builder("relay.ingest.rejected").description("API requests refused, by HTTP status")
-                .tag("status", Integer.toString(status)).register(registry).increment();
-        message.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
-        message.setHeader(Exchange.CONTENT_TYPE, ProblemDocument.MEDIA_TYPE);
-        message.setBody(body);
+                .tag("status", Integer.toString(body.getStatus())).register(registry).increment();
+        message.setHeader(Exchange.HTTP_RESPONSE_CODE, body.getStatus());
+        message.setHeader(Exchange.CONTENT_TYPE, MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        message.setBody(ProblemJson.write(body));
     }
 
     /** Whole seconds, rounded up: a caller that waits exactly this long is never refused again for the same reason. */

@@ -31,6 +31,7 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeProperty;
 import net.jqwik.api.lifecycle.BeforeTry;
+import org.springframework.http.MediaType;
 import org.springframework.test.context.TestContextManager;
 
 /**
@@ -162,7 +163,7 @@ class ApiAnswersHostileRequestsWithProblemsTest extends RelayIntegrationTest {
 
     private static void assertProblem(Response response, String context) {
         assertThat(response.header("Content-Type")).as("a problem document: %s", context)
-                .startsWith(ProblemDocument.MEDIA_TYPE);
+                .startsWith(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
         JsonNode problem = response.json();
         assertThat(problem.path("status").asInt()).as("its status: %s", context).isEqualTo(response.status());
         assertThat(problem.path("title").asText()).as("its title: %s", context).isNotBlank();
