@@ -1,4 +1,4 @@
-package dev.webhookrelay.replay;
+package dev.webhookrelay.retention;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -15,6 +15,9 @@ class RetentionPurgesOldDataTest extends RelayIntegrationTest {
 
     @Autowired
     private ProducerTemplate camel;
+
+    @Autowired
+    private DataRetention retention;
 
     @Test
     void eventsOlderThanTheRetentionGoWithTheirDeliveriesAndAttemptsButInFlightOnesStay() {
@@ -43,6 +46,19 @@ class RetentionPurgesOldDataTest extends RelayIntegrationTest {
         assertThat(jdbc.queryForObject("SELECT count(*) FROM deliveries WHERE event_id = ?", Integer.class, old)).isZero();
         assertThat(exists(oldInFlight)).isTrue();
         assertThat(exists(recent)).isTrue();
+    }
+
+    @Test
+    void idempotencyKeysOlderThanTheirRetentionAreForgottenAndRecentOnesKept() {
+        String old = "retention-old-" + UUID.randomUUID();
+        String recent = "retention-recent-" + UUID.randomUUID();
+        jdbc.update("INSERT INTO idempotency_keys (processor_name, message_id, created_at) VALUES ('test', ?, now() - interval '8 days')", old);
+        jdbc.update("INSERT INTO idempotency_keys (processor_name, message_id) VALUES ('test', ?)", recent);
+
+        retention.purgeIdempotencyKeys();
+
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM idempotency_keys WHERE message_id = ?", Integer.class, old)).isZero();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM idempotency_keys WHERE message_id = ?", Integer.class, recent)).isOne();
     }
 
     private boolean exists(UUID eventId) {
