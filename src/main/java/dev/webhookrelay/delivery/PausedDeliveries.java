@@ -77,7 +77,7 @@ public class PausedDeliveries {
         int ended = jdbc.update("""
                 UPDATE deliveries SET status = 'DEAD_LETTERED', last_error = 'endpoint deleted', paused_reason = NULL,
                        next_attempt_at = NULL, updated_at = now()
-                 WHERE endpoint_id = ? AND status IN (%s, 'PAUSED')""".formatted(DeliveryStatus.PENDING_SQL), endpointId);
+                 WHERE endpoint_id = ? AND status IN (%s)""".formatted(DeliveryStatus.UNFINISHED_SQL), endpointId);
         LOG.info("endpoint={} deleted: {} unfinished deliveries dead-lettered", endpointId, ended);
         return ended;
     }

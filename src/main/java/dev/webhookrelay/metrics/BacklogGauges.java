@@ -1,5 +1,6 @@
 package dev.webhookrelay.metrics;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -18,7 +19,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.core.AmqpAdmin;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.scheduling.annotation.SchedulingConfigurer;
+import org.springframework.scheduling.config.FixedDelayTask;
+import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 import org.springframework.stereotype.Component;
 
 /**
@@ -28,13 +31,15 @@ import org.springframework.stereotype.Component;
  * operator, not for the relay, so they have their own gauge and do not age the undelivered one.
  */
 @Component
-public class BacklogGauges {
+public class BacklogGauges implements SchedulingConfigurer {
 
     private static final Logger LOG = LoggerFactory.getLogger(BacklogGauges.class);
+    private static final Duration FIRST_SAMPLE_AFTER = Duration.ofSeconds(5);
 
     private final AmqpAdmin admin;
     private final JdbcTemplate jdbc;
     private final RelayProperties.Rabbitmq names;
+    private final Duration sampleInterval;
     private final List<String> waitQueues;
     private final AtomicLong workDepth = new AtomicLong();
     private final AtomicLong waitDepth = new AtomicLong();
@@ -48,6 +53,7 @@ public class BacklogGauges {
         this.admin = admin;
         this.jdbc = jdbc;
         this.names = properties.rabbitmq();
+        this.sampleInterval = properties.metrics().backlogSampleInterval();
         this.waitQueues = schedule.allWaitQueues().stream().map(RetrySchedule.WaitQueue::name).toList();
         Gauge.builder("relay.queue.depth", workDepth, AtomicLong::get).tag("queue", "work")
                 .description("Messages in a relay queue").register(registry);
@@ -62,8 +68,13 @@ public class BacklogGauges {
                 .register(registry));
     }
 
-    @Scheduled(fixedDelayString = "${relay.metrics.backlog-sample-interval}", initialDelay = 5000)
-    public void sample() {
+    /** Not @Scheduled: it could only read the raw key (with a second copy of its default), past RelayProperties. */
+    @Override
+    public void configureTasks(ScheduledTaskRegistrar tasks) {
+        tasks.addFixedDelayTask(new FixedDelayTask(this::sample, sampleInterval, FIRST_SAMPLE_AFTER));
+    }
+
+    void sample() {
         try {
             workDepth.set(depth(names.workQueue()));
             deadLetterDepth.set(depth(names.deadLetterQueue()));

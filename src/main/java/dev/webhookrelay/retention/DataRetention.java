@@ -3,6 +3,7 @@ package dev.webhookrelay.retention;
 import java.util.function.IntSupplier;
 
 import dev.webhookrelay.config.RelayProperties;
+import dev.webhookrelay.delivery.DeliveryStatus;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -47,8 +48,8 @@ public class DataRetention {
                     SELECT e.id FROM events e
                     WHERE e.created_at < now() - ? * interval '1 millisecond'
                       AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id
-                                      AND d.status IN ('RECEIVED', 'DISPATCHING', 'RETRY_SCHEDULED', 'PAUSED'))
-                    LIMIT ?))""", maxAgeMillis, retention.batchSize()));
+                                      AND d.status IN (%s))
+                    LIMIT ?))""".formatted(DeliveryStatus.UNFINISHED_SQL), maxAgeMillis, retention.batchSize()));
         jdbc.update("DELETE FROM replays WHERE created_at < now() - ? * interval '1 millisecond'", maxAgeMillis);
         return events;
     }
