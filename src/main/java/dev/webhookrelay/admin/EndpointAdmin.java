@@ -44,7 +44,7 @@ public class EndpointAdmin {
 
     private static final String COLUMNS = """
             SELECT id, url, description, event_types, enabled, disabled_reason, headers::text AS headers,
-                   rate_limit, retry_schedule, created_at, updated_at,
+                   rate_limit, retry_schedule, filter, created_at, updated_at,
                    created_at AS page_created_at, id::text AS page_id
               FROM endpoints""";
 
@@ -54,10 +54,11 @@ public class EndpointAdmin {
     private final RetrySchedules schedules;
     private final EndpointQuota quota;
     private final PausedDeliveries paused;
+    private final EndpointFilters filters;
     private final Duration rotationOverlap;
 
     public EndpointAdmin(JdbcTemplate jdbc, ObjectMapper json, EndpointUrlValidator urlValidator,
-            RetrySchedules schedules, EndpointQuota quota, PausedDeliveries paused,
+            RetrySchedules schedules, EndpointQuota quota, PausedDeliveries paused, EndpointFilters filters,
             RelayProperties properties) {
         this.jdbc = jdbc;
         this.json = json;
@@ -65,6 +66,7 @@ public class EndpointAdmin {
         this.schedules = schedules;
         this.quota = quota;
         this.paused = paused;
+        this.filters = filters;
         this.rotationOverlap = properties.endpoints().secretRotationOverlap();
     }
 
@@ -79,6 +81,7 @@ public class EndpointAdmin {
         Map<String, String> headers = EndpointInput.headers(body.get("headers"));
         Integer rateLimit = EndpointInput.rateLimit(body.get("rateLimit"));
         String retrySchedule = EndpointInput.retrySchedule(body.get("retrySchedule"), schedules);
+        String filter = filters.validate(body.get("filter"));
         quota.requireRoomForOneMore(tenantId);
         UUID endpointId = UUID.randomUUID();
         String secret = SigningSecrets.generate();
@@ -86,8 +89,8 @@ public class EndpointAdmin {
         jdbc.update(con -> {
             var statement = con.prepareStatement("""
                     INSERT INTO endpoints (id, tenant_id, url, description, event_types, enabled, headers, rate_limit,
-                                           retry_schedule)
-                    VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)""");
+                                           retry_schedule, filter)
+                    VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?)""");
             statement.setObject(1, endpointId);
             statement.setObject(2, tenantId);
             statement.setString(3, url);
@@ -97,6 +100,7 @@ public class EndpointAdmin {
             statement.setString(7, headersJson);
             statement.setObject(8, rateLimit);
             statement.setString(9, retrySchedule);
+            statement.setString(10, filter);
             return statement;
         });
         jdbc.update("INSERT INTO endpoint_secrets (id, endpoint_id, secret) VALUES (?, ?, ?)",
@@ -171,6 +175,10 @@ public class EndpointAdmin {
             sets.add("retry_schedule = ?");
             values.add(schedule);
         }
+        if (body.has("filter")) {
+            sets.add("filter = ?");
+            values.add(filters.validate(body.get("filter")));
+        }
         if (!sets.isEmpty()) {
             sets.add("updated_at = now()");
             values.add(endpointId);
@@ -237,6 +245,7 @@ public class EndpointAdmin {
         endpoint.put("disabledReason", rs.getString("disabled_reason"));
         endpoint.put("headers", readHeaders(rs.getString("headers")));
         endpoint.put("rateLimit", rs.getObject("rate_limit"));
+        endpoint.put("filter", rs.getString("filter"));
         endpoint.put("retrySchedule", RetryGrid.shown(rs.getString("retry_schedule")));
         endpoint.put("createdAt", rs.getTimestamp("created_at").toInstant());
         endpoint.put("updatedAt", rs.getTimestamp("updated_at").toInstant());

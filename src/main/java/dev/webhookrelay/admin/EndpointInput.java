@@ -17,7 +17,7 @@ import dev.webhookrelay.ingest.EventTypes;
 final class EndpointInput {
 
     static final Set<String> FIELDS = Set.of("url", "eventTypes", "description", "enabled", "headers", "rateLimit",
-            "retrySchedule");
+            "retrySchedule", "filter");
     private static final int MAX_EVENT_TYPES = 100;
 
     private EndpointInput() {

@@ -25,24 +25,22 @@ public class EventStore {
 
     /*
      * A data-modifying CTE runs even when the outer INSERT selects nothing, so an event with no
-     * subscribers is still stored. Filters: empty array = all types, exact type, or 'prefix*'.
+     * subscribers is still stored. Which endpoints match is decided by the SQL functions of V35:
+     * relay_event_type_matches (all types, an exact type, or a prefix*) and relay_filter_matches.
      */
     private static final String INSERT_EVENT_AND_DELIVERIES = """
             WITH event AS (
                 INSERT INTO events (id, tenant_id, type, payload, idempotency_key, body_hash, created_at)
                 VALUES (?, ?, ?, ?::jsonb, ?, ?, ?)
-                RETURNING id, tenant_id, type, created_at
+                RETURNING id, tenant_id, type, payload, created_at
             )
             INSERT INTO deliveries (id, event_id, endpoint_id, tenant_id, status, created_at, updated_at)
             SELECT gen_random_uuid(), event.id, endpoint.id, event.tenant_id, 'RECEIVED', event.created_at, event.created_at
             FROM event
             JOIN endpoints endpoint ON endpoint.tenant_id = event.tenant_id
                 AND endpoint.enabled AND endpoint.deleted_at IS NULL
-                AND (cardinality(endpoint.event_types) = 0
-                     OR event.type = ANY (endpoint.event_types)
-                     OR EXISTS (SELECT 1 FROM unnest(endpoint.event_types) AS filter
-                                WHERE right(filter, 1) = '*'
-                                  AND starts_with(event.type, left(filter, -1))))
+                AND relay_event_type_matches(endpoint.event_types, event.type)
+                AND relay_filter_matches(endpoint.filter, event.type, event.payload)
             RETURNING id, endpoint_id
             """;
 

@@ -1,0 +1,120 @@
+package dev.webhookrelay.admin;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.webhookrelay.api.JsonBodies;
+import dev.webhookrelay.api.problem.ProblemException;
+import dev.webhookrelay.auth.ApiKeyAuthenticator;
+import dev.webhookrelay.ingest.EventTypes;
+import dev.webhookrelay.query.ListRequest;
+import org.apache.camel.Exchange;
+import org.postgresql.util.PSQLException;
+import org.springframework.dao.DataAccessException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * An endpoint's payload filter: a SQL/JSON path predicate over {@code {type, data}}, evaluated by
+ * PostgreSQL at fan-out, inside the ingest statement (relay_filter_matches, migration V35). PostgreSQL
+ * is also the validator, so what registration accepts is exactly what the fan-out runs.
+ */
+@Component("endpointFilters")
+public class EndpointFilters {
+
+    static final int MAX_FILTER_CHARS = 2000;
+    /**
+     * A predicate over any event evaluates to true, false or unknown; a path that is not a predicate
+     * ({@code $.data.amount}) fails on this empty event with "single boolean result is expected".
+     */
+    private static final String EMPTY_EVENT = "{\"type\":\"\",\"data\":{}}";
+    private static final Set<String> PREVIEW_FIELDS = Set.of("event");
+    private static final Set<String> EVENT_FIELDS = Set.of("type", "payload");
+
+    private final JdbcTemplate jdbc;
+    private final ObjectMapper json;
+
+    public EndpointFilters(JdbcTemplate jdbc, ObjectMapper json) {
+        this.jdbc = jdbc;
+        this.json = json;
+    }
+
+    /** The filter of a create or update body; null when absent or null (no filter). */
+    public String validate(JsonNode value) {
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual() || value.textValue().isBlank()) {
+            throw ProblemException.invalid("filter", "filter must be a non-empty string: a SQL/JSON path predicate "
+                    + "over {type, data}, e.g. $.data.amount > 100 && $.data.currency == \"EUR\"");
+        }
+        String filter = value.textValue();
+        if (filter.length() > MAX_FILTER_CHARS) {
+            throw ProblemException.invalid("filter", "filter is longer than " + MAX_FILTER_CHARS + " characters");
+        }
+        try {
+            jdbc.queryForObject("SELECT jsonb_path_match(?::jsonb, ?::jsonpath, '{}', false)", Boolean.class,
+                    EMPTY_EVENT, filter);
+        } catch (DataAccessException refused) {
+            throw ProblemException.invalid("filter", "filter is not a SQL/JSON path predicate over {type, data}: "
+                    + postgresMessage(refused));
+        }
+        return filter;
+    }
+
+    /** Whether an event would be delivered to the endpoint: its subscribed types, then its filter. */
+    public Map<String, Object> preview(Exchange exchange) throws JsonProcessingException {
+        UUID tenantId = ApiKeyAuthenticator.tenantOf(exchange);
+        UUID endpointId = ListRequest.of(exchange).pathId("id");
+        JsonNode body = JsonBodies.object(json, exchange.getMessage().getBody(byte[].class), PREVIEW_FIELDS);
+        JsonNode event = body.get("event");
+        if (event == null || !event.isObject()) {
+            throw ProblemException.invalid("event", "event must be an object: {\"type\", \"payload\"}, as posted to /v1/events");
+        }
+        event.fieldNames().forEachRemaining(name -> {
+            if (!EVENT_FIELDS.contains(name)) {
+                throw ProblemException.invalid("event." + name, "Unknown field '" + name + "'; allowed: " + EVENT_FIELDS);
+            }
+        });
+        JsonNode type = event.get("type");
+        if (type == null || !type.isTextual() || !EventTypes.isValidType(type.textValue())) {
+            throw ProblemException.invalid("event.type", "event.type must match ^[A-Za-z0-9._-]{1,128}$");
+        }
+        JsonNode payload = event.get("payload");
+        if (payload == null || payload.isNull()) {
+            throw ProblemException.invalid("event.payload", "event.payload is required");
+        }
+        List<Map<String, Object>> found = jdbc.query("""
+                SELECT filter, relay_event_type_matches(event_types, ?) AS type_matches,
+                       relay_filter_matches(filter, ?, ?::jsonb) AS filter_matches
+                  FROM endpoints WHERE id = ? AND tenant_id = ? AND deleted_at IS NULL""",
+                (rs, n) -> {
+                    Map<String, Object> answer = new LinkedHashMap<>();
+                    answer.put("matches", rs.getBoolean("type_matches") && rs.getBoolean("filter_matches"));
+                    answer.put("eventTypeMatches", rs.getBoolean("type_matches"));
+                    answer.put("filterMatches", rs.getBoolean("filter_matches"));
+                    answer.put("filter", rs.getString("filter"));
+                    return answer;
+                },
+                type.textValue(), type.textValue(), json.writeValueAsString(payload), endpointId, tenantId);
+        if (found.isEmpty()) {
+            throw ProblemException.notFound("No endpoint " + endpointId);
+        }
+        return found.get(0);
+    }
+
+    /** PostgreSQL's own words about the path (its position and token), without the SQL around it. */
+    private static String postgresMessage(DataAccessException refused) {
+        Throwable cause = refused.getMostSpecificCause();
+        if (cause instanceof PSQLException psql && psql.getServerErrorMessage() != null) {
+            return psql.getServerErrorMessage().getMessage();
+        }
+        return "PostgreSQL refused it";
+    }
+}
