@@ -16,6 +16,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.webhookrelay.audit.AuditAction;
+import dev.webhookrelay.audit.AuditTrail;
 import dev.webhookrelay.auth.ApiKeyAuthenticator;
 import dev.webhookrelay.config.RelayProperties;
 import dev.webhookrelay.delivery.RetryGrid;
@@ -54,10 +56,11 @@ public class EndpointAdmin {
     private final EndpointQuota quota;
     private final PausedDeliveries paused;
     private final Duration rotationOverlap;
+    private final AuditTrail audit;
 
     public EndpointAdmin(JdbcTemplate jdbc, ObjectMapper json, EndpointUrlValidator urlValidator,
             RetrySchedules schedules, EndpointQuota quota, PausedDeliveries paused,
-            RelayProperties properties) {
+            RelayProperties properties, AuditTrail audit) {
         this.jdbc = jdbc;
         this.json = json;
         this.urlValidator = urlValidator;
@@ -65,6 +68,7 @@ public class EndpointAdmin {
         this.quota = quota;
         this.paused = paused;
         this.rotationOverlap = properties.endpoints().secretRotationOverlap();
+        this.audit = audit;
     }
 
     @Transactional
@@ -103,6 +107,7 @@ public class EndpointAdmin {
         schedules.forEndpoint(retrySchedule);
         Map<String, Object> created = find(tenantId, endpointId);
         created.put("secret", secret);
+        audit.record(exchange, tenantId, AuditAction.ENDPOINT_CREATE, endpointId, null, created);
         return created;
     }
 
@@ -122,7 +127,7 @@ public class EndpointAdmin {
     public Map<String, Object> update(Exchange exchange) throws JsonProcessingException {
         UUID tenantId = ApiKeyAuthenticator.tenantOf(exchange);
         UUID endpointId = ListRequest.of(exchange).pathId("id");
-        find(tenantId, endpointId);
+        Map<String, Object> before = find(tenantId, endpointId);
         JsonNode body = JsonBodies.object(json, exchange.getMessage().getBody(byte[].class), EndpointInput.FIELDS);
         List<String> sets = new ArrayList<>();
         List<Object> values = new ArrayList<>();
@@ -180,13 +185,26 @@ public class EndpointAdmin {
         } else if (Boolean.FALSE.equals(enabled)) {
             paused.pauseAll(endpointId);
         }
-        return find(tenantId, endpointId);
+        Map<String, Object> after = find(tenantId, endpointId);
+        if (!sets.isEmpty()) {
+            audit.record(exchange, tenantId, updateAction(before, after), endpointId, before, after);
+        }
+        return after;
+    }
+
+    /** Enabling or disabling is the change an operator looks for: it is its own action. */
+    private static AuditAction updateAction(Map<String, Object> before, Map<String, Object> after) {
+        if (before.get("enabled").equals(after.get("enabled"))) {
+            return AuditAction.ENDPOINT_UPDATE;
+        }
+        return Boolean.TRUE.equals(after.get("enabled")) ? AuditAction.ENDPOINT_ENABLE : AuditAction.ENDPOINT_DISABLE;
     }
 
     @Transactional
     public void delete(Exchange exchange) {
         UUID tenantId = ApiKeyAuthenticator.tenantOf(exchange);
         UUID endpointId = ListRequest.of(exchange).pathId("id");
+        Map<String, Object> before = find(tenantId, endpointId);
         int deleted = jdbc.update("""
                 UPDATE endpoints SET deleted_at = now(), enabled = false, disabled_reason = 'deleted', updated_at = now()
                 WHERE id = ? AND tenant_id = ? AND deleted_at IS NULL""", endpointId, tenantId);
@@ -194,6 +212,7 @@ public class EndpointAdmin {
             throw ProblemException.notFound("No endpoint " + endpointId);
         }
         paused.endAll(endpointId);
+        audit.record(exchange, tenantId, AuditAction.ENDPOINT_DELETE, endpointId, before, null);
         exchange.getMessage().setBody(null);
     }
 
@@ -214,6 +233,9 @@ public class EndpointAdmin {
         Map<String, Object> rotated = new LinkedHashMap<>();
         rotated.put("secret", secret);
         rotated.put("previousSecretsExpireAt", previousExpire);
+        // Not named previousSecrets...: the audit redacts every member named after a secret.
+        audit.record(exchange, tenantId, AuditAction.ENDPOINT_SECRET_ROTATE, endpointId, null,
+                Map.of("secret", secret, "overlapEndsAt", previousExpire));
         return rotated;
     }
 
