@@ -55,6 +55,6 @@ public class AdminTokenGuard {
             throw ProblemException.unauthorized("Admin token required: Authorization: Bearer <relay.admin-token>");
         }
         attempts.giveBack(client);
-        Caller.isTheAdmin(exchange);
+        Caller.identifyAdmin(exchange);
     }
 }

@@ -92,7 +92,7 @@ public class ApiKeyAuthenticator {
         lastUse.note(grant.keyId(), now);
         exchange.setProperty(TENANT_ID, grant.tenantId());
         exchange.setProperty(SCOPE, grant.scope());
-        Caller.isKey(exchange, grant.keyId());
+        Caller.identifyKey(exchange, grant.keyId());
     }
 
     /** A full-scope key: every tenant route but ingest. An ingest-scoped key is refused with 403. */

@@ -20,15 +20,11 @@ public final class Caller {
         return exchange.getProperty(ACTOR, String.class);
     }
 
-    public static boolean isAdmin(Exchange exchange) {
-        return ADMIN.equals(actorOf(exchange));
-    }
-
-    static void isKey(Exchange exchange, UUID keyId) {
+    static void identifyKey(Exchange exchange, UUID keyId) {
         exchange.setProperty(ACTOR, keyId.toString());
     }
 
-    static void isTheAdmin(Exchange exchange) {
+    static void identifyAdmin(Exchange exchange) {
         exchange.setProperty(ACTOR, ADMIN);
     }
 }
