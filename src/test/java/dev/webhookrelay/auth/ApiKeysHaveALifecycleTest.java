@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.webhookrelay.support.RelayIntegrationTest;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 
 class ApiKeysHaveALifecycleTest extends RelayIntegrationTest {
 
@@ -21,6 +22,9 @@ class ApiKeysHaveALifecycleTest extends RelayIntegrationTest {
 
     @Autowired
     private ApiKeyLastUse lastUse;
+
+    @Value("${relay.ingest.api-key-cache-ttl}")
+    private Duration cacheTtl;
 
     @Test
     void aKeyIsShownOnceListedWithoutItselfAndStopsWorkingWhenRevoked() {
@@ -57,6 +61,18 @@ class ApiKeysHaveALifecycleTest extends RelayIntegrationTest {
         assertThat(postEvent(second, "{\"type\":\"a.b\",\"payload\":{}}", null).status()).isEqualTo(401);
         assertThat(get("/v1/api-keys", as(first)).json().get("data")).hasSize(1);
         assertThat(delete("/v1/api-keys/" + secondId, as(first)).status()).isEqualTo(404);
+    }
+
+    @Test
+    void aKeyRevokedByAnotherInstanceStopsWorkingWithinTheCacheTtl() {
+        String owner = createTenant("keys-other-instance");
+        assertThat(get("/v1/endpoints", as(owner)).status()).isEqualTo(200);
+
+        // What DELETE /v1/api-keys/{id} on another instance writes; this instance's cache does not hear of it.
+        jdbc.update("UPDATE api_keys SET revoked_at = now() WHERE key_hash = ?", ApiKeys.hash(owner));
+
+        await().atMost(cacheTtl.plusSeconds(15)).pollInterval(Duration.ofMillis(500))
+                .until(() -> get("/v1/endpoints", as(owner)).status() == 401);
     }
 
     @Test
