@@ -18,6 +18,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.webhookrelay.api.JsonBodies;
 import dev.webhookrelay.api.problem.ProblemException;
+import dev.webhookrelay.audit.AuditAction;
+import dev.webhookrelay.audit.AuditTrail;
 import dev.webhookrelay.auth.ApiKeyAuthenticator;
 import dev.webhookrelay.config.RelayProperties;
 import dev.webhookrelay.delivery.PauseReason;
@@ -56,10 +58,11 @@ public class EndpointAdmin {
     private final PausedDeliveries paused;
     private final EndpointFilters filters;
     private final Duration rotationOverlap;
+    private final AuditTrail audit;
 
     public EndpointAdmin(JdbcTemplate jdbc, ObjectMapper json, EndpointUrlValidator urlValidator,
             RetrySchedules schedules, EndpointQuota quota, PausedDeliveries paused, EndpointFilters filters,
-            RelayProperties properties) {
+            RelayProperties properties, AuditTrail audit) {
         this.jdbc = jdbc;
         this.json = json;
         this.urlValidator = urlValidator;
@@ -68,6 +71,7 @@ public class EndpointAdmin {
         this.paused = paused;
         this.filters = filters;
         this.rotationOverlap = properties.endpoints().secretRotationOverlap();
+        this.audit = audit;
     }
 
     @Transactional
@@ -108,6 +112,7 @@ public class EndpointAdmin {
         schedules.forEndpoint(retrySchedule);
         Map<String, Object> created = find(tenantId, endpointId);
         created.put("secret", secret);
+        audit.record(exchange, tenantId, AuditAction.ENDPOINT_CREATE, endpointId, null, created);
         return created;
     }
 
@@ -127,7 +132,7 @@ public class EndpointAdmin {
     public Map<String, Object> update(Exchange exchange) throws JsonProcessingException {
         UUID tenantId = ApiKeyAuthenticator.tenantOf(exchange);
         UUID endpointId = ListRequest.of(exchange).pathId("id");
-        find(tenantId, endpointId);
+        Map<String, Object> before = find(tenantId, endpointId);
         JsonNode body = JsonBodies.object(json, exchange.getMessage().getBody(byte[].class), EndpointInput.FIELDS);
         List<String> sets = new ArrayList<>();
         List<Object> values = new ArrayList<>();
@@ -189,13 +194,26 @@ public class EndpointAdmin {
         } else if (Boolean.FALSE.equals(enabled)) {
             paused.pauseAll(endpointId);
         }
-        return find(tenantId, endpointId);
+        Map<String, Object> after = find(tenantId, endpointId);
+        if (!sets.isEmpty()) {
+            audit.record(exchange, tenantId, updateAction(before, after), endpointId, before, after);
+        }
+        return after;
+    }
+
+    /** Enabling or disabling is the change an operator looks for: it is its own action. */
+    private static AuditAction updateAction(Map<String, Object> before, Map<String, Object> after) {
+        if (before.get("enabled").equals(after.get("enabled"))) {
+            return AuditAction.ENDPOINT_UPDATE;
+        }
+        return Boolean.TRUE.equals(after.get("enabled")) ? AuditAction.ENDPOINT_ENABLE : AuditAction.ENDPOINT_DISABLE;
     }
 
     @Transactional
     public void delete(Exchange exchange) {
         UUID tenantId = ApiKeyAuthenticator.tenantOf(exchange);
         UUID endpointId = ListRequest.of(exchange).pathId("id");
+        Map<String, Object> before = find(tenantId, endpointId);
         int deleted = jdbc.update("""
                 UPDATE endpoints SET deleted_at = now(), enabled = false, disabled_reason = 'deleted', updated_at = now()
                 WHERE id = ? AND tenant_id = ? AND deleted_at IS NULL""", endpointId, tenantId);
@@ -203,6 +221,7 @@ public class EndpointAdmin {
             throw ProblemException.notFound("No endpoint " + endpointId);
         }
         paused.endAll(endpointId);
+        audit.record(exchange, tenantId, AuditAction.ENDPOINT_DELETE, endpointId, before, null);
         exchange.getMessage().setBody(null);
     }
 
@@ -223,6 +242,9 @@ public class EndpointAdmin {
         Map<String, Object> rotated = new LinkedHashMap<>();
         rotated.put("secret", secret);
         rotated.put("previousSecretsExpireAt", previousExpire);
+        // Not named previousSecrets...: the audit redacts every member named after a secret.
+        audit.record(exchange, tenantId, AuditAction.ENDPOINT_SECRET_ROTATE, endpointId, null,
+                Map.of("secret", secret, "overlapEndsAt", previousExpire));
         return rotated;
     }
 

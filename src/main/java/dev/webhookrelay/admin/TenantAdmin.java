@@ -9,22 +9,31 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.webhookrelay.api.JsonBodies;
 import dev.webhookrelay.api.problem.ProblemException;
+import dev.webhookrelay.audit.AuditAction;
+import dev.webhookrelay.audit.AuditTrail;
+import dev.webhookrelay.auth.ApiKeyScope;
 import dev.webhookrelay.auth.ApiKeys;
 import org.apache.camel.Exchange;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
-/** Creates tenants, each with its first API key (returned once, stored hashed). */
+/** Creates tenants, each with its first API key (full scope, no expiry; returned once, stored hashed). */
 @Component("tenantAdmin")
 public class TenantAdmin {
 
+    static final String FIRST_KEY_NAME = "created with the tenant";
+
     private final JdbcTemplate jdbc;
     private final ObjectMapper json;
+    private final ApiKeyAdmin keys;
+    private final AuditTrail audit;
 
-    public TenantAdmin(JdbcTemplate jdbc, ObjectMapper json) {
+    public TenantAdmin(JdbcTemplate jdbc, ObjectMapper json, ApiKeyAdmin keys, AuditTrail audit) {
         this.jdbc = jdbc;
         this.json = json;
+        this.keys = keys;
+        this.audit = audit;
     }
 
     @Transactional
@@ -35,14 +44,17 @@ public class TenantAdmin {
             throw ProblemException.invalid("name", "name is required");
         }
         UUID tenantId = UUID.randomUUID();
-        String apiKey = ApiKeys.generate();
         jdbc.update("INSERT INTO tenants (id, name) VALUES (?, ?)", tenantId, name);
-        jdbc.update("INSERT INTO api_keys (id, tenant_id, key_hash, key_prefix) VALUES (?, ?, ?, ?)",
-                UUID.randomUUID(), tenantId, ApiKeys.hash(apiKey), ApiKeys.displayPrefix(apiKey));
+        Map<String, Object> key = keys.insert(tenantId, FIRST_KEY_NAME, ApiKeyScope.FULL, null);
         Map<String, Object> created = new LinkedHashMap<>();
         created.put("id", tenantId);
         created.put("name", name);
-        created.put("apiKey", apiKey);
+        audit.record(exchange, tenantId, AuditAction.TENANT_CREATE, tenantId, null, created);
+        Map<String, Object> keyShown = new LinkedHashMap<>(key);
+        keyShown.remove("apiKey");
+        audit.record(exchange, tenantId, AuditAction.API_KEY_CREATE, key.get("id"), null, keyShown);
+        created.put("apiKey", key.get("apiKey"));
+        created.put("apiKeyId", key.get("id"));
         return created;
     }
 }

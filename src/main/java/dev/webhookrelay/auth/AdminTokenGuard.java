@@ -55,5 +55,6 @@ public class AdminTokenGuard {
             throw ProblemException.unauthorized("Admin token required: Authorization: Bearer <relay.admin-token>");
         }
         attempts.giveBack(client);
+        Caller.identifyAdmin(exchange);
     }
 }

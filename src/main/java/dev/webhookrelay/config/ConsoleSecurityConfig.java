@@ -1,9 +1,9 @@
 package dev.webhookrelay.config;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
+import org.springframework.boot.actuate.autoconfigure.security.servlet.EndpointRequest;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.config.Customizer;
@@ -23,21 +23,24 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
  * only gate (Hawtio's own login is off): the console user comes from relay.console.*, with no
  * password set the console has no user at all, so it is closed; the dev profile opens it. The API
  * authenticates with its own API keys and admin token: no security chain matches it, so its requests
- * (the ingest hot path) skip Spring Security's filters entirely.
+ * (the ingest hot path) skip Spring Security's filters entirely. What a logged-in operator may do
+ * over Jolokia is narrowed further by jolokia-access.xml.
  */
 @Configuration
 public class ConsoleSecurityConfig {
 
-    private static final String[] CONSOLE = {"/actuator/hawtio", "/actuator/hawtio/**", "/actuator/jolokia",
-        "/actuator/jolokia/**", "/hawtio/**", "/login", "/logout"};
+    /** Spring Security's own form-login pages, which the console's login redirects to. */
+    private static final String LOGIN_PAGE = "/login";
+    private static final String LOGOUT = "/logout";
 
     @Bean
     public SecurityFilterChain consoleSecurity(HttpSecurity http, RelayProperties properties) throws Exception {
         CsrfTokenRequestAttributeHandler spaCsrf = new CsrfTokenRequestAttributeHandler();
         spaCsrf.setCsrfRequestAttributeName(null);
         boolean loginRequired = properties.console().loginRequired();
-        RequestMatcher console = new OrRequestMatcher(
-                Arrays.stream(CONSOLE).map(AntPathRequestMatcher::antMatcher).toArray(RequestMatcher[]::new));
+        // The endpoints by id, wherever management.endpoints.web.base-path or path-mapping puts them.
+        RequestMatcher console = new OrRequestMatcher(EndpointRequest.to("hawtio", "jolokia"),
+                AntPathRequestMatcher.antMatcher(LOGIN_PAGE), AntPathRequestMatcher.antMatcher(LOGOUT));
         return http.securityMatcher(console)
                 .authorizeHttpRequests(authorize -> {
                     if (loginRequired) {

@@ -81,7 +81,7 @@ public record RelayProperties(
     public record Replay(@Positive int batchSize, @NotNull Duration interval) {
     }
 
-    public record Retention(@NotNull Duration maxAge, @Positive int batchSize) {
+    public record Retention(@NotNull Duration maxAge, @Positive int batchSize, @NotNull Duration audit) {
     }
 
     public record Console(boolean loginRequired, String username, String password) {
@@ -90,7 +90,7 @@ public record RelayProperties(
     public record Metrics(@NotNull Duration backlogSampleInterval) {
     }
 
-    public record Auth(@Positive long failedAttemptsPerMinute) {
+    public record Auth(@Positive long failedAttemptsPerMinute, @NotNull Duration lastUsedFlushInterval) {
     }
 
     public record Api(DataSize maxListBytes) {

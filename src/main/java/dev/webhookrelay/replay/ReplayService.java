@@ -15,6 +15,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.webhookrelay.api.JsonBodies;
 import dev.webhookrelay.api.problem.ProblemException;
+import dev.webhookrelay.audit.AuditAction;
+import dev.webhookrelay.audit.AuditTrail;
 import dev.webhookrelay.auth.ApiKeyAuthenticator;
 import dev.webhookrelay.broker.WorkMessage;
 import dev.webhookrelay.config.RelayProperties;
@@ -55,12 +57,15 @@ public class ReplayService {
     private final ObjectMapper json;
     private final RelayProperties properties;
     private final ReplayQuota quota;
+    private final AuditTrail audit;
 
-    public ReplayService(JdbcTemplate jdbc, ObjectMapper json, RelayProperties properties, ReplayQuota quota) {
+    public ReplayService(JdbcTemplate jdbc, ObjectMapper json, RelayProperties properties, ReplayQuota quota,
+            AuditTrail audit) {
         this.jdbc = jdbc;
         this.json = json;
         this.properties = properties;
         this.quota = quota;
+        this.audit = audit;
     }
 
     /** POST /v1/deliveries/{id}/replay: re-queues a finished delivery; the body becomes its work message. */
@@ -89,6 +94,7 @@ public class ReplayService {
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("deliveryId", deliveryId);
         answer.put("status", one.status());
+        audit.record(exchange, tenantId, AuditAction.DELIVERY_REPLAY, deliveryId, null, answer);
         return answer;
     }
 
@@ -122,7 +128,12 @@ public class ReplayService {
         if (dryRun != null && !dryRun.isBoolean()) {
             throw ProblemException.invalid("dryRun", "dryRun must be true or false");
         }
-        return start(tenantId, endpointId, since, until, dryRun != null && dryRun.booleanValue());
+        Map<String, Object> started = start(tenantId, endpointId, since, until, dryRun != null && dryRun.booleanValue());
+        if (started.get("replayId") != null) {
+            audit.record(exchange, tenantId, AuditAction.DLQ_REPLAY, started.get("replayId"), null,
+                    replayRecord(started, endpointId, since, until));
+        }
+        return started;
     }
 
     /** POST /v1/endpoints/{id}/recover: replays the endpoint's failed deliveries of a time window. */
@@ -136,7 +147,25 @@ public class ReplayService {
         if (since == null) {
             throw ProblemException.invalid("since", "since is required");
         }
-        return start(tenantId, endpointId, since, instantField(body, "until"), false);
+        Instant until = instantField(body, "until");
+        Map<String, Object> started = start(tenantId, endpointId, since, until, false);
+        if (started.get("replayId") != null) {
+            audit.record(exchange, tenantId, AuditAction.ENDPOINT_RECOVER, endpointId, null,
+                    replayRecord(started, endpointId, since, until));
+        }
+        return started;
+    }
+
+    /** What a started bulk replay covers, as its audit record shows it. */
+    private static Map<String, Object> replayRecord(Map<String, Object> started, UUID endpointId, Instant since,
+            Instant until) {
+        Map<String, Object> record = new LinkedHashMap<>();
+        record.put("replayId", started.get("replayId"));
+        record.put("count", started.get("count"));
+        record.put("endpointId", endpointId);
+        record.put("since", since);
+        record.put("until", until);
+        return record;
     }
 
     /** GET /v1/replays/{id}. */

@@ -26,6 +26,7 @@ class TenantIsolationTest extends RelayIntegrationTest {
             awaitStatus(UUID.fromString(deliveryId), "DEAD_LETTERED", Duration.ofSeconds(15));
             String replayId = post("/v1/dlq/replay", "{\"dryRun\":false,\"endpointId\":\"" + endpointId + "\"}",
                     as(owner)).json().get("replayId").asText();
+            String ownersKeyId = get("/v1/api-keys", as(owner)).json().get("data").get(0).get("id").asText();
 
             assertThat(get("/v1/endpoints/" + endpointId, as(intruder)).status()).isEqualTo(404);
             assertThat(patch("/v1/endpoints/" + endpointId, "{\"enabled\":false}", as(intruder)).status()).isEqualTo(404);
@@ -40,8 +41,12 @@ class TenantIsolationTest extends RelayIntegrationTest {
             assertThat(get("/v1/replays/" + replayId, as(intruder)).status()).isEqualTo(404);
             assertThat(post("/v1/dlq/replay", "{\"endpointId\":\"" + endpointId + "\"}", as(intruder)).status())
                     .isEqualTo(404);
+            assertThat(delete("/v1/api-keys/" + ownersKeyId, as(intruder)).status()).isEqualTo(404);
             for (String list : new String[] {"/v1/endpoints", "/v1/events", "/v1/deliveries", "/v1/dlq"}) {
                 assertThat(get(list, as(intruder)).json().get("data")).as(list).isEmpty();
+            }
+            for (String list : new String[] {"/v1/api-keys", "/v1/audit?limit=500", "/v1/audit?resourceId=" + endpointId}) {
+                assertThat(get(list, as(intruder)).body()).as(list).doesNotContain(ownersKeyId, endpointId);
             }
             JsonNode intruderReplay = post("/v1/dlq/replay", "{\"dryRun\":true}", as(intruder)).json();
             assertThat(intruderReplay.get("count").asInt()).isZero();
@@ -49,6 +54,7 @@ class TenantIsolationTest extends RelayIntegrationTest {
             JsonNode stillThere = get("/v1/endpoints/" + endpointId, as(owner)).json();
             assertThat(stillThere.get("enabled").asBoolean()).isTrue();
             assertThat(get("/v1/events", as(owner)).json().get("data")).hasSize(1);
+            assertThat(get("/v1/api-keys", as(owner)).json().get("data")).hasSize(1);
         }
     }
 }

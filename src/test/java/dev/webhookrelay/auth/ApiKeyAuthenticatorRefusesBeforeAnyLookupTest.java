@@ -33,7 +33,7 @@ class ApiKeyAuthenticatorRefusesBeforeAnyLookupTest {
             "relay.auth.failed-attempts-per-minute", "3",
             "relay.ingest.api-key-cache-ttl", "30s"))).bind("relay", RelayProperties.class).get();
     private final ApiKeyAuthenticator authenticator =
-            new ApiKeyAuthenticator(keys, new AuthenticationAttempts(properties), properties);
+            new ApiKeyAuthenticator(keys, new AuthenticationAttempts(properties), new ApiKeyLastUse(keys), properties);
 
     @ParameterizedTest
     @ValueSource(strings = {"rk_not-a-key", "rk_", "whsec_abc", "adm_abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
@@ -95,10 +95,10 @@ class ApiKeyAuthenticatorRefusesBeforeAnyLookupTest {
     @Test
     void successfulLookupsDoNotUseTheBudget() {
         AuthenticationAttempts shared = new AuthenticationAttempts(properties);
-        ApiKeyAuthenticator uncached = new ApiKeyAuthenticator(keys, shared, properties);
+        ApiKeyAuthenticator uncached = new ApiKeyAuthenticator(keys, shared, new ApiKeyLastUse(keys), properties);
         for (int i = 0; i < 10; i++) {
             uncached.authenticate(bearer(VALID, "10.0.0.1"));
-            uncached = new ApiKeyAuthenticator(keys, shared, properties);
+            uncached = new ApiKeyAuthenticator(keys, shared, new ApiKeyLastUse(keys), properties);
         }
         assertThat(problemFor(bearer(ApiKeys.generate(), "10.0.0.1")).status()).isEqualTo(401);
     }
@@ -109,7 +109,7 @@ class ApiKeyAuthenticatorRefusesBeforeAnyLookupTest {
                 "relay.auth.failed-attempts-per-minute", "3",
                 "relay.ingest.api-key-cache-ttl", "0s"))).bind("relay", RelayProperties.class).get();
         KeyTable table = new KeyTable(ApiKeys.hash(VALID));
-        ApiKeyAuthenticator uncached = new ApiKeyAuthenticator(table, new AuthenticationAttempts(noCache), noCache);
+        ApiKeyAuthenticator uncached = new ApiKeyAuthenticator(table, new AuthenticationAttempts(noCache), new ApiKeyLastUse(table), noCache);
         uncached.authenticate(bearer(VALID, "10.0.0.1"));
         for (int i = 0; i < 3; i++) {
             assertThat(problemFor(uncached, bearer(ApiKeys.generate(), "10.0.0.1")).status()).isEqualTo(401);
@@ -171,7 +171,8 @@ class ApiKeyAuthenticatorRefusesBeforeAnyLookupTest {
         @SuppressWarnings("unchecked")
         public <T> List<T> query(String sql, RowMapper<T> rowMapper, Object... args) {
             lookups.incrementAndGet();
-            return args[0].equals(validHash) ? List.of((T) TENANT) : List.of();
+            return args[0].equals(validHash)
+                    ? List.of((T) new ApiKeyGrant(UUID.randomUUID(), TENANT, ApiKeyScope.FULL, null)) : List.of();
         }
     }
 }

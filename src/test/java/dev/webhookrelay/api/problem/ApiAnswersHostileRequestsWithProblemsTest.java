@@ -210,6 +210,7 @@ class ApiAnswersHostileRequestsWithProblemsTest extends RelayIntegrationTest {
                 Fixture.REPLAY_ID, replay.get("replayId").asText(),
                 Fixture.FOREIGN_ENDPOINT_ID, foreign.get("id").asText(),
                 Fixture.TENANT_KEY, tenantKey,
+                Fixture.TENANT_ID, fuzzTenant.toString(),
                 Fixture.RECEIVER_URL, RECEIVER.url()), ADMIN_TOKEN, otherKey);
     }
 
@@ -226,17 +227,21 @@ class ApiAnswersHostileRequestsWithProblemsTest extends RelayIntegrationTest {
                 SELECT (SELECT count(*) FROM tenants),
                        (SELECT count(*) FROM endpoints WHERE tenant_id = ?),
                        (SELECT count(*) FROM events WHERE tenant_id = ?),
-                       (SELECT count(*) FROM replays WHERE tenant_id = ?)""",
-                (rs, n) -> new Counts(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)),
-                fuzzTenant, fuzzTenant, fuzzTenant);
+                       (SELECT count(*) FROM replays WHERE tenant_id = ?),
+                       (SELECT count(*) FROM api_keys WHERE tenant_id = ? AND revoked_at IS NULL),
+                       (SELECT count(*) FROM audit_records WHERE tenant_id = ?)""",
+                (rs, n) -> new Counts(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
+                        rs.getLong(6)),
+                fuzzTenant, fuzzTenant, fuzzTenant, fuzzTenant, fuzzTenant);
     }
 
-    /** Rows a request can create: tenants anywhere, the fuzzing tenant's endpoints, events and replays. */
-    private record Counts(long tenants, long endpoints, long events, long replays) {
+    /** Rows a request can create: tenants anywhere, the fuzzing tenant's endpoints, events, replays, keys and audit records. */
+    private record Counts(long tenants, long endpoints, long events, long replays, long apiKeys, long auditRecords) {
 
         boolean atMostOneMoreThan(Counts before) {
             return tenants - before.tenants <= 1 && endpoints - before.endpoints <= 1 && events - before.events <= 1
-                    && replays - before.replays <= 1;
+                    && replays - before.replays <= 1
+                    && apiKeys - before.apiKeys <= 1 && auditRecords - before.auditRecords <= 1;
         }
     }
 }

@@ -20,6 +20,7 @@ final class Fixture {
     static final String REPLAY_ID = "@REPLAY_ID@";
     static final String FOREIGN_ENDPOINT_ID = "@FOREIGN_ENDPOINT_ID@";
     static final String TENANT_KEY = "@TENANT_KEY@";
+    static final String TENANT_ID = "@TENANT_ID@";
     static final String RECEIVER_URL = "@RECEIVER_URL@";
 
     private final Map<String, String> values;
@@ -40,7 +41,7 @@ final class Fixture {
     }
 
     RawHttp.Request wire(HostileRequest request) {
-        String path = request.operation().path().replace("{id}", request.pathId())
+        String path = request.operation().path().replace("{tenantId}", TENANT_ID).replace("{id}", request.pathId())
                 + (request.query() == null ? "" : "?" + request.query());
         List<Map.Entry<String, byte[]>> headers = new ArrayList<>(credentialHeaders(request));
         if (request.contentType() != null) {

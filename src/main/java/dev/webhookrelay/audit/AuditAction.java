@@ -1,0 +1,42 @@
+package dev.webhookrelay.audit;
+
+import java.util.Arrays;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** Every kind of change the API makes, each on one type of resource. */
+public enum AuditAction {
+    TENANT_CREATE("tenant.create", "tenant"),
+    API_KEY_CREATE("api-key.create", "api-key"),
+    API_KEY_REVOKE("api-key.revoke", "api-key"),
+    ENDPOINT_CREATE("endpoint.create", "endpoint"),
+    ENDPOINT_UPDATE("endpoint.update", "endpoint"),
+    ENDPOINT_ENABLE("endpoint.enable", "endpoint"),
+    ENDPOINT_DISABLE("endpoint.disable", "endpoint"),
+    ENDPOINT_DELETE("endpoint.delete", "endpoint"),
+    ENDPOINT_SECRET_ROTATE("endpoint.secret.rotate", "endpoint"),
+    ENDPOINT_RECOVER("endpoint.recover", "endpoint"),
+    DELIVERY_REPLAY("delivery.replay", "delivery"),
+    DLQ_REPLAY("dlq.replay", "replay");
+
+    public static final Set<String> CODES = Arrays.stream(values()).map(AuditAction::code)
+            .collect(Collectors.toUnmodifiableSet());
+    public static final Set<String> RESOURCE_TYPES = Arrays.stream(values()).map(AuditAction::resourceType)
+            .collect(Collectors.toUnmodifiableSet());
+
+    private final String code;
+    private final String resourceType;
+
+    AuditAction(String code, String resourceType) {
+        this.code = code;
+        this.resourceType = resourceType;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    public String resourceType() {
+        return resourceType;
+    }
+}

@@ -1,0 +1,30 @@
+package dev.webhookrelay.auth;
+
+import java.util.UUID;
+
+import org.apache.camel.Exchange;
+
+/**
+ * Who made an API request, as the authenticators established it: the id of the tenant's API key, or
+ * {@code admin} for the admin token. The audit trail records it as the actor of every change.
+ */
+public final class Caller {
+
+    public static final String ACTOR = "relayActor";
+    public static final String ADMIN = "admin";
+
+    private Caller() {
+    }
+
+    public static String actorOf(Exchange exchange) {
+        return exchange.getProperty(ACTOR, String.class);
+    }
+
+    static void identifyKey(Exchange exchange, UUID keyId) {
+        exchange.setProperty(ACTOR, keyId.toString());
+    }
+
+    static void identifyAdmin(Exchange exchange) {
+        exchange.setProperty(ACTOR, ADMIN);
+    }
+}
