@@ -265,7 +265,8 @@ public class EndpointAdmin {
         } else if (given.isTextual()) {
             try {
                 overlap = DurationStyle.detectAndParse(given.textValue());
-            } catch (IllegalArgumentException e) {
+            } catch (RuntimeException e) {
+                // Not a duration, or one beyond what Duration holds (an ArithmeticException): the caller's input.
                 throw ProblemException.invalid("overlap", "overlap must be a duration such as \"0s\", \"30m\" or \"24h\"");
             }
         } else {

@@ -31,7 +31,8 @@ final class HostileRequests {
             "/v1/endpoints/{id}", List.of("url", "eventTypes", "description", "enabled", "headers", "rateLimit",
                     "retrySchedule"),
             "/v1/dlq/replay", List.of("endpointId", "since", "until", "dryRun"),
-            "/v1/endpoints/{id}/recover", List.of("since", "until"));
+            "/v1/endpoints/{id}/recover", List.of("since", "until"),
+            "/v1/endpoints/{id}/secret/rotate", List.of("overlap"));
     private static final List<String> ALL_FIELDS = FIELDS.values().stream().flatMap(List::stream).distinct().toList();
     private static final Set<String> BODY_METHODS = Set.of("POST", "PATCH", "PUT");
 
