@@ -53,6 +53,8 @@ public class EndpointAdmin {
                    rate_limit, retry_schedule, created_at, updated_at,
                    created_at AS page_created_at, id::text AS page_id
               FROM endpoints""";
+    private static final Set<String> ROTATE_FIELDS = Set.of("overlap");
+    private static final Duration MAX_OVERLAP = Duration.ofDays(30);
 
     private final JdbcTemplate jdbc;
     private final ObjectMapper json;
@@ -60,9 +62,6 @@ public class EndpointAdmin {
     private final RetrySchedules schedules;
     private final EndpointQuota quota;
     private final PausedDeliveries paused;
-    private static final Set<String> ROTATE_FIELDS = Set.of("overlap");
-    private static final Duration MAX_OVERLAP = Duration.ofDays(30);
-
     private final Duration rotationOverlap;
     private final SecretCipher cipher;
     private final SealedHeaders sealedHeaders;
@@ -70,8 +69,6 @@ public class EndpointAdmin {
     public EndpointAdmin(JdbcTemplate jdbc, ObjectMapper json, EndpointUrlValidator urlValidator,
             RetrySchedules schedules, EndpointQuota quota, PausedDeliveries paused,
             RelayProperties properties, SecretCipher cipher, SealedHeaders sealedHeaders) {
-        this.cipher = cipher;
-        this.sealedHeaders = sealedHeaders;
         this.jdbc = jdbc;
         this.json = json;
         this.urlValidator = urlValidator;
@@ -79,6 +76,8 @@ public class EndpointAdmin {
         this.quota = quota;
         this.paused = paused;
         this.rotationOverlap = properties.endpoints().secretRotationOverlap();
+        this.cipher = cipher;
+        this.sealedHeaders = sealedHeaders;
     }
 
     @Transactional

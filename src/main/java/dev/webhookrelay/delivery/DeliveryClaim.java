@@ -86,14 +86,14 @@ public class DeliveryClaim {
 
     public DeliveryClaim(JdbcTemplate jdbc, ObjectMapper json, DeliveryMetrics metrics, PausedDeliveries paused,
             RelayProperties properties, SecretCipher cipher, SealedHeaders sealedHeaders) {
-        this.cipher = cipher;
-        this.sealedHeaders = sealedHeaders;
         this.jdbc = jdbc;
         this.json = json;
         this.metrics = metrics;
         this.paused = paused;
         // Longer than any attempt can take (the deadline ends it), so a live attempt never loses its claim.
         this.leaseSeconds = properties.delivery().attemptDeadline().plusSeconds(30).toMillis() / 1000.0;
+        this.cipher = cipher;
+        this.sealedHeaders = sealedHeaders;
     }
 
     public void claim(Exchange exchange) {
