@@ -10,10 +10,10 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.webhookrelay.api.JsonBodies;
@@ -29,9 +29,14 @@ import dev.webhookrelay.delivery.RetrySchedules;
 import dev.webhookrelay.query.ListRequest;
 import dev.webhookrelay.query.PageQuery;
 import dev.webhookrelay.quota.EndpointQuota;
+import dev.webhookrelay.secrets.SealedHeaders;
+import dev.webhookrelay.secrets.SecretCipher;
+import dev.webhookrelay.secrets.SecretContexts;
+import dev.webhookrelay.secrets.StaticHeaderValue;
 import dev.webhookrelay.signing.SigningSecrets;
 import dev.webhookrelay.urlsafety.EndpointUrlValidator;
 import org.apache.camel.Exchange;
+import org.springframework.boot.convert.DurationStyle;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -39,7 +44,9 @@ import org.springframework.transaction.annotation.Transactional;
 /**
  * A tenant's endpoints: create, list, read, update, delete, and secret rotation. Disabling an endpoint
  * pauses its pending deliveries, enabling it resumes them, deleting it ends them: in the same
- * transaction as the change itself.
+ * transaction as the change itself. Signing secrets and static header values are stored sealed
+ * (secrets.SecretCipher); deleting an endpoint erases both, and the API shows a sensitive header's
+ * value masked.
  */
 @Component("endpointAdmin")
 public class EndpointAdmin {
@@ -49,6 +56,8 @@ public class EndpointAdmin {
                    rate_limit, retry_schedule, filter, created_at, updated_at,
                    created_at AS page_created_at, id::text AS page_id
               FROM endpoints""";
+    private static final Set<String> ROTATE_FIELDS = Set.of("overlap");
+    private static final Duration MAX_OVERLAP = Duration.ofDays(30);
 
     private final JdbcTemplate jdbc;
     private final ObjectMapper json;
@@ -59,10 +68,12 @@ public class EndpointAdmin {
     private final EndpointFilters filters;
     private final Duration rotationOverlap;
     private final AuditTrail audit;
+    private final SecretCipher cipher;
+    private final SealedHeaders sealedHeaders;
 
     public EndpointAdmin(JdbcTemplate jdbc, ObjectMapper json, EndpointUrlValidator urlValidator,
             RetrySchedules schedules, EndpointQuota quota, PausedDeliveries paused, EndpointFilters filters,
-            RelayProperties properties, AuditTrail audit) {
+            RelayProperties properties, AuditTrail audit, SecretCipher cipher, SealedHeaders sealedHeaders) {
         this.jdbc = jdbc;
         this.json = json;
         this.urlValidator = urlValidator;
@@ -72,6 +83,8 @@ public class EndpointAdmin {
         this.filters = filters;
         this.rotationOverlap = properties.endpoints().secretRotationOverlap();
         this.audit = audit;
+        this.cipher = cipher;
+        this.sealedHeaders = sealedHeaders;
     }
 
     @Transactional
@@ -82,14 +95,14 @@ public class EndpointAdmin {
         List<String> eventTypes = EndpointInput.eventTypes(body.get("eventTypes"));
         String description = JsonBodies.optionalText(body, "description", 1000);
         Boolean enabled = EndpointInput.enabled(body.get("enabled"));
-        Map<String, String> headers = EndpointInput.headers(body.get("headers"));
+        Map<String, StaticHeaderValue> headers = EndpointInput.headers(body.get("headers"));
         Integer rateLimit = EndpointInput.rateLimit(body.get("rateLimit"));
         String retrySchedule = EndpointInput.retrySchedule(body.get("retrySchedule"), schedules);
         String filter = filters.validate(body.get("filter"));
         quota.requireRoomForOneMore(tenantId);
         UUID endpointId = UUID.randomUUID();
         String secret = SigningSecrets.generate();
-        String headersJson = json.writeValueAsString(headers);
+        String headersJson = sealedHeaders.seal(endpointId, headers, null);
         jdbc.update(con -> {
             var statement = con.prepareStatement("""
                     INSERT INTO endpoints (id, tenant_id, url, description, event_types, enabled, headers, rate_limit,
@@ -107,8 +120,7 @@ public class EndpointAdmin {
             statement.setString(10, filter);
             return statement;
         });
-        jdbc.update("INSERT INTO endpoint_secrets (id, endpoint_id, secret) VALUES (?, ?, ?)",
-                UUID.randomUUID(), endpointId, secret);
+        storeSecret(endpointId, secret);
         schedules.forEndpoint(retrySchedule);
         Map<String, Object> created = find(tenantId, endpointId);
         created.put("secret", secret);
@@ -167,8 +179,10 @@ public class EndpointAdmin {
             }
         }
         if (body.has("headers")) {
+            Map<String, StaticHeaderValue> headers = EndpointInput.headers(body.get("headers"));
+            String stored = jdbc.queryForObject("SELECT headers::text FROM endpoints WHERE id = ?", String.class, endpointId);
             sets.add("headers = ?::jsonb");
-            values.add(json.writeValueAsString(EndpointInput.headers(body.get("headers"))));
+            values.add(sealedHeaders.seal(endpointId, headers, stored));
         }
         if (body.has("rateLimit")) {
             sets.add("rate_limit = ?");
@@ -209,36 +223,49 @@ public class EndpointAdmin {
         return Boolean.TRUE.equals(after.get("enabled")) ? AuditAction.ENDPOINT_ENABLE : AuditAction.ENDPOINT_DISABLE;
     }
 
+    /** The endpoint's history stays; its signing secrets and static header values are erased. */
     @Transactional
     public void delete(Exchange exchange) {
         UUID tenantId = ApiKeyAuthenticator.tenantOf(exchange);
         UUID endpointId = ListRequest.of(exchange).pathId("id");
         Map<String, Object> before = find(tenantId, endpointId);
         int deleted = jdbc.update("""
-                UPDATE endpoints SET deleted_at = now(), enabled = false, disabled_reason = 'deleted', updated_at = now()
+                UPDATE endpoints SET deleted_at = now(), enabled = false, disabled_reason = 'deleted', updated_at = now(),
+                                     headers = '{}'::jsonb
                 WHERE id = ? AND tenant_id = ? AND deleted_at IS NULL""", endpointId, tenantId);
         if (deleted == 0) {
             throw ProblemException.notFound("No endpoint " + endpointId);
         }
+        jdbc.update("DELETE FROM endpoint_secrets WHERE endpoint_id = ?", endpointId);
         paused.endAll(endpointId);
         audit.record(exchange, tenantId, AuditAction.ENDPOINT_DELETE, endpointId, before, null);
         exchange.getMessage().setBody(null);
     }
 
-    /** A new secret signs from now on; the previous ones keep signing for the overlap, then expire. */
+    /**
+     * A new secret signs from now on; the previous ones keep signing for the overlap (the request's
+     * {@code overlap}, else relay.endpoints.secret-rotation-overlap), then expire. An overlap of zero
+     * revokes them at once: they are deleted, so a leaked secret signs nothing claimed after this
+     * commits. Secrets whose overlap has run out are deleted too.
+     */
     @Transactional
     public Map<String, Object> rotateSecret(Exchange exchange) {
         UUID tenantId = ApiKeyAuthenticator.tenantOf(exchange);
         UUID endpointId = ListRequest.of(exchange).pathId("id");
+        Duration overlap = overlap(exchange.getMessage().getBody(byte[].class));
         find(tenantId, endpointId);
-        Instant previousExpire = Instant.now().plus(rotationOverlap);
-        jdbc.update("""
-                UPDATE endpoint_secrets SET expires_at = ?
-                WHERE endpoint_id = ? AND (expires_at IS NULL OR expires_at > ?)""",
-                Timestamp.from(previousExpire), endpointId, Timestamp.from(previousExpire));
+        Instant previousExpire = Instant.now().plus(overlap);
+        if (overlap.isZero()) {
+            jdbc.update("DELETE FROM endpoint_secrets WHERE endpoint_id = ?", endpointId);
+        } else {
+            jdbc.update("DELETE FROM endpoint_secrets WHERE endpoint_id = ? AND expires_at <= now()", endpointId);
+            jdbc.update("""
+                    UPDATE endpoint_secrets SET expires_at = ?
+                    WHERE endpoint_id = ? AND (expires_at IS NULL OR expires_at > ?)""",
+                    Timestamp.from(previousExpire), endpointId, Timestamp.from(previousExpire));
+        }
         String secret = SigningSecrets.generate();
-        jdbc.update("INSERT INTO endpoint_secrets (id, endpoint_id, secret) VALUES (?, ?, ?)",
-                UUID.randomUUID(), endpointId, secret);
+        storeSecret(endpointId, secret);
         Map<String, Object> rotated = new LinkedHashMap<>();
         rotated.put("secret", secret);
         rotated.put("previousSecretsExpireAt", previousExpire);
@@ -246,6 +273,39 @@ public class EndpointAdmin {
         audit.record(exchange, tenantId, AuditAction.ENDPOINT_SECRET_ROTATE, endpointId, null,
                 Map.of("secret", secret, "overlapEndsAt", previousExpire));
         return rotated;
+    }
+
+    private void storeSecret(UUID endpointId, String secret) {
+        jdbc.update("INSERT INTO endpoint_secrets (id, endpoint_id, secret) VALUES (?, ?, ?)",
+                UUID.randomUUID(), endpointId, cipher.seal(secret, SecretContexts.signingSecret(endpointId)));
+    }
+
+    /** The optional body {"overlap": "1h"} (a duration, or a number of seconds); no body: the configured overlap. */
+    private Duration overlap(byte[] body) {
+        if (body == null || body.length == 0) {
+            return rotationOverlap;
+        }
+        JsonNode given = JsonBodies.object(json, body, ROTATE_FIELDS).get("overlap");
+        if (given == null || given.isNull()) {
+            return rotationOverlap;
+        }
+        Duration overlap;
+        if (given.isIntegralNumber() && given.canConvertToLong()) {
+            overlap = Duration.ofSeconds(given.longValue());
+        } else if (given.isTextual()) {
+            try {
+                overlap = DurationStyle.detectAndParse(given.textValue());
+            } catch (RuntimeException e) {
+                // Not a duration, or one beyond what Duration holds (an ArithmeticException): the caller's input.
+                throw ProblemException.invalid("overlap", "overlap must be a duration such as \"0s\", \"30m\" or \"24h\"");
+            }
+        } else {
+            throw ProblemException.invalid("overlap", "overlap must be a duration such as \"0s\", \"30m\" or \"24h\"");
+        }
+        if (overlap.isNegative() || overlap.compareTo(MAX_OVERLAP) > 0) {
+            throw ProblemException.invalid("overlap", "overlap must be from 0s to 30d");
+        }
+        return overlap;
     }
 
     Map<String, Object> find(UUID tenantId, UUID endpointId) {
@@ -265,21 +325,13 @@ public class EndpointAdmin {
         endpoint.put("eventTypes", Arrays.asList((String[]) rs.getArray("event_types").getArray()));
         endpoint.put("enabled", rs.getBoolean("enabled"));
         endpoint.put("disabledReason", rs.getString("disabled_reason"));
-        endpoint.put("headers", readHeaders(rs.getString("headers")));
+        endpoint.put("headers", sealedHeaders.shown(rs.getObject("id", UUID.class), rs.getString("headers")));
         endpoint.put("rateLimit", rs.getObject("rate_limit"));
         endpoint.put("filter", rs.getString("filter"));
         endpoint.put("retrySchedule", RetryGrid.shown(rs.getString("retry_schedule")));
         endpoint.put("createdAt", rs.getTimestamp("created_at").toInstant());
         endpoint.put("updatedAt", rs.getTimestamp("updated_at").toInstant());
         return endpoint;
-    }
-
-    private Map<String, String> readHeaders(String headers) {
-        try {
-            return json.readValue(headers, new TypeReference<>() { });
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("endpoints.headers is not a JSON object", e);
-        }
     }
 
     private static String toArrayLiteral(List<String> values) {

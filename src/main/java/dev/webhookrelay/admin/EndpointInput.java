@@ -12,6 +12,7 @@ import dev.webhookrelay.api.problem.ProblemException;
 import dev.webhookrelay.delivery.RetrySchedules;
 import dev.webhookrelay.delivery.StaticHeaders;
 import dev.webhookrelay.ingest.EventTypes;
+import dev.webhookrelay.secrets.StaticHeaderValue;
 
 /** Validation of the writable endpoint fields, shared by create (POST) and update (PATCH). */
 final class EndpointInput {
@@ -44,7 +45,11 @@ final class EndpointInput {
         return types;
     }
 
-    static Map<String, String> headers(JsonNode node) {
+    /**
+     * Each header is a string, or {@code {"value": "...", "sensitive": true}} to have a value that its
+     * name does not mark as a credential masked and redacted like one.
+     */
+    static Map<String, StaticHeaderValue> headers(JsonNode node) {
         if (node == null || node.isNull()) {
             return Map.of();
         }
@@ -52,7 +57,7 @@ final class EndpointInput {
             throw ProblemException.invalid("headers", "headers must be an object of at most "
                     + StaticHeaders.MAX_HEADERS + " string values");
         }
-        Map<String, String> headers = new LinkedHashMap<>();
+        Map<String, StaticHeaderValue> headers = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> header = it.next();
             String name = header.getKey();
@@ -60,13 +65,34 @@ final class EndpointInput {
             if (refusal != null) {
                 throw ProblemException.invalid("headers", "header '" + name + "' is not allowed: " + refusal);
             }
-            if (!header.getValue().isTextual() || !StaticHeaders.isSendableValue(header.getValue().textValue())) {
-                throw ProblemException.invalid("headers", "header '" + name + "' must be a single-line string of at most "
-                        + StaticHeaders.MAX_VALUE_LENGTH + " characters");
-            }
-            headers.put(name, header.getValue().textValue());
+            headers.put(name, headerValue(name, header.getValue()));
         }
         return headers;
+    }
+
+    private static StaticHeaderValue headerValue(String name, JsonNode given) {
+        JsonNode value = given;
+        boolean sensitive = false;
+        if (given.isObject()) {
+            for (Iterator<String> fields = given.fieldNames(); fields.hasNext(); ) {
+                String field = fields.next();
+                if (!field.equals("value") && !field.equals("sensitive")) {
+                    throw ProblemException.invalid("headers", "header '" + name + "' has an unknown field '" + field
+                            + "'; allowed: value, sensitive");
+                }
+            }
+            JsonNode marked = given.path("sensitive");
+            if (!marked.isMissingNode() && !marked.isBoolean()) {
+                throw ProblemException.invalid("headers", "header '" + name + "': sensitive must be true or false");
+            }
+            sensitive = marked.asBoolean(false);
+            value = given.path("value");
+        }
+        if (!value.isTextual() || !StaticHeaders.isSendableValue(value.textValue())) {
+            throw ProblemException.invalid("headers", "header '" + name + "' must be a single-line string of at most "
+                    + StaticHeaders.MAX_VALUE_LENGTH + " characters, or {\"value\": that string, \"sensitive\": true}");
+        }
+        return new StaticHeaderValue(value.textValue(), sensitive);
     }
 
     static Integer rateLimit(JsonNode node) {

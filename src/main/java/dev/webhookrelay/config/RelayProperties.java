@@ -31,7 +31,8 @@ public record RelayProperties(
         @Valid @NotNull Auth auth,
         @Valid @NotNull Api api,
         @Valid @NotNull Quotas quotas,
-        @Valid @NotNull Reconcile reconcile) {
+        @Valid @NotNull Reconcile reconcile,
+        @Valid @NotNull Secrets secrets) {
 
     public record Ingest(
             @Positive int maxPayloadBytes,
@@ -107,5 +108,25 @@ public record RelayProperties(
     }
 
     public record Reconcile(@NotNull Duration interval, @NotNull Duration grace, @Positive int batchSize) {
+    }
+
+    /**
+     * The master keys that seal endpoint secrets and static header values (checked, without ever
+     * echoing a value, by secrets.MasterKeys), and the background re-encryption to the current key.
+     */
+    public record Secrets(
+            String masterKey,
+            String masterKeyFile,
+            List<String> previousKeys,
+            @NotNull Duration reencryptInterval,
+            @Positive int reencryptBatchSize) {
+
+        /** Keys stay out of any message that prints the configuration. */
+        @Override
+        public String toString() {
+            return "Secrets[masterKey=" + (masterKey == null || masterKey.isBlank() ? "unset" : "set")
+                    + ", masterKeyFile=" + masterKeyFile + ", previousKeys=" + (previousKeys == null ? 0 : previousKeys.size())
+                    + ", reencryptInterval=" + reencryptInterval + ", reencryptBatchSize=" + reencryptBatchSize + "]";
+        }
     }
 }

@@ -1,20 +1,23 @@
 package dev.webhookrelay.delivery;
 
-import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
 import dev.webhookrelay.config.RelayProperties;
+import dev.webhookrelay.secrets.SealedHeaders;
+import dev.webhookrelay.secrets.SecretCipher;
+import dev.webhookrelay.secrets.SecretContexts;
 import org.apache.camel.Variable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,20 +70,27 @@ public class DeliveryClaim {
 
     private final JdbcTemplate jdbc;
     private final ObjectMapper json;
-    /** Endpoints' static headers by their JSON text: parsed once, not on every attempt. */
-    private final Cache<String, Map<String, String>> parsedHeaders = Caffeine.newBuilder().maximumSize(10_000).build();
+    /**
+     * Endpoints' static headers by endpoint and stored JSON text: opened once, not on every attempt.
+     * The endpoint is part of the key because a sealed value opens only for its own endpoint.
+     */
+    private final Cache<String, EndpointHeaders> openedHeaders = Caffeine.newBuilder().maximumSize(10_000).build();
+    private final SecretCipher cipher;
+    private final SealedHeaders sealedHeaders;
     private final DeliveryMetrics metrics;
     private final PausedDeliveries paused;
     private final double leaseSeconds;
 
     public DeliveryClaim(JdbcTemplate jdbc, ObjectMapper json, DeliveryMetrics metrics, PausedDeliveries paused,
-            RelayProperties properties) {
+            RelayProperties properties, SecretCipher cipher, SealedHeaders sealedHeaders) {
         this.jdbc = jdbc;
         this.json = json;
         this.metrics = metrics;
         this.paused = paused;
         // Longer than any attempt can take (the deadline ends it), so a live attempt never loses its claim.
         this.leaseSeconds = properties.delivery().attemptDeadline().plusSeconds(30).toMillis() / 1000.0;
+        this.cipher = cipher;
+        this.sealedHeaders = sealedHeaders;
     }
 
     /** Claims the attempt, or says why not: postponed while another consumer holds it, skipped otherwise. */
@@ -134,30 +144,39 @@ public class DeliveryClaim {
         attempt.skip(reason);
     }
 
-    /** Only what {@link StaticHeaders} allows, whatever the row holds. */
-    private Map<String, String> parseHeaders(String headersJson) {
-        try {
-            return Collections.unmodifiableMap(StaticHeaders.sendable(json.readTree(headersJson)));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("endpoints.headers is not JSON", e);
-        }
+    /** Opened, then only what {@link StaticHeaders} allows, whatever the row holds. */
+    private EndpointHeaders parseHeaders(UUID endpointId, String headersJson) {
+        SealedHeaders.Opened opened = sealedHeaders.open(endpointId, headersJson);
+        Map<String, String> sendable = StaticHeaders.sendable(json.valueToTree(opened.values()));
+        Set<String> sensitive = new LinkedHashSet<>(opened.sensitive());
+        sensitive.retainAll(sendable.keySet());
+        return new EndpointHeaders(Collections.unmodifiableMap(sendable), Collections.unmodifiableSet(sensitive));
     }
 
     private DeliveryContext context(ResultSet rs, UUID deliveryId, int attempt) throws SQLException {
-        Array secrets = rs.getArray("secrets");
-        Map<String, String> headers = parsedHeaders.get(rs.getString("headers"), this::parseHeaders);
+        UUID endpointId = rs.getObject("endpoint_id", UUID.class);
+        List<String> secrets = new ArrayList<>();
+        for (String stored : (String[]) rs.getArray("secrets").getArray()) {
+            secrets.add(cipher.reveal(stored, SecretContexts.signingSecret(endpointId)));
+        }
+        String headersJson = rs.getString("headers");
+        EndpointHeaders headers = openedHeaders.get(endpointId + headersJson, key -> parseHeaders(endpointId, headersJson));
         return new DeliveryContext(deliveryId,
                 rs.getObject("event_id", UUID.class),
-                rs.getObject("endpoint_id", UUID.class),
+                endpointId,
                 rs.getObject("tenant_id", UUID.class),
                 rs.getString("url"),
                 rs.getString("type"),
                 rs.getString("payload"),
                 rs.getTimestamp("created_at").toInstant(),
-                Arrays.asList((String[]) secrets.getArray()),
-                headers,
+                List.copyOf(secrets),
+                headers.values(),
                 rs.getString("retry_schedule"),
                 attempt,
-                rs.getInt("attempt_count"));
+                rs.getInt("attempt_count"),
+                headers.sensitive());
+    }
+
+    private record EndpointHeaders(Map<String, String> values, Set<String> sensitive) {
     }
 }

@@ -3,9 +3,13 @@ package dev.webhookrelay.delivery;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
-/** Everything one attempt needs, read from PostgreSQL when the attempt is claimed. */
+/**
+ * Everything one attempt needs, read from PostgreSQL when the attempt is claimed: secrets and header
+ * values opened; {@code sensitiveHeaders} names the headers the attempt log redacts.
+ */
 public record DeliveryContext(
         UUID deliveryId,
         UUID eventId,
@@ -19,5 +23,13 @@ public record DeliveryContext(
         Map<String, String> headers,
         String retrySchedule,
         int attempt,
-        int totalAttempts) {
+        int totalAttempts,
+        Set<String> sensitiveHeaders) {
+
+    /** Secrets and header values stay out of logs and error messages that print the exchange. */
+    @Override
+    public String toString() {
+        return "DeliveryContext[delivery=" + deliveryId + ", event=" + eventId + ", endpoint=" + endpointId
+                + ", attempt=" + attempt + ", headers=" + headers.keySet() + ", secrets=" + secrets.size() + "]";
+    }
 }

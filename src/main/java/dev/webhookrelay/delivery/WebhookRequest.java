@@ -42,6 +42,6 @@ public class WebhookRequest {
         headers.put("webhook-timestamp", Long.toString(timestamp));
         headers.put(SIGNATURE, WebhookSigner.signatures(delivery.secrets(), webhookId, timestamp, body));
         headers.put("User-Agent", "webhook-relay/1");
-        return new OutgoingRequest(delivery.url(), headers, body);
+        return new OutgoingRequest(delivery.url(), headers, body, delivery.sensitiveHeaders());
     }
 }

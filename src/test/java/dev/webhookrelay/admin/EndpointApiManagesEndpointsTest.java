@@ -7,6 +7,7 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.standardwebhooks.Webhook;
+import dev.webhookrelay.secrets.SealedHeaders;
 import dev.webhookrelay.support.RelayIntegrationTest;
 import dev.webhookrelay.support.TestReceiver;
 import dev.webhookrelay.support.TestReceiver.Reply;
@@ -23,7 +24,7 @@ class EndpointApiManagesEndpointsTest extends RelayIntegrationTest {
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         String id = created.json().get("id").asText();
         assertThat(created.json().get("secret").asText()).startsWith("whsec_");
-        assertThat(created.json().get("headers").get("X-Api-Key").asText()).isEqualTo("k1");
+        assertThat(created.json().get("headers").get("X-Api-Key").asText()).isEqualTo(SealedHeaders.MASK);
         assertThat(created.json().get("rateLimit").asInt()).isEqualTo(5);
         assertThat(created.json().get("retrySchedule").asText()).isEqualTo("1s,5s");
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import dev.webhookrelay.config.RelayProperties;
 import dev.webhookrelay.support.TestReceiver;
@@ -37,7 +38,7 @@ class DeliveryGoesThroughTheEgressProxyTest {
 
             // A name only the proxy could resolve (.test is reserved): the relay itself must not look it up.
             AttemptResult result = client.post(new OutgoingRequest("http://receiver.webhook-relay.test/hooks/orders",
-                    Map.of("webhook-id", "msg_1"), "{\"type\":\"order.created\"}"));
+                    Map.of("webhook-id", "msg_1"), "{\"type\":\"order.created\"}", Set.of()));
             client.destroy();
 
             assertThat(result.failure()).isNull();

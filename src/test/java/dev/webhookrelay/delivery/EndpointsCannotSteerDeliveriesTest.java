@@ -13,12 +13,18 @@ import dev.webhookrelay.support.TestReceiver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * A tenant's static headers never become Camel control headers: refused at registration, and ignored
  * at send time when a row holds them anyway (written before the rule, or straight into the database).
  */
 class EndpointsCannotSteerDeliveriesTest extends RelayIntegrationTest {
+
+    @Autowired
+    private PlatformTransactionManager transactions;
 
     @ParameterizedTest
     @MethodSource("dev.webhookrelay.delivery.StaticHeadersTest#controlHeaders")
@@ -63,13 +69,19 @@ class EndpointsCannotSteerDeliveriesTest extends RelayIntegrationTest {
     void theMigrationRemovesControlHeadersFromStoredEndpoints() throws Exception {
         String key = createTenant("steer-migration");
         String id = createEndpoint(key, "http://127.0.0.1:9/a", "[]").get("id").asText();
-        jdbc.update("UPDATE endpoints SET headers = ?::jsonb WHERE id = ?::uuid", JSON.writeValueAsString(Map.of(
+        String stored = JSON.writeValueAsString(Map.of(
                 "CamelHttpUri", "http://elsewhere.example/", "org.apache.camel.X", "1", "webhook-id", "forged",
-                "X-Multi", "a\r\nb", "X-Api-Key", "kept")), id);
+                "X-Multi", "a\r\nb", "X-Region", "kept"));
+        String migration = Files.readString(Path.of("src/main/resources/db/migration/V6__static_headers_allow_list.sql"));
 
-        jdbc.execute(Files.readString(Path.of("src/main/resources/db/migration/V6__static_headers_allow_list.sql")));
+        // One transaction: the re-encryption route must not seal the plain row before the migration
+        // that predates sealing reads it.
+        new TransactionTemplate(transactions).executeWithoutResult(status -> {
+            jdbc.update("UPDATE endpoints SET headers = ?::jsonb WHERE id = ?::uuid", stored, id);
+            jdbc.execute(migration);
+        });
 
         assertThat(get("/v1/endpoints/" + id, as(key)).json().get("headers").toString())
-                .isEqualTo("{\"X-Api-Key\":\"kept\"}");
+                .isEqualTo("{\"X-Region\":\"kept\"}");
     }
 }

@@ -54,6 +54,19 @@ class DockerArtifactsAreConsistentTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void theRelayNeedsItsMasterKeyAndPasswordsSetWithNoWorkingDefault() throws IOException {
+        Map<String, Object> compose = new Yaml().load(Files.readString(DOCKER.resolve("compose.yaml")));
+        Map<String, Object> relay = ((Map<String, Map<String, Object>>) compose.get("services")).get("relay");
+        Map<String, String> environment = (Map<String, String>) relay.get("environment");
+
+        for (String variable : List.of("RELAY_SECRETS_MASTER_KEY", "RELAY_CONSOLE_PASSWORD", "RELAY_ADMIN_TOKEN")) {
+            // ${VAR:?message}: compose stops with the message when VAR is unset or empty.
+            assertThat(environment.get(variable)).as(variable).matches("\\$\\{" + variable + ":\\?[^}]+}");
+        }
+    }
+
+    @Test
     void theDockerfileBuildsInStagesAndRunsAsANonRootUserOnJre21OrNewer() throws IOException {
         String dockerfile = Files.readString(DOCKER.resolve("Dockerfile"));
         List<String> stages = dockerfile.lines().filter(l -> l.startsWith("FROM ")).toList();

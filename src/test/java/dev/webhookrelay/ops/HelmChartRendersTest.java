@@ -1,6 +1,7 @@
 package dev.webhookrelay.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,7 +28,8 @@ class HelmChartRendersTest extends RelayIntegrationTest {
     @BeforeAll
     static void render() {
         String rendered = new Helm(CHART).template().withName("relay")
-                .set("secrets.adminToken", "t").set("serviceMonitor.enabled", "true").set("ingress.enabled", "true")
+                .set("secrets.adminToken", "t").set("secrets.consolePassword", "c").set("secrets.masterKey", MASTER_KEY)
+                .set("serviceMonitor.enabled", "true").set("ingress.enabled", "true")
                 .call();
         manifests = new ArrayList<>();
         for (Object doc : new Yaml().loadAll(rendered)) {
@@ -52,6 +54,21 @@ class HelmChartRendersTest extends RelayIntegrationTest {
         Map<String, Object> securityContext = map(podSecurity.get("securityContext"));
         assertThat(securityContext).containsEntry("runAsNonRoot", true);
         assertThat(container).containsKeys("resources", "livenessProbe", "readinessProbe");
+    }
+
+    @Test
+    void theChartRendersOnlyWithAMasterKeyAndAConsolePassword() {
+        assertThatThrownBy(() -> new Helm(CHART).template().withName("relay").set("secrets.adminToken", "t")
+                .set("secrets.consolePassword", "c").call()).hasMessageContaining("secrets.masterKey");
+        assertThatThrownBy(() -> new Helm(CHART).template().withName("relay").set("secrets.adminToken", "t")
+                .set("secrets.masterKey", MASTER_KEY).call()).hasMessageContaining("secrets.consolePassword");
+
+        List<?> env = (List<?>) container().get("env");
+        assertThat(env.stream().map(e -> map(e).get("name"))).contains("RELAY_SECRETS_MASTER_KEY", "RELAY_CONSOLE_PASSWORD",
+                "RELAY_SECRETS_PREVIOUS_KEYS");
+        Map<String, Object> secret = map(kind("Secret").get("stringData"));
+        assertThat(secret).containsEntry("master-key", MASTER_KEY).containsEntry("console-password", "c")
+                .doesNotContainKey("previous-keys");
     }
 
     @Test

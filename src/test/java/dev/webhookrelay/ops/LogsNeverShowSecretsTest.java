@@ -1,6 +1,7 @@
 package dev.webhookrelay.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.Map;
@@ -21,11 +22,14 @@ class LogsNeverShowSecretsTest extends RelayIntegrationTest {
         try (TestReceiver receiver = new TestReceiver()) {
             String apiKey = createTenant("logging");
             String secret = createEndpoint(apiKey, receiver.url(), "[]").get("secret").asText();
-            String rotated = post("/v1/endpoints", "{\"url\":\"" + receiver.url() + "\"}", as(apiKey)).json().get("id").asText();
+            String rotated = post("/v1/endpoints", "{\"url\":\"" + receiver.url()
+                    + "\",\"headers\":{\"X-Api-Key\":\"log-header-secret\",\"X-Custom\":{\"value\":\"log-marked-secret\",\"sensitive\":true}}}",
+                    as(apiKey)).json().get("id").asText();
             String newSecret = post("/v1/endpoints/" + rotated + "/secret/rotate", null, as(apiKey)).json().get("secret").asText();
             postEvent("rk_wrong-key-attempt", "{\"type\":\"a\",\"payload\":{}}", null);
             UUID deliveryId = postAndGetDelivery(apiKey, "order.created");
             awaitStatus(deliveryId, "DELIVERED", Duration.ofSeconds(15));
+            await().atMost(Duration.ofSeconds(15)).until(() -> receiver.received().size() == 2);
             String signature = receiver.received().get(0).header("webhook-signature");
 
             assertThat(output.getAll())
@@ -36,7 +40,14 @@ class LogsNeverShowSecretsTest extends RelayIntegrationTest {
                     .doesNotContain(newSecret.substring(6))
                     .doesNotContain(signature.split(" ")[0].substring(3))
                     .doesNotContain(ADMIN_TOKEN)
-                    .doesNotContain("rk_wrong-key-attempt");
+                    .doesNotContain("rk_wrong-key-attempt")
+                    .doesNotContain("log-header-secret").doesNotContain("log-marked-secret")
+                    .doesNotContain(MASTER_KEY).doesNotContain(PREVIOUS_MASTER_KEY);
+            String metrics = get("/actuator/prometheus", Map.of()).body();
+            assertThat(metrics).contains("relay_secrets_pending")
+                    .doesNotContain(secret.substring(6)).doesNotContain(newSecret.substring(6))
+                    .doesNotContain("log-header-secret").doesNotContain("log-marked-secret")
+                    .doesNotContain(MASTER_KEY).doesNotContain(apiKey).doesNotContain(ADMIN_TOKEN);
             assertThat(get("/actuator/health", Map.of()).status()).isEqualTo(200);
         }
     }

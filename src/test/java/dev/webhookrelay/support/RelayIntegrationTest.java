@@ -31,6 +31,9 @@ public abstract class RelayIntegrationTest {
 
     public static final String ADMIN_TOKEN = "test-admin-token";
     public static final String CONSOLE_PASSWORD = "test-console-password";
+    /** The master key of the test relay, and an earlier one it still opens (base64 of 32 bytes each). */
+    public static final String MASTER_KEY = "3+DRCVJk82HydGAFeTjfRexbrnJgar6I/eQSl8WCHCo=";
+    public static final String PREVIOUS_MASTER_KEY = "p1SiRbYIKalN91QVxTARqgAzhMfSvBowZLs1C5L4/SI=";
     protected static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -57,6 +60,12 @@ public abstract class RelayIntegrationTest {
         registry.add("spring.rabbitmq.virtual-host", () -> TestServices.VHOST);
         registry.add("relay.admin-token", () -> ADMIN_TOKEN);
         registry.add("relay.console.password", () -> CONSOLE_PASSWORD);
+        registry.add("relay.secrets.master-key", () -> MASTER_KEY);
+        registry.add("relay.secrets.previous-keys", () -> PREVIOUS_MASTER_KEY);
+        // Re-encryption passes follow each other quickly, in small batches, so a test sees one soon
+        // and its batching is exercised.
+        registry.add("relay.secrets.reencrypt-interval", () -> "1s");
+        registry.add("relay.secrets.reencrypt-batch-size", () -> "3");
         registry.add("relay.delivery.allowed-networks", () -> "127.0.0.1/32");
         // Every test calls from 127.0.0.1, and some send bad keys on purpose (hundreds, in the
         // property-based tests): that address's failure budget must last the run.

@@ -62,8 +62,11 @@ public final class RelayProcess implements AutoCloseable {
                 "--camel.main.routes-include-pattern=file:routes/*.yaml"));
         try {
             File log = new File("target/relay-" + name + ".log");
-            process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log)).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log));
+            // From the environment, as in production: a key on the command line is visible to every local user.
+            builder.environment().put("RELAY_SECRETS_MASTER_KEY", RelayIntegrationTest.MASTER_KEY);
+            process = builder.start();
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

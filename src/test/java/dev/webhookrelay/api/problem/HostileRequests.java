@@ -32,6 +32,7 @@ final class HostileRequests {
                     "retrySchedule"),
             "/v1/dlq/replay", List.of("endpointId", "since", "until", "dryRun"),
             "/v1/endpoints/{id}/recover", List.of("since", "until"),
+            "/v1/endpoints/{id}/secret/rotate", List.of("overlap"),
             "/v1/api-keys", List.of("name", "expiresAt", "scope"),
             "/v1/admin/tenants/{tenantId}/api-keys", List.of("name", "expiresAt", "scope"));
     private static final List<String> ALL_FIELDS = FIELDS.values().stream().flatMap(List::stream).distinct().toList();
