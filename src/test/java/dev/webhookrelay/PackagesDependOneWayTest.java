@@ -4,7 +4,6 @@ import static com.tngtech.archunit.base.DescribedPredicate.not;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.belongToAnyOf;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
-import static com.tngtech.archunit.core.domain.JavaClass.Predicates.simpleName;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -27,18 +26,9 @@ class PackagesDependOneWayTest {
 
     private static final String BASE = "dev.webhookrelay.";
 
-    /**
-     * config's delivery wiring (the broker topology, the work-queue listener's advice) builds
-     * delivery's and broker's beans: the one place where config reaches into a feature package.
-     */
-    private static final DescribedPredicate<JavaClass> DELIVERY_WIRING_IN_CONFIG = resideInAPackage(BASE + "config")
-            .and(simpleName("RabbitTopology").or(simpleName("WorkQueueListenerConfig")))
-            .as("config's delivery wiring");
-
     @ArchTest
     static final ArchRule noPackageCycles = slices().matching("dev.webhookrelay.(*)..")
-            .should().beFreeOfCycles()
-            .ignoreDependency(DELIVERY_WIRING_IN_CONFIG, resideInAnyPackage(BASE + "delivery", BASE + "broker"));
+            .should().beFreeOfCycles();
 
     @ArchTest
     static final ArchRule relayPropertiesDependOnNothingOfOurs = noClasses()
@@ -46,8 +36,8 @@ class PackagesDependOneWayTest {
             .should().dependOnClassesThat(ours().and(not(belongToAnyOf(RelayProperties.class))));
 
     @ArchTest
-    static final ArchRule configDependsOnNoOtherPackageButThroughItsDeliveryWiring = noClasses()
-            .that().resideInAPackage(BASE + "config").and(not(DELIVERY_WIRING_IN_CONFIG))
+    static final ArchRule configDependsOnNoOtherPackage = noClasses()
+            .that().resideInAPackage(BASE + "config")
             .should().dependOnClassesThat(oursOtherThan("config"));
 
     @ArchTest

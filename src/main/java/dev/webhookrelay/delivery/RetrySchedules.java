@@ -8,7 +8,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.webhookrelay.api.problem.ProblemException;
-import dev.webhookrelay.config.RabbitTopology;
 import dev.webhookrelay.config.RelayProperties;
 import org.springframework.amqp.core.AmqpAdmin;
 import org.springframework.amqp.core.Binding;

@@ -5,7 +5,6 @@ import java.util.Map;
 
 import dev.webhookrelay.broker.ConfirmedPublisher;
 import dev.webhookrelay.broker.WorkMessage;
-import dev.webhookrelay.config.RabbitTopology;
 import dev.webhookrelay.config.RelayProperties;
 import org.apache.camel.Body;
 import org.apache.camel.Headers;

@@ -1,5 +1,6 @@
-package dev.webhookrelay.config;
+package dev.webhookrelay.delivery;
 
+import dev.webhookrelay.config.RelayProperties;
 import dev.webhookrelay.broker.WorkQueueRecoverer;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spring.boot.CamelContextConfiguration;

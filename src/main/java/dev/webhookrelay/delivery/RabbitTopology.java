@@ -1,9 +1,9 @@
-package dev.webhookrelay.config;
+package dev.webhookrelay.delivery;
 
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.webhookrelay.delivery.RetrySchedule;
+import dev.webhookrelay.config.RelayProperties;
 import org.springframework.amqp.core.Binding;
 import org.springframework.amqp.core.BindingBuilder;
 import org.springframework.amqp.core.Declarable;

@@ -1,5 +1,6 @@
-package dev.webhookrelay.config;
+package dev.webhookrelay.delivery;
 
+import dev.webhookrelay.config.RelayProperties;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
