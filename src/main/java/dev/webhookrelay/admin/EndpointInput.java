@@ -18,7 +18,7 @@ import dev.webhookrelay.secrets.StaticHeaderValue;
 final class EndpointInput {
 
     static final Set<String> FIELDS = Set.of("url", "eventTypes", "description", "enabled", "headers", "rateLimit",
-            "retrySchedule", "filter");
+            "retrySchedule", "filter", "ordering");
     private static final int MAX_EVENT_TYPES = 100;
 
     private EndpointInput() {
@@ -124,5 +124,16 @@ final class EndpointInput {
             throw ProblemException.invalid("enabled", "enabled must be true or false");
         }
         return node.booleanValue();
+    }
+
+    /** "none" (the default: deliveries in parallel, as soon as each can go) or "fifo" (one at a time, in order). */
+    static String ordering(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return "none";
+        }
+        if (!node.isTextual() || !(node.textValue().equals("none") || node.textValue().equals("fifo"))) {
+            throw ProblemException.invalid("ordering", "ordering must be \"none\" or \"fifo\"");
+        }
+        return node.textValue();
     }
 }

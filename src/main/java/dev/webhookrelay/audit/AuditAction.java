@@ -17,6 +17,8 @@ public enum AuditAction {
     ENDPOINT_SECRET_ROTATE("endpoint.secret.rotate", "endpoint"),
     ENDPOINT_RECOVER("endpoint.recover", "endpoint"),
     DELIVERY_REPLAY("delivery.replay", "delivery"),
+    FIFO_HEAD_SKIP("delivery.fifo-skip", "delivery"),
+    FIFO_HEAD_RETRY("delivery.fifo-retry", "delivery"),
     DLQ_REPLAY("dlq.replay", "replay");
 
     public static final Set<String> CODES = Arrays.stream(values()).map(AuditAction::code)

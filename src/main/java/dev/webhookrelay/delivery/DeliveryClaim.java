@@ -44,7 +44,9 @@ public class DeliveryClaim {
     /*
      * Claimable: the message's attempt follows the last one claimed, or it is the attempt last
      * claimed and that claim's lease ran out (whoever held it died mid-attempt). The lease is
-     * written into next_attempt_at.
+     * written into next_attempt_at. A delivery of a fifo endpoint must also be its head: no
+     * unfinished delivery of the endpoint comes before it, and none other is claimed right now
+     * (FifoOrder runs this under the endpoint's lock, so two claims cannot both see the other absent).
      */
     private static final String CLAIM = """
             UPDATE deliveries d
@@ -56,11 +58,13 @@ public class DeliveryClaim {
                AND ((d.budget_attempts = ? - 1 AND d.status IN (%s))
                     OR (d.budget_attempts = ? AND d.status = 'DISPATCHING'
                         AND coalesce(d.next_attempt_at, '-infinity') < now()))
-            RETURNING d.event_id, d.endpoint_id, d.tenant_id, p.url, e.type, e.payload::text, e.created_at,
+               AND CASE WHEN p.ordering = 'fifo' THEN NOT %s ELSE true END
+            RETURNING d.event_id, d.endpoint_id, d.tenant_id, p.url, e.type, e.payload::text, e.created_at, p.ordering,
                       d.attempt_count, p.headers::text AS headers, p.retry_schedule,
                       ARRAY(SELECT s.secret FROM endpoint_secrets s
                              WHERE s.endpoint_id = p.id AND (s.expires_at IS NULL OR s.expires_at > now())
-                             ORDER BY s.created_at DESC) AS secrets""".formatted(DeliveryStatus.PENDING_SQL);
+                             ORDER BY s.created_at DESC) AS secrets""".formatted(DeliveryStatus.PENDING_SQL,
+            FifoOrder.WAITS_FOR_ANOTHER);
 
     /** A message moved back from the DLQ (e.g. in the management UI) starts a fresh attempt budget. */
     private static final String REOPEN_DEAD_LETTERED = """
@@ -79,14 +83,16 @@ public class DeliveryClaim {
     private final SealedHeaders sealedHeaders;
     private final DeliveryMetrics metrics;
     private final PausedDeliveries paused;
+    private final FifoOrder fifo;
     private final double leaseSeconds;
 
     public DeliveryClaim(JdbcTemplate jdbc, ObjectMapper json, DeliveryMetrics metrics, PausedDeliveries paused,
-            RelayProperties properties, SecretCipher cipher, SealedHeaders sealedHeaders) {
+            RelayProperties properties, SecretCipher cipher, SealedHeaders sealedHeaders, FifoOrder fifo) {
         this.jdbc = jdbc;
         this.json = json;
         this.metrics = metrics;
         this.paused = paused;
+        this.fifo = fifo;
         // Longer than any attempt can take (the deadline ends it), so a live attempt never loses its claim.
         this.leaseSeconds = properties.delivery().attemptDeadline().plusSeconds(30).toMillis() / 1000.0;
         this.cipher = cipher;
@@ -102,8 +108,9 @@ public class DeliveryClaim {
             number = 1;
         }
         final int claimedAttempt = number;
-        List<DeliveryContext> claimed = jdbc.query(CLAIM, (rs, n) -> context(rs, deliveryId, claimedAttempt),
-                number, leaseSeconds, deliveryId, number, number);
+        List<DeliveryContext> claimed = fifo.claimUnderLock(attempt.endpointId(), () -> jdbc.query(CLAIM,
+                (rs, n) -> context(rs, deliveryId, claimedAttempt), claimedAttempt, leaseSeconds, deliveryId,
+                claimedAttempt, claimedAttempt));
         if (claimed.isEmpty()) {
             notClaimed(attempt, number);
         } else {
@@ -115,8 +122,9 @@ public class DeliveryClaim {
         UUID deliveryId = attempt.deliveryId();
         List<String> reasons = jdbc.query("""
                 SELECT d.status, d.budget_attempts, p.enabled, p.deleted_at IS NOT NULL,
-                       d.status = 'DISPATCHING' AND d.budget_attempts = ?
-                  FROM deliveries d JOIN endpoints p ON p.id = d.endpoint_id WHERE d.id = ?""",
+                       d.status = 'DISPATCHING' AND d.budget_attempts = ?,
+                       p.ordering = 'fifo' AND %s
+                  FROM deliveries d JOIN endpoints p ON p.id = d.endpoint_id WHERE d.id = ?""".formatted(FifoOrder.WAITS_FOR_ANOTHER),
                 (rs, n) -> {
                     if (rs.getBoolean(4)) {
                         return "endpoint deleted";
@@ -126,6 +134,9 @@ public class DeliveryClaim {
                     }
                     if (rs.getBoolean(5)) {
                         return HELD_ELSEWHERE;
+                    }
+                    if (rs.getBoolean(6)) {
+                        return FifoOrder.WAITING;
                     }
                     return "delivery is " + rs.getString(1) + " after attempt " + rs.getInt(2)
                             + "; message for attempt " + number + " is stale or a duplicate";
@@ -140,7 +151,8 @@ public class DeliveryClaim {
         if (reason.startsWith("endpoint")) {
             paused.pauseOrEnd(deliveryId);
         }
-        metrics.skipped(reason.startsWith("endpoint") ? reason.replace(' ', '-') : "stale-or-done");
+        metrics.skipped(reason.startsWith("endpoint") ? reason.replace(' ', '-')
+                : FifoOrder.WAITING.equals(reason) ? "fifo-waiting" : "stale-or-done");
         attempt.skip(reason);
     }
 
@@ -174,7 +186,8 @@ public class DeliveryClaim {
                 rs.getString("retry_schedule"),
                 attempt,
                 rs.getInt("attempt_count"),
-                headers.sensitive());
+                headers.sensitive(),
+                "fifo".equals(rs.getString("ordering")));
     }
 
     private record EndpointHeaders(Map<String, String> values, Set<String> sensitive) {

@@ -27,20 +27,31 @@ public class EventStore {
      * A data-modifying CTE runs even when the outer INSERT selects nothing, so an event with no
      * subscribers is still stored. Which endpoints match is decided by the SQL functions of V35:
      * relay_event_type_matches (all types, an exact type, or a prefix*) and relay_filter_matches.
+     * A fifo endpoint's delivery takes the next number of the endpoint's counter (V39): the counter's
+     * row stays locked until this ingest commits, so concurrent ingests to that endpoint number their
+     * deliveries in commit order.
      */
     private static final String INSERT_EVENT_AND_DELIVERIES = """
             WITH event AS (
                 INSERT INTO events (id, tenant_id, type, payload, idempotency_key, body_hash, created_at)
                 VALUES (?, ?, ?, ?::jsonb, ?, ?, ?)
                 RETURNING id, tenant_id, type, payload, created_at
+            ), target AS (
+                SELECT endpoint.id, endpoint.ordering
+                FROM event
+                JOIN endpoints endpoint ON endpoint.tenant_id = event.tenant_id
+                    AND endpoint.enabled AND endpoint.deleted_at IS NULL
+                    AND relay_event_type_matches(endpoint.event_types, event.type)
+                    AND relay_filter_matches(endpoint.filter, event.type, event.payload)
+            ), fifo AS (
+                UPDATE endpoints SET fifo_seq = fifo_seq + 1
+                 WHERE id IN (SELECT id FROM target WHERE ordering = 'fifo')
+                RETURNING id, fifo_seq
             )
-            INSERT INTO deliveries (id, event_id, endpoint_id, tenant_id, status, created_at, updated_at)
-            SELECT gen_random_uuid(), event.id, endpoint.id, event.tenant_id, 'RECEIVED', event.created_at, event.created_at
-            FROM event
-            JOIN endpoints endpoint ON endpoint.tenant_id = event.tenant_id
-                AND endpoint.enabled AND endpoint.deleted_at IS NULL
-                AND relay_event_type_matches(endpoint.event_types, event.type)
-                AND relay_filter_matches(endpoint.filter, event.type, event.payload)
+            INSERT INTO deliveries (id, event_id, endpoint_id, tenant_id, status, created_at, updated_at, seq)
+            SELECT gen_random_uuid(), event.id, target.id, event.tenant_id, 'RECEIVED', event.created_at, event.created_at,
+                   fifo.fifo_seq
+            FROM event CROSS JOIN target LEFT JOIN fifo ON fifo.id = target.id
             RETURNING id, endpoint_id
             """;
 

@@ -99,7 +99,7 @@ public class DeliveryQueries {
                 eventId, tenantId);
     }
 
-    Map<String, Object> find(UUID tenantId, UUID deliveryId) {
+    public Map<String, Object> find(UUID tenantId, UUID deliveryId) {
         List<Map<String, Object>> found = jdbc.query(COLUMNS + " WHERE id = ? AND tenant_id = ?", this::delivery,
                 deliveryId, tenantId);
         if (found.isEmpty()) {

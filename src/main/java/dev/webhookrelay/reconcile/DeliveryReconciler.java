@@ -8,6 +8,7 @@ import java.util.UUID;
 
 import dev.webhookrelay.config.RelayProperties;
 import dev.webhookrelay.delivery.DeliveryMetrics;
+import dev.webhookrelay.delivery.DeliveryStatus;
 import dev.webhookrelay.broker.WorkMessage;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -44,13 +45,19 @@ public class DeliveryReconciler {
                 SELECT id FROM deliveries
                  WHERE status IN ('DISPATCHING', 'RETRY_SCHEDULED')
                    AND coalesce(next_attempt_at, updated_at) < now() - make_interval(secs => ?)
+                   -- A fifo delivery behind its endpoint's head is not overdue: it waits its turn.
+                   AND (seq IS NULL OR NOT EXISTS (
+                        SELECT 1 FROM deliveries earlier
+                         WHERE earlier.endpoint_id = deliveries.endpoint_id AND earlier.seq < deliveries.seq
+                           AND earlier.status IN (%s)))
                    AND (reconciled_at IS NULL
                         OR reconciled_at < now() - greatest(make_interval(secs => ?),
                                                             reconciled_at - coalesce(next_attempt_at, updated_at)))
                  ORDER BY created_at
                  LIMIT ?
                  FOR UPDATE SKIP LOCKED))
-            RETURNING d.id, d.endpoint_id, d.tenant_id, d.status, d.budget_attempts, d.next_attempt_at IS NOT NULL AS leased""";
+            RETURNING d.id, d.endpoint_id, d.tenant_id, d.status, d.budget_attempts, d.next_attempt_at IS NOT NULL AS leased"""
+            .formatted(DeliveryStatus.UNFINISHED_SQL);
 
     private final JdbcTemplate jdbc;
     private final DeliveryMetrics metrics;

@@ -69,7 +69,9 @@ class AuditTrailRecordsEveryChangeTest extends RelayIntegrationTest {
             JsonNode records = trail.json().get("data");
             Set<String> actions = new HashSet<>();
             records.forEach(record -> actions.add(record.get("action").asText()));
-            assertThat(actions).containsExactlyInAnyOrderElementsOf(AuditAction.CODES);
+            // A fifo endpoint's head skip and retry are recorded too: DeliveryKeepsFifoEndpointsInOrderTest.
+            assertThat(actions).containsExactlyInAnyOrderElementsOf(AuditAction.CODES.stream()
+                    .filter(code -> !code.startsWith("delivery.fifo-")).toList());
 
             assertThat(only(records, "tenant.create").get("actor").asText()).isEqualTo("admin");
             assertThat(only(records, "tenant.create").get("resourceId").asText()).isEqualTo(tenantId);
@@ -89,7 +91,8 @@ class AuditTrailRecordsEveryChangeTest extends RelayIntegrationTest {
             assertThat(headers.get("Authorization").asText()).isEqualTo("[REDACTED]");
             assertThat(headers.get("X-Api-Key").asText()).isEqualTo("[REDACTED]");
             assertThat(headers.get("X-Session-Token").asText()).isEqualTo("[REDACTED]");
-            assertThat(headers.get("X-Trace").asText()).isEqualTo("visible-value");
+            // Static header values are kept only sealed in the endpoint row, never in the audit trail.
+            assertThat(headers.get("X-Trace").asText()).isEqualTo("[REDACTED]");
             assertThat(only(records, "endpoint.create").get("after").get("secret").asText()).isEqualTo("[REDACTED]");
             assertThat(only(records, "endpoint.secret.rotate").get("after").get("secret").asText()).isEqualTo("[REDACTED]");
 

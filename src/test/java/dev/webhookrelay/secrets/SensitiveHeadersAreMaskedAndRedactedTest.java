@@ -83,7 +83,7 @@ class SensitiveHeadersAreMaskedAndRedactedTest extends RelayIntegrationTest {
             jdbc.update("UPDATE attempts SET request_headers = ?::jsonb WHERE delivery_id = ?", JSON.writeValueAsString(Map.of(
                     "X-Api-Key", "recorded-in-clear", "x-auth-token", "also-in-clear", "X-Region", "eu")), deliveryId);
 
-            jdbc.execute(Files.readString(Path.of("src/main/resources/db/migration/V23__redact_recorded_sensitive_headers.sql")));
+            jdbc.execute(Files.readString(Path.of("src/main/resources/db/migration/V38__redact_recorded_sensitive_headers.sql")));
 
             JsonNode recorded = JSON.readTree(attempts(deliveryId).get(0).get("request_headers").toString());
             assertThat(recorded.get("X-Api-Key").asText()).isEqualTo(SealedHeaders.REDACTED);
