@@ -17,7 +17,10 @@ public enum AuditAction {
     ENDPOINT_SECRET_ROTATE("endpoint.secret.rotate", "endpoint"),
     ENDPOINT_RECOVER("endpoint.recover", "endpoint"),
     DELIVERY_REPLAY("delivery.replay", "delivery"),
-    DLQ_REPLAY("dlq.replay", "replay");
+    DLQ_REPLAY("dlq.replay", "replay"),
+    SOURCE_CREATE("source.create", "source"),
+    SOURCE_DELETE("source.delete", "source"),
+    SOURCE_SECRET_ROTATE("source.secret.rotate", "source");
 
     public static final Set<String> CODES = Arrays.stream(values()).map(AuditAction::code)
             .collect(Collectors.toUnmodifiableSet());
