@@ -165,8 +165,8 @@ public class SourceAdmin {
         if (secret == null || secret.isEmpty()) {
             throw ProblemException.invalid("secret", "secret is required: the signing secret the provider gave you");
         }
-        if (!secret.chars().allMatch(c -> c > ' ' && c < 127)) {
-            throw ProblemException.invalid("secret", "secret must be visible ASCII characters, as providers issue them");
+        if (!secret.chars().allMatch(c -> c >= ' ' && c < 127)) {
+            throw ProblemException.invalid("secret", "secret must be printable ASCII characters, as providers issue them");
         }
         try {
             if (SignatureSchemes.keyOf(provider, secret).length == 0) {
