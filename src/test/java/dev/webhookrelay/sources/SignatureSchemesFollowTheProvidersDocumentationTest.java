@@ -55,6 +55,10 @@ class SignatureSchemesFollowTheProvidersDocumentationTest {
             SignatureSchemes.verify(STRIPE, List.of(key), request(payload, Map.of("Stripe-Signature", stripeHeader(secret, payload, t))),
                     Instant.ofEpochSecond(now), TOLERANCE);
         }
+        String rolling = "t=" + now + ",v1=" + "00".repeat(32) + ",v0=ignored,"
+                + stripeHeader(secret, payload, now).split(",")[1];
+        SignatureSchemes.verify(STRIPE, List.of(key), request(payload, Map.of("Stripe-Signature", rolling)),
+                Instant.ofEpochSecond(now), TOLERANCE);
         for (long t : new long[] {now - 301, now + 301}) {
             assertThatThrownBy(() -> SignatureSchemes.verify(STRIPE, List.of(key),
                     request(payload, Map.of("Stripe-Signature", stripeHeader(secret, payload, t))), Instant.ofEpochSecond(now), TOLERANCE))

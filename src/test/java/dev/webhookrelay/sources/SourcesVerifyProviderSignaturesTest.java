@@ -195,6 +195,25 @@ class SourcesVerifyProviderSignaturesTest extends RelayIntegrationTest {
     }
 
     @Test
+    void theLast100RejectionsAreKeptAndEveryOneIsCounted() {
+        String key = createTenant("flooded-source");
+        String sourceId = createSource(key, "{\"name\":\"repo\",\"provider\":\"github\",\"secret\":\"flood\"}");
+
+        for (int i = 0; i < 105; i++) {
+            assertThat(receive(sourceId, "{\"n\":" + i + "}", Map.of()).status()).isEqualTo(401);
+        }
+
+        JsonNode rejections = get("/v1/sources/" + sourceId + "/rejections", as(key)).json();
+        assertThat(rejections.get("counts").get("missing-signature").asInt()).isEqualTo(105);
+        assertThat(rejections.get("data")).hasSize(100);
+        assertThat(rejections.get("data").get(0).get("detail").asText()).isEqualTo("X-Hub-Signature-256 header is missing");
+        assertThat(rejections.get("data").get(0).get("bodyBytes").asInt()).isEqualTo("{\"n\":104}".length());
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM source_rejections WHERE source_id = ?::uuid", Integer.class,
+                sourceId)).isEqualTo(100);
+        assertThat(events(key)).isZero();
+    }
+
+    @Test
     void theApiValidatesSourcesNeverShowsTheSecretAndAuditsEveryChange() {
         String key = createTenant("source-api");
 
