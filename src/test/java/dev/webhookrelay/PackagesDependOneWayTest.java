@@ -16,8 +16,8 @@ import com.tngtech.archunit.lang.ArchRule;
 import dev.webhookrelay.config.RelayProperties;
 
 /**
- * The packages depend on each other one way: from the features (admin, replay, reconcile and
- * retention on top; ingest, delivery and their neighbours below them) down to the shared parts,
+ * The packages depend on each other one way: from the features (admin, sources, replay, reconcile
+ * and retention on top; ingest, delivery and their neighbours below them) down to the shared parts,
  * which are auth, urlsafety and signing, then api (request reading and problem answers), then
  * config. The routes in routes/ call beans of every package; Java never calls back up.
  */
@@ -58,18 +58,20 @@ class PackagesDependOneWayTest {
     @ArchTest
     static final ArchRule deliveryNeverDependsOnTheApiFeatures = noClasses()
             .that().resideInAPackage(BASE + "delivery")
-            .should().dependOnClassesThat(packages("admin", "ingest", "replay", "query", "quota", "reconcile", "metrics"));
+            .should().dependOnClassesThat(packages("admin", "ingest", "replay", "query", "quota", "reconcile", "metrics",
+                    "sources"));
 
     @ArchTest
     static final ArchRule ingestNeverDependsOnTheDeliverySide = noClasses()
             .that().resideInAPackage(BASE + "ingest")
-            .should().dependOnClassesThat(packages("delivery", "broker", "outbox", "reconcile", "admin", "replay"));
+            .should().dependOnClassesThat(packages("delivery", "broker", "outbox", "reconcile", "admin", "replay",
+                    "sources"));
 
-    /** Only routes call admin, replay, reconcile and retention: they are the tops of the graph. */
+    /** Only routes call admin, sources, replay, reconcile and retention: they are the tops of the graph. */
     @ArchTest
     static final ArchRule nothingDependsOnTheRouteEntryPackages = noClasses()
-            .that(not(packages("admin", "replay", "reconcile", "retention")))
-            .should().dependOnClassesThat(packages("admin", "replay", "reconcile", "retention"));
+            .that(not(packages("admin", "sources", "replay", "reconcile", "retention")))
+            .should().dependOnClassesThat(packages("admin", "sources", "replay", "reconcile", "retention"));
 
     private static DescribedPredicate<JavaClass> ours() {
         return resideInAPackage(BASE + ".");

@@ -22,17 +22,7 @@ public final class JsonBodies {
     }
 
     public static JsonNode object(ObjectMapper json, byte[] body, Set<String> allowedFields) {
-        if (body == null || body.length == 0) {
-            throw ProblemException.badRequest("Request body is empty; expected a JSON object");
-        }
-        JsonNode root;
-        try {
-            root = json.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw notJson(e);
-        } catch (IOException e) {
-            throw ProblemException.badRequest("Request body could not be read");
-        }
+        JsonNode root = read(json, body);
         if (root == null || !root.isObject()) {
             throw ProblemException.badRequest("Request body must be a JSON object");
         }
@@ -45,6 +35,37 @@ public final class JsonBodies {
             if (unstorable != null) {
                 throw ProblemException.invalid(name, name + " holds " + unstorable + ", which cannot be stored");
             }
+        }
+        return root;
+    }
+
+    /**
+     * A JSON document of any shape that someone else defined (a third party's webhook): read whole,
+     * refused (400) only when it is not JSON or holds what PostgreSQL cannot store.
+     */
+    public static JsonNode document(ObjectMapper json, byte[] body) {
+        JsonNode root = read(json, body);
+        if (root == null || root.isMissingNode()) {
+            throw ProblemException.badRequest("Request body must be a JSON document");
+        }
+        String unstorable = unstorable(root);
+        if (unstorable != null) {
+            throw ProblemException.badRequest("Request body holds " + unstorable + ", which cannot be stored");
+        }
+        return root;
+    }
+
+    private static JsonNode read(ObjectMapper json, byte[] body) {
+        if (body == null || body.length == 0) {
+            throw ProblemException.badRequest("Request body is empty; expected a JSON object");
+        }
+        JsonNode root;
+        try {
+            root = json.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw notJson(e);
+        } catch (IOException e) {
+            throw ProblemException.badRequest("Request body could not be read");
         }
         return root;
     }

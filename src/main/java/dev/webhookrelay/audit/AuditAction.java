@@ -19,7 +19,10 @@ public enum AuditAction {
     DELIVERY_REPLAY("delivery.replay", "delivery"),
     FIFO_HEAD_SKIP("delivery.fifo-skip", "delivery"),
     FIFO_HEAD_RETRY("delivery.fifo-retry", "delivery"),
-    DLQ_REPLAY("dlq.replay", "replay");
+    DLQ_REPLAY("dlq.replay", "replay"),
+    SOURCE_CREATE("source.create", "source"),
+    SOURCE_DELETE("source.delete", "source"),
+    SOURCE_SECRET_ROTATE("source.secret.rotate", "source");
 
     public static final Set<String> CODES = Arrays.stream(values()).map(AuditAction::code)
             .collect(Collectors.toUnmodifiableSet());

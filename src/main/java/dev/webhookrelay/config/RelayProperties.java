@@ -24,6 +24,7 @@ public record RelayProperties(
         @Valid @NotNull Rabbitmq rabbitmq,
         @Valid @NotNull Delivery delivery,
         @Valid @NotNull Endpoints endpoints,
+        @Valid @NotNull Sources sources,
         @Valid @NotNull Replay replay,
         @Valid @NotNull Retention retention,
         @Valid @NotNull Console console,
@@ -77,6 +78,16 @@ public record RelayProperties(
     }
 
     public record Endpoints(@NotNull Duration secretRotationOverlap) {
+    }
+
+    /**
+     * Webhooks received from third parties. publicBaseUrl prefixes the ingestUrl shown to tenants (empty:
+     * the path alone); timestampTolerance bounds how old or early a signed timestamp may be.
+     */
+    public record Sources(
+            @NotNull String publicBaseUrl,
+            @NotNull Duration timestampTolerance,
+            @NotNull Duration secretRotationOverlap) {
     }
 
     public record Replay(@Positive int batchSize, @NotNull Duration interval) {

@@ -15,6 +15,10 @@ public final class SecretContexts {
         return "endpoint-secret:" + endpointId;
     }
 
+    public static String sourceSecret(UUID sourceId) {
+        return "source-secret:" + sourceId;
+    }
+
     public static String staticHeader(UUID endpointId, String name) {
         return "endpoint-header:" + endpointId + ":" + name;
     }

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 import dev.webhookrelay.config.RelayProperties;
 import io.micrometer.core.instrument.Counter;
@@ -33,6 +34,11 @@ public class SecretsReencryption {
 
     static final String SECRETS = "endpoint-secrets";
     static final String HEADERS = "endpoint-headers";
+    static final String SOURCE_SECRETS = "source-secrets";
+    /** The tables of one sealed secret per row: the metric's table tag, the table, its owner column, the context. */
+    private static final List<SecretTable> SECRET_TABLES = List.of(
+            new SecretTable(SECRETS, "endpoint_secrets", "endpoint_id", SecretContexts::signingSecret),
+            new SecretTable(SOURCE_SECRETS, "source_secrets", "source_id", SecretContexts::sourceSecret));
     private static final Logger LOG = LoggerFactory.getLogger(SecretsReencryption.class);
 
     private final JdbcTemplate jdbc;
@@ -51,7 +57,7 @@ public class SecretsReencryption {
         this.sealedHeaders = sealedHeaders;
         this.batchSize = properties.secrets().reencryptBatchSize();
         this.registry = registry;
-        for (String table : List.of(SECRETS, HEADERS)) {
+        for (String table : List.of(SECRETS, HEADERS, SOURCE_SECRETS)) {
             pending.put(table, gauge("relay.secrets.pending", table,
                     "Stored secrets and header values not yet sealed under the current master key"));
             unreadable.put(table, gauge("relay.secrets.unreadable", table,
@@ -61,38 +67,40 @@ public class SecretsReencryption {
         }
     }
 
-    /** One pass over both tables. */
+    /** One pass over every table. */
     public void run() {
-        reencryptSecrets();
+        SECRET_TABLES.forEach(this::reencryptSecrets);
         reencryptHeaders();
         String prefix = cipher.currentPrefix() + "%";
-        pending.get(SECRETS).set(count("SELECT count(*) FROM endpoint_secrets WHERE secret NOT LIKE ?", prefix));
+        for (SecretTable table : SECRET_TABLES) {
+            pending.get(table.tag()).set(count("SELECT count(*) FROM " + table.name() + " WHERE secret NOT LIKE ?", prefix));
+        }
         pending.get(HEADERS).set(count("""
                 SELECT count(*) FROM endpoints p, jsonb_each(p.headers) h
                  WHERE jsonb_typeof(p.headers) = 'object'
                    AND (jsonb_typeof(h.value) <> 'object' OR coalesce(h.value ->> 'sealed', '') NOT LIKE ?)""", prefix));
     }
 
-    private void reencryptSecrets() {
+    private void reencryptSecrets(SecretTable table) {
         String prefix = cipher.currentPrefix() + "%";
         UUID after = new UUID(0, 0);
         long failed = 0;
         while (true) {
-            List<Map<String, Object>> rows = jdbc.queryForList("""
-                    SELECT id, endpoint_id, secret FROM endpoint_secrets
-                     WHERE id > ? AND secret NOT LIKE ? ORDER BY id LIMIT ?""", after, prefix, batchSize);
+            List<Map<String, Object>> rows = jdbc.queryForList("SELECT id, " + table.owner() + " AS owner, secret FROM "
+                    + table.name() + " WHERE id > ? AND secret NOT LIKE ? ORDER BY id LIMIT ?", after, prefix, batchSize);
             for (Map<String, Object> row : rows) {
                 UUID id = (UUID) row.get("id");
                 String stored = (String) row.get("secret");
-                String context = SecretContexts.signingSecret((UUID) row.get("endpoint_id"));
+                String context = table.context().apply((UUID) row.get("owner"));
                 try {
                     String resealed = cipher.seal(cipher.reveal(stored, context), context);
-                    if (jdbc.update("UPDATE endpoint_secrets SET secret = ? WHERE id = ? AND secret = ?", resealed, id, stored) == 1) {
-                        reencrypted.get(SECRETS).increment();
+                    if (jdbc.update("UPDATE " + table.name() + " SET secret = ? WHERE id = ? AND secret = ?",
+                            resealed, id, stored) == 1) {
+                        reencrypted.get(table.tag()).increment();
                     }
                 } catch (UnreadableSecretException e) {
                     failed++;
-                    LOG.warn("Signing secret {} of endpoint {} cannot be re-encrypted: {}", id, row.get("endpoint_id"), e.getMessage());
+                    LOG.warn("Secret {} of {} {} cannot be re-encrypted: {}", id, table.owner(), row.get("owner"), e.getMessage());
                 }
                 after = id;
             }
@@ -100,7 +108,7 @@ public class SecretsReencryption {
                 break;
             }
         }
-        unreadable.get(SECRETS).set(failed);
+        unreadable.get(table.tag()).set(failed);
     }
 
     private void reencryptHeaders() {
@@ -146,5 +154,8 @@ public class SecretsReencryption {
         AtomicLong value = new AtomicLong();
         Gauge.builder(name, value, AtomicLong::get).tag("table", table).description(description).register(registry);
         return value;
+    }
+
+    private record SecretTable(String tag, String name, String owner, Function<UUID, String> context) {
     }
 }

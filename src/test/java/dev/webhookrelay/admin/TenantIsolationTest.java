@@ -27,6 +27,8 @@ class TenantIsolationTest extends RelayIntegrationTest {
             String replayId = post("/v1/dlq/replay", "{\"dryRun\":false,\"endpointId\":\"" + endpointId + "\"}",
                     as(owner)).json().get("replayId").asText();
             String ownersKeyId = get("/v1/api-keys", as(owner)).json().get("data").get(0).get("id").asText();
+            String sourceId = post("/v1/sources", "{\"name\":\"s\",\"provider\":\"github\",\"secret\":\"owners-secret\"}",
+                    as(owner)).json().get("id").asText();
 
             assertThat(get("/v1/endpoints/" + endpointId, as(intruder)).status()).isEqualTo(404);
             assertThat(patch("/v1/endpoints/" + endpointId, "{\"enabled\":false}", as(intruder)).status()).isEqualTo(404);
@@ -42,11 +44,17 @@ class TenantIsolationTest extends RelayIntegrationTest {
             assertThat(post("/v1/dlq/replay", "{\"endpointId\":\"" + endpointId + "\"}", as(intruder)).status())
                     .isEqualTo(404);
             assertThat(delete("/v1/api-keys/" + ownersKeyId, as(intruder)).status()).isEqualTo(404);
-            for (String list : new String[] {"/v1/endpoints", "/v1/events", "/v1/deliveries", "/v1/dlq"}) {
+            assertThat(get("/v1/sources/" + sourceId, as(intruder)).status()).isEqualTo(404);
+            assertThat(get("/v1/sources/" + sourceId + "/rejections", as(intruder)).status()).isEqualTo(404);
+            assertThat(post("/v1/sources/" + sourceId + "/secret/rotate", "{\"secret\":\"intruders-secret\"}",
+                    as(intruder)).status()).isEqualTo(404);
+            assertThat(delete("/v1/sources/" + sourceId, as(intruder)).status()).isEqualTo(404);
+            for (String list : new String[] {"/v1/endpoints", "/v1/events", "/v1/deliveries", "/v1/dlq", "/v1/sources"}) {
                 assertThat(get(list, as(intruder)).json().get("data")).as(list).isEmpty();
             }
-            for (String list : new String[] {"/v1/api-keys", "/v1/audit?limit=500", "/v1/audit?resourceId=" + endpointId}) {
-                assertThat(get(list, as(intruder)).body()).as(list).doesNotContain(ownersKeyId, endpointId);
+            for (String list : new String[] {"/v1/api-keys", "/v1/audit?limit=500", "/v1/audit?resourceId=" + endpointId,
+                    "/v1/audit?resourceId=" + sourceId}) {
+                assertThat(get(list, as(intruder)).body()).as(list).doesNotContain(ownersKeyId, endpointId, sourceId);
             }
             JsonNode intruderReplay = post("/v1/dlq/replay", "{\"dryRun\":true}", as(intruder)).json();
             assertThat(intruderReplay.get("count").asInt()).isZero();
@@ -55,6 +63,9 @@ class TenantIsolationTest extends RelayIntegrationTest {
             assertThat(stillThere.get("enabled").asBoolean()).isTrue();
             assertThat(get("/v1/events", as(owner)).json().get("data")).hasSize(1);
             assertThat(get("/v1/api-keys", as(owner)).json().get("data")).hasSize(1);
+            assertThat(get("/v1/sources/" + sourceId, as(owner)).status()).isEqualTo(200);
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM source_secrets WHERE source_id = ?::uuid", Integer.class,
+                    sourceId)).as("the intruder's rotation added no secret").isEqualTo(1);
         }
     }
 }

@@ -63,6 +63,14 @@ class AuditTrailRecordsEveryChangeTest extends RelayIntegrationTest {
                     as(key));
             assertThat(recovered.status()).as(recovered.body()).isEqualTo(202);
             assertThat(delete("/v1/endpoints/" + endpointId, as(key)).status()).isEqualTo(204);
+            Response source = post("/v1/sources", "{\"name\":\"in\",\"provider\":\"github\",\"secret\":\"src-secret-1\"}",
+                    as(key));
+            assertThat(source.status()).as(source.body()).isEqualTo(201);
+            String sourceId = source.json().get("id").asText();
+            assertThat(post("/v1/sources/" + sourceId + "/secret/rotate", "{\"secret\":\"src-secret-2\"}", as(key)).status())
+                    .isEqualTo(200);
+            assertThat(delete("/v1/sources/" + sourceId, as(key)).status()).isEqualTo(204);
+            secrets.addAll(List.of("src-secret-1", "src-secret-2"));
 
             Response trail = get("/v1/audit?limit=500", as(key));
             assertThat(trail.status()).isEqualTo(200);

@@ -63,6 +63,14 @@ final class FieldValues {
                     "\"-999999999-01-01T00:00:00Z\"", "\"+294277-01-01T00:00:00Z\"", "\"-4714-11-23T00:00:00Z\"",
                     "\"9999-12-31T23:59:59Z\"", "\"2026-02-30T00:00:00Z\"", "\"2026-01-01T00:00:00\"",
                     "\"yesterday\"", "0", "\"\"");
+            case "provider" -> List.of("\"stripe\"", "\"github\"", "\"standard-webhooks\"", "\"shopify\"", "\"hmac\"",
+                    "\"Stripe\"", "\"paypal\"", "\"\"", "\"\\u0000\"", "1", "[\"stripe\"]");
+            case "secret" -> List.of("\"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\"", "\"s\"", "\"\"", "\"whsec_!!\"",
+                    "\"\\u0000\"", "\"a\\nb\"", "\"\u00e9\"", "\"" + "s".repeat(1_025) + "\"", "1", "{}");
+            case "eventType" -> List.of("\"fuzz.source\"", "\"a b\"", "\"\"", "\"" + "x".repeat(129) + "\"", "1");
+            case "hmac" -> List.of("{\"header\":\"X-Sig\"}", "{\"header\":\"X-Sig\",\"algorithm\":\"sha512\",\"encoding\":\"base64\","
+                    + "\"prefix\":\"v=\",\"idHeader\":\"X-Id\"}", "{\"header\":\"a b\"}", "{\"algorithm\":\"md5\"}",
+                    "{\"x\":1}", "{}", "[]", "\"X-Sig\"");
             default -> List.of("null");
         };
         return Arbitraries.frequencyOf(
