@@ -7,6 +7,7 @@ import java.util.stream.Collectors;
 /** Every kind of change the API makes, each on one type of resource. */
 public enum AuditAction {
     TENANT_CREATE("tenant.create", "tenant"),
+    TENANT_UPDATE("tenant.update", "tenant"),
     API_KEY_CREATE("api-key.create", "api-key"),
     API_KEY_REVOKE("api-key.revoke", "api-key"),
     ENDPOINT_CREATE("endpoint.create", "endpoint"),
@@ -17,7 +18,10 @@ public enum AuditAction {
     ENDPOINT_SECRET_ROTATE("endpoint.secret.rotate", "endpoint"),
     ENDPOINT_RECOVER("endpoint.recover", "endpoint"),
     DELIVERY_REPLAY("delivery.replay", "delivery"),
-    DLQ_REPLAY("dlq.replay", "replay");
+    DLQ_REPLAY("dlq.replay", "replay"),
+    EVENT_TYPE_CREATE("event-type.create", "event-type"),
+    EVENT_TYPE_UPDATE("event-type.update", "event-type"),
+    EVENT_TYPE_DELETE("event-type.delete", "event-type");
 
     public static final Set<String> CODES = Arrays.stream(values()).map(AuditAction::code)
             .collect(Collectors.toUnmodifiableSet());
