@@ -66,10 +66,10 @@ bench_tenant() {
     -H 'Content-Type: application/json' -d '{"name":"bench"}' | python3 -c 'import json,sys;print(json.load(sys.stdin)["apiKey"])'
 }
 
-# bench_endpoint PORT KEY URL [eventTypesJson]
+# bench_endpoint PORT KEY URL [eventTypesJson] [filterJsonString]
 bench_endpoint() {
   curl -fsS -X POST "http://127.0.0.1:$1/v1/endpoints" -H "Authorization: Bearer $2" \
-    -H 'Content-Type: application/json' -d "{\"url\":\"$3\",\"eventTypes\":${4:-[]}}" >/dev/null
+    -H 'Content-Type: application/json' -d "{\"url\":\"$3\",\"eventTypes\":${4:-[]},\"filter\":${5:-null}}" >/dev/null
 }
 
 # wrk_post PORT KEY CONNECTIONS SECONDS [RATE] -> "RESULT ..." line. RATE: events/s paced open-loop

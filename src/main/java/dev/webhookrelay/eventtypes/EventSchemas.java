@@ -106,6 +106,10 @@ public class EventSchemas {
             throw ProblemException.invalid("schema", "schema cannot be compiled: " + firstLine(e.getMessage()));
         } catch (RuntimeException e) {
             throw ProblemException.invalid("schema", "schema cannot be compiled by the relay's JSON Schema validator");
+        } catch (StackOverflowError e) {
+            // A reference cycle that consumes nothing of the instance ({"$ref": "#"}): it recurses without
+            // end, and the overflow unwinds only this compilation.
+            throw ProblemException.invalid("schema", "schema cannot be compiled: its references form a cycle");
         }
         return schema;
     }
@@ -117,11 +121,15 @@ public class EventSchemas {
      */
     public List<Map<String, String>> violations(UUID tenantId, String type, long version, Supplier<String> text,
             String payloadJson) {
-        JsonSchema schema = compiled.get(new Version(tenantId, type, version), v -> compile(read(text.get())));
         try {
+            JsonSchema schema = compiled.get(new Version(tenantId, type, version), v -> compile(read(text.get())));
             return errors(schema.validate(payloadJson, InputFormat.JSON));
+        } catch (StackOverflowError e) {
+            return List.of(error("$", "the schema recurses deeper than the relay validates on this payload"));
         } catch (BoundedRegularExpressions.BudgetExceeded e) {
             return List.of(error("$", e.getMessage()));
+        } catch (JsonSchemaException e) {
+            return List.of(error("$", "the schema could not be applied to this payload: " + firstLine(e.getMessage())));
         }
     }
 

@@ -27,6 +27,8 @@ class TenantIsolationTest extends RelayIntegrationTest {
             String replayId = post("/v1/dlq/replay", "{\"dryRun\":false,\"endpointId\":\"" + endpointId + "\"}",
                     as(owner)).json().get("replayId").asText();
             String ownersKeyId = get("/v1/api-keys", as(owner)).json().get("data").get(0).get("id").asText();
+            assertThat(put("/v1/event-types/secret.thing", "{\"description\":\"owner's\"}", as(owner)).status()).isEqualTo(201);
+            assertThat(patch("/v1/tenant", "{\"requireKnownTypes\":true}", as(owner)).status()).isEqualTo(200);
 
             assertThat(get("/v1/endpoints/" + endpointId, as(intruder)).status()).isEqualTo(404);
             assertThat(patch("/v1/endpoints/" + endpointId, "{\"enabled\":false}", as(intruder)).status()).isEqualTo(404);
@@ -42,7 +44,11 @@ class TenantIsolationTest extends RelayIntegrationTest {
             assertThat(post("/v1/dlq/replay", "{\"endpointId\":\"" + endpointId + "\"}", as(intruder)).status())
                     .isEqualTo(404);
             assertThat(delete("/v1/api-keys/" + ownersKeyId, as(intruder)).status()).isEqualTo(404);
-            for (String list : new String[] {"/v1/endpoints", "/v1/events", "/v1/deliveries", "/v1/dlq"}) {
+            assertThat(get("/v1/event-types/secret.thing", as(intruder)).status()).isEqualTo(404);
+            assertThat(delete("/v1/event-types/secret.thing", as(intruder)).status()).isEqualTo(404);
+            assertThat(patch("/v1/tenant", "{\"requireKnownTypes\":false}", as(intruder)).status()).isEqualTo(200);
+            assertThat(get("/v1/tenant", as(intruder)).body()).doesNotContain(tenantIdOf(owner));
+            for (String list : new String[] {"/v1/endpoints", "/v1/events", "/v1/deliveries", "/v1/dlq", "/v1/event-types"}) {
                 assertThat(get(list, as(intruder)).json().get("data")).as(list).isEmpty();
             }
             for (String list : new String[] {"/v1/api-keys", "/v1/audit?limit=500", "/v1/audit?resourceId=" + endpointId}) {
@@ -55,6 +61,12 @@ class TenantIsolationTest extends RelayIntegrationTest {
             assertThat(stillThere.get("enabled").asBoolean()).isTrue();
             assertThat(get("/v1/events", as(owner)).json().get("data")).hasSize(1);
             assertThat(get("/v1/api-keys", as(owner)).json().get("data")).hasSize(1);
+            assertThat(get("/v1/event-types/secret.thing", as(owner)).json().get("description").asText()).isEqualTo("owner's");
+            assertThat(get("/v1/tenant", as(owner)).json().get("knownTypesRequired").asBoolean()).isTrue();
         }
+    }
+
+    private String tenantIdOf(String apiKey) {
+        return get("/v1/tenant", as(apiKey)).json().get("id").asText();
     }
 }
