@@ -1,8 +1,9 @@
-# Shared by the benchmark scripts: a relay of its own (database relay_bench, vhost relay-bench).
+# Shared by the benchmark scripts: a relay of its own (database relay_bench, vhost relay-bench; set
+# BENCH_DB, BENCH_VHOST and BENCH_PORT to run beside another benchmark on a shared machine).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-BENCH_DB=relay_bench
-BENCH_VHOST=relay-bench
+BENCH_DB="${BENCH_DB:-relay_bench}"
+BENCH_VHOST="${BENCH_VHOST:-relay-bench}"
 BENCH_PORT="${BENCH_PORT:-18080}"
 ADMIN_TOKEN=bench-admin-token
 OUT="$ROOT/bench/out"
