@@ -46,7 +46,8 @@ bench_start_relay() {
     --relay.quotas.max-in-flight-per-tenant=1000 \
     "$@" > "$OUT/relay-$name.log" 2>&1) &
   echo $! > "$OUT/relay-$name.pid"
-  for _ in $(seq 1 120); do
+  # A loaded shared machine can take minutes to start a JVM: BENCH_START_SECONDS (default 60) bounds it.
+  for _ in $(seq 1 $((2 * ${BENCH_START_SECONDS:-60}))); do
     curl -fsS "http://127.0.0.1:$port/actuator/health/readiness" >/dev/null 2>&1 && return
     sleep 0.5
   done

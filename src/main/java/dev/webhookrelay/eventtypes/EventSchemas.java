@@ -133,12 +133,6 @@ public class EventSchemas {
         }
     }
 
-    /** Compiled schemas held by this instance (for tests and reasoning about memory). */
-    long cachedCount() {
-        compiled.cleanUp();
-        return compiled.estimatedSize();
-    }
-
     private JsonSchema compile(JsonNode schema) {
         JsonSchema compiledSchema = factory.getSchema(schema, config);
         compiledSchema.initializeValidators();

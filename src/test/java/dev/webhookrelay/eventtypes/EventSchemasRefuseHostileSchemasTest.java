@@ -3,12 +3,16 @@ package dev.webhookrelay.eventtypes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
 import dev.webhookrelay.api.problem.ProblemException;
 import dev.webhookrelay.config.RelayProperties;
 import org.junit.jupiter.api.Test;
@@ -60,13 +64,43 @@ class EventSchemasRefuseHostileSchemasTest {
     }
 
     @Test
-    void aLocalReferenceAndAnIdAreAcceptedAndNothingIsFetched() throws Exception {
+    void aLocalReferenceUnderAnIdIsAcceptedAndApplied() throws Exception {
         JsonNode schema = JSON.readTree("""
                 {"$id": "https://169.254.169.254/schemas/order", "type": "object",
                  "properties": {"amount": {"$ref": "#/$defs/money"}}, "$defs": {"money": {"type": "number"}}}""");
 
         assertThat(schemas.validated(schema)).isEqualTo(schema);
         assertThat(violations(schema, "{\"amount\":\"ten\"}")).extracting(e -> e.get("path")).containsExactly("$.amount");
+    }
+
+    @Test
+    void aSchemaWhoseBaseIsAServerNeverMakesTheRelayCallIt() throws Exception {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        AtomicInteger calls = new AtomicInteger();
+        server.createContext("/", exchange -> {
+            calls.incrementAndGet();
+            byte[] schema = "{\"$defs\":{\"missing\":true}}".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, schema.length);
+            exchange.getResponseBody().write(schema);
+            exchange.close();
+        });
+        server.start();
+        try {
+            String base = "http://127.0.0.1:" + server.getAddress().getPort() + "/schemas/order";
+            for (String schema : List.of("{\"$id\":\"" + base + "\",\"$ref\":\"#/$defs/missing\"}",
+                    "{\"$id\":\"" + base + "\",\"properties\":{\"a\":{\"$id\":\"other\",\"$ref\":\"#/$defs/missing\"}}}",
+                    "{\"$schema\":\"" + base + "\"}", "{\"$ref\":\"" + base + "\"}")) {
+                try {
+                    schemas.validated(JSON.readTree(schema));
+                } catch (ProblemException refused) {
+                    assertThat(refused.status()).isEqualTo(422);
+                }
+            }
+        } finally {
+            server.stop(0);
+        }
+
+        assertThat(calls).hasValue(0);
     }
 
     @Test
