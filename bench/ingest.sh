@@ -2,7 +2,10 @@
 # Ingest benchmark (issue: foundation). One relay, one matching endpoint, delivery consumers paused:
 # accepted events/s and latency at several concurrency levels (wrk, unique Idempotency-Keys), p50/p99
 # at a fixed ~300 events/s, and PostgreSQL's own limit for the same rows (pgbench) measured in the
-# same run. Prints a Markdown table; --record appends it to bench/RESULTS.md.
+# same run. Then fan-out (issue 13): a tenant with 10 endpoints, without payload filters, with filters
+# (about a quarter of events match each), and with filters plus a JSON Schema validated on every
+# event, beside pgbench's limit for one event with ten deliveries. Prints a Markdown table; --record
+# appends it to bench/RESULTS.md.
 source "$(dirname "$0")/lib.sh"
 SECONDS_PER_RUN="${SECONDS_PER_RUN:-15}"
 trap bench_stop_relays EXIT
@@ -24,11 +27,49 @@ r=$(wrk_post "$BENCH_PORT" "$KEY" 16 "$SECONDS_PER_RUN" 300)
 rate=$(python3 -c "print(round(($(field "$r" requests) - $(field "$r" non2xx)) / $(field "$r" seconds)))")
 rows+=("| fixed rate, 300/s offered | $rate | $(field "$r" p50_ms) | $(field "$r" p99_ms) | $(field "$r" non2xx) |")
 
-pg=$(pgbench -n -h 127.0.0.1 -U relay -c 16 -j 2 -T "$SECONDS_PER_RUN" -f "$ROOT/bench/pgbench-ingest.sql" "$BENCH_DB" 2>/dev/null)
-pg_tps=$(echo "$pg" | awk '/^tps/{print int($3)}')
-pg_lat=$(echo "$pg" | awk '/latency average/{print $4}')
+# fanout_tenant FILTER [SCHEMA] -> api key of a new tenant with 10 endpoints on order.*, each with the
+# filter (a JSON string, or null), and the schema (JSON) registered for order.created.
+fanout_tenant() {
+  local key
+  key=$(bench_tenant "$BENCH_PORT")
+  for i in $(seq 1 10); do
+    bench_endpoint "$BENCH_PORT" "$key" "http://127.0.0.1:9/fanout-$i" '["order.*"]' "$1"
+  done
+  if [ -n "${2:-}" ]; then
+    curl -fsS -X PUT "http://127.0.0.1:$BENCH_PORT/v1/event-types/order.created" -H "Authorization: Bearer $key" \
+      -H 'Content-Type: application/json' -d "{\"schema\":$2}" >/dev/null
+  fi
+  echo "$key"
+}
+FILTER='"$.data.amount > 100 && $.data.currency == \"EUR\""'
+SCHEMA='{"type":"object","required":["orderId","amount","currency","note"],"properties":{"orderId":{"type":"integer"},"amount":{"type":"number","minimum":0},"currency":{"enum":["EUR","USD"]},"note":{"type":"string","maxLength":2000}}}'
+fanout_rates=()
+for setup in "10 endpoints, no filter (10 deliveries per event)|null|" \
+             "10 endpoints with filters (about 2.5 deliveries per event)|$FILTER|" \
+             "10 endpoints with filters, schema validated on every event|$FILTER|$SCHEMA"; do
+  IFS='|' read -r label filter schema <<< "$setup"
+  key=$(fanout_tenant "$filter" "$schema")
+  r=$(wrk_post "$BENCH_PORT" "$key" 16 "$SECONDS_PER_RUN")
+  rate=$(python3 -c "print(round(($(field "$r" requests) - $(field "$r" non2xx)) / $(field "$r" seconds)))")
+  fanout_rates+=("$rate")
+  rows+=("| $label, 16 connections | $rate | $(field "$r" p50_ms) | $(field "$r" p99_ms) | $(field "$r" non2xx) |")
+done
+
+pgbench_rate() {
+  local pg
+  pg=$(pgbench -n -h 127.0.0.1 -U relay -c 16 -j 2 -T "$SECONDS_PER_RUN" -f "$ROOT/bench/$1" "$BENCH_DB" 2>/dev/null)
+  echo "$(echo "$pg" | awk '/^tps/{print int($3)}') $(echo "$pg" | awk '/latency average/{print $4}')"
+}
+read -r pg_tps pg_lat <<< "$(pgbench_rate pgbench-ingest.sql)"
 rows+=("| pgbench, same transaction, 16 clients (PostgreSQL limit) | $pg_tps | avg $pg_lat | | |")
+read -r pg10_tps pg10_lat <<< "$(pgbench_rate pgbench-ingest-fanout.sql)"
+rows+=("| pgbench, one event with 10 deliveries, 16 clients (PostgreSQL limit) | $pg10_tps | avg $pg10_lat | | |")
 
 table=$(printf '%s\n' "| run | accepted events/s | p50 ms | p99 ms | non-2xx |" "|---|---|---|---|---|" "${rows[@]}")
+ratios=$(python3 -c "
+u, f, s, pg10 = ${fanout_rates[0]}, ${fanout_rates[1]}, ${fanout_rates[2]}, $pg10_tps
+print(f'Fan-out: filtered/unfiltered {f / u:.2f}, with schema/filtered {s / f:.2f}; '
+      f'unfiltered/pgbench-10-deliveries {u / pg10:.2f}, filtered/pgbench-10-deliveries {f / pg10:.2f}')")
 bench_print_and_record Ingest "$(machine)" "bash bench/ingest.sh" \
-  "relay, PostgreSQL, RabbitMQ and wrk on the same machine; one matching endpoint; consumers paused" "$table" "${1:-}"
+  "relay, PostgreSQL, RabbitMQ and wrk on the same machine; one matching endpoint, then tenants of 10 endpoints; consumers paused. $ratios" \
+  "$table" "${1:-}"

@@ -1,8 +1,9 @@
-# Shared by the benchmark scripts: a relay of its own (database relay_bench, vhost relay-bench).
+# Shared by the benchmark scripts: a relay of its own (database relay_bench, vhost relay-bench; set
+# BENCH_DB, BENCH_VHOST and BENCH_PORT to run beside another benchmark on a shared machine).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-BENCH_DB=relay_bench
-BENCH_VHOST=relay-bench
+BENCH_DB="${BENCH_DB:-relay_bench}"
+BENCH_VHOST="${BENCH_VHOST:-relay-bench}"
 BENCH_PORT="${BENCH_PORT:-18080}"
 ADMIN_TOKEN=bench-admin-token
 OUT="$ROOT/bench/out"
@@ -45,7 +46,8 @@ bench_start_relay() {
     --relay.quotas.max-in-flight-per-tenant=1000 \
     "$@" > "$OUT/relay-$name.log" 2>&1) &
   echo $! > "$OUT/relay-$name.pid"
-  for _ in $(seq 1 120); do
+  # A loaded shared machine can take minutes to start a JVM: BENCH_START_SECONDS (default 60) bounds it.
+  for _ in $(seq 1 $((2 * ${BENCH_START_SECONDS:-60}))); do
     curl -fsS "http://127.0.0.1:$port/actuator/health/readiness" >/dev/null 2>&1 && return
     sleep 0.5
   done
@@ -66,10 +68,10 @@ bench_tenant() {
     -H 'Content-Type: application/json' -d '{"name":"bench"}' | python3 -c 'import json,sys;print(json.load(sys.stdin)["apiKey"])'
 }
 
-# bench_endpoint PORT KEY URL [eventTypesJson]
+# bench_endpoint PORT KEY URL [eventTypesJson] [filterJsonString]
 bench_endpoint() {
   curl -fsS -X POST "http://127.0.0.1:$1/v1/endpoints" -H "Authorization: Bearer $2" \
-    -H 'Content-Type: application/json' -d "{\"url\":\"$3\",\"eventTypes\":${4:-[]}}" >/dev/null
+    -H 'Content-Type: application/json' -d "{\"url\":\"$3\",\"eventTypes\":${4:-[]},\"filter\":${5:-null}}" >/dev/null
 }
 
 # wrk_post PORT KEY CONNECTIONS SECONDS [RATE] -> "RESULT ..." line. RATE: events/s paced open-loop

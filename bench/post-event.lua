@@ -47,7 +47,11 @@ function request()
   local key = "bench-" .. run_id .. "-" .. thread_id .. "-" .. counter
   wrk.headers["Idempotency-Key"] = key
   local event_type = types > 0 and (type_prefix .. (counter % types)) or "order.created"
-  local body = '{"type":"' .. event_type .. '","payload":{"orderId":' .. counter .. ',"note":"' .. filler .. '"}}'
+  -- amount and currency are what the fan-out benchmark's payload filters read: about a quarter of
+  -- events have an amount over 100 in EUR.
+  local currency = counter % 2 == 0 and "EUR" or "USD"
+  local body = '{"type":"' .. event_type .. '","payload":{"orderId":' .. counter .. ',"amount":' .. (counter % 200)
+    .. ',"currency":"' .. currency .. '","note":"' .. filler .. '"}}'
   return wrk.format(nil, "/v1/events", nil, body)
 end
 

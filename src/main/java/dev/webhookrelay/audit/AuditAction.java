@@ -7,6 +7,7 @@ import java.util.stream.Collectors;
 /** Every kind of change the API makes, each on one type of resource. */
 public enum AuditAction {
     TENANT_CREATE("tenant.create", "tenant"),
+    TENANT_UPDATE("tenant.update", "tenant"),
     API_KEY_CREATE("api-key.create", "api-key"),
     API_KEY_REVOKE("api-key.revoke", "api-key"),
     ENDPOINT_CREATE("endpoint.create", "endpoint"),
@@ -22,7 +23,10 @@ public enum AuditAction {
     DLQ_REPLAY("dlq.replay", "replay"),
     SOURCE_CREATE("source.create", "source"),
     SOURCE_DELETE("source.delete", "source"),
-    SOURCE_SECRET_ROTATE("source.secret.rotate", "source");
+    SOURCE_SECRET_ROTATE("source.secret.rotate", "source"),
+    EVENT_TYPE_CREATE("event-type.create", "event-type"),
+    EVENT_TYPE_UPDATE("event-type.update", "event-type"),
+    EVENT_TYPE_DELETE("event-type.delete", "event-type");
 
     public static final Set<String> CODES = Arrays.stream(values()).map(AuditAction::code)
             .collect(Collectors.toUnmodifiableSet());

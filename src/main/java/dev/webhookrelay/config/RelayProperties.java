@@ -38,7 +38,9 @@ public record RelayProperties(
     public record Ingest(
             @Positive int maxPayloadBytes,
             @NotNull Duration idempotencyRetention,
-            @NotNull Duration apiKeyCacheTtl) {
+            @NotNull Duration apiKeyCacheTtl,
+            boolean requireKnownTypes,
+            @Positive int maxSchemaBytes) {
     }
 
     public record Outbox(@NotNull Duration minAge, @NotNull Duration lease, @Positive int batchSize) {

@@ -29,6 +29,8 @@ class TenantIsolationTest extends RelayIntegrationTest {
             String ownersKeyId = get("/v1/api-keys", as(owner)).json().get("data").get(0).get("id").asText();
             String sourceId = post("/v1/sources", "{\"name\":\"s\",\"provider\":\"github\",\"secret\":\"owners-secret\"}",
                     as(owner)).json().get("id").asText();
+            assertThat(put("/v1/event-types/secret.thing", "{\"description\":\"owner's\"}", as(owner)).status()).isEqualTo(201);
+            assertThat(patch("/v1/tenant", "{\"requireKnownTypes\":true}", as(owner)).status()).isEqualTo(200);
 
             assertThat(get("/v1/endpoints/" + endpointId, as(intruder)).status()).isEqualTo(404);
             assertThat(patch("/v1/endpoints/" + endpointId, "{\"enabled\":false}", as(intruder)).status()).isEqualTo(404);
@@ -44,12 +46,16 @@ class TenantIsolationTest extends RelayIntegrationTest {
             assertThat(post("/v1/dlq/replay", "{\"endpointId\":\"" + endpointId + "\"}", as(intruder)).status())
                     .isEqualTo(404);
             assertThat(delete("/v1/api-keys/" + ownersKeyId, as(intruder)).status()).isEqualTo(404);
+            assertThat(get("/v1/event-types/secret.thing", as(intruder)).status()).isEqualTo(404);
+            assertThat(delete("/v1/event-types/secret.thing", as(intruder)).status()).isEqualTo(404);
+            assertThat(patch("/v1/tenant", "{\"requireKnownTypes\":false}", as(intruder)).status()).isEqualTo(200);
+            assertThat(get("/v1/tenant", as(intruder)).body()).doesNotContain(tenantIdOf(owner));
             assertThat(get("/v1/sources/" + sourceId, as(intruder)).status()).isEqualTo(404);
             assertThat(get("/v1/sources/" + sourceId + "/rejections", as(intruder)).status()).isEqualTo(404);
             assertThat(post("/v1/sources/" + sourceId + "/secret/rotate", "{\"secret\":\"intruders-secret\"}",
                     as(intruder)).status()).isEqualTo(404);
             assertThat(delete("/v1/sources/" + sourceId, as(intruder)).status()).isEqualTo(404);
-            for (String list : new String[] {"/v1/endpoints", "/v1/events", "/v1/deliveries", "/v1/dlq", "/v1/sources"}) {
+            for (String list : new String[] {"/v1/endpoints", "/v1/events", "/v1/deliveries", "/v1/dlq", "/v1/sources", "/v1/event-types"}) {
                 assertThat(get(list, as(intruder)).json().get("data")).as(list).isEmpty();
             }
             for (String list : new String[] {"/v1/api-keys", "/v1/audit?limit=500", "/v1/audit?resourceId=" + endpointId,
@@ -66,6 +72,12 @@ class TenantIsolationTest extends RelayIntegrationTest {
             assertThat(get("/v1/sources/" + sourceId, as(owner)).status()).isEqualTo(200);
             assertThat(jdbc.queryForObject("SELECT count(*) FROM source_secrets WHERE source_id = ?::uuid", Integer.class,
                     sourceId)).as("the intruder's rotation added no secret").isEqualTo(1);
+            assertThat(get("/v1/event-types/secret.thing", as(owner)).json().get("description").asText()).isEqualTo("owner's");
+            assertThat(get("/v1/tenant", as(owner)).json().get("knownTypesRequired").asBoolean()).isTrue();
         }
+    }
+
+    private String tenantIdOf(String apiKey) {
+        return get("/v1/tenant", as(apiKey)).json().get("id").asText();
     }
 }

@@ -71,6 +71,10 @@ class AuditTrailRecordsEveryChangeTest extends RelayIntegrationTest {
                     .isEqualTo(200);
             assertThat(delete("/v1/sources/" + sourceId, as(key)).status()).isEqualTo(204);
             secrets.addAll(List.of("src-secret-1", "src-secret-2"));
+            assertThat(put("/v1/event-types/order.created", "{}", as(key)).status()).isEqualTo(201);
+            assertThat(put("/v1/event-types/order.created", "{\"description\":\"d\"}", as(key)).status()).isEqualTo(200);
+            assertThat(delete("/v1/event-types/order.created", as(key)).status()).isEqualTo(204);
+            assertThat(patch("/v1/tenant", "{\"requireKnownTypes\":false}", as(key)).status()).isEqualTo(200);
 
             Response trail = get("/v1/audit?limit=500", as(key));
             assertThat(trail.status()).isEqualTo(200);
@@ -94,6 +98,9 @@ class AuditTrailRecordsEveryChangeTest extends RelayIntegrationTest {
             assertThat(only(records, "api-key.revoke").get("before").get("name").asText()).isEqualTo("temp");
             assertThat(only(records, "dlq.replay").get("resourceId").asText()).isEqualTo(replayId);
             assertThat(only(records, "delivery.replay").get("resourceId").asText()).isEqualTo(deliveryId.toString());
+            assertThat(only(records, "event-type.update").get("resourceId").asText()).isEqualTo("order.created");
+            assertThat(only(records, "event-type.update").get("after").get("description").asText()).isEqualTo("d");
+            assertThat(only(records, "tenant.update").get("after").get("requireKnownTypes").asBoolean()).isFalse();
 
             JsonNode headers = only(records, "endpoint.create").get("after").get("headers");
             assertThat(headers.get("Authorization").asText()).isEqualTo("[REDACTED]");

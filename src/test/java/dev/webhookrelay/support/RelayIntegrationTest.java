@@ -95,6 +95,10 @@ public abstract class RelayIntegrationTest {
         return send("GET", path, null, headers);
     }
 
+    protected Response put(String path, String body, Map<String, String> headers) {
+        return send("PUT", path, body, headers);
+    }
+
     protected Response patch(String path, String body, Map<String, String> headers) {
         return send("PATCH", path, body, headers);
     }

@@ -1,6 +1,8 @@
 package dev.webhookrelay.api.problem;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
@@ -15,17 +17,20 @@ public class ProblemException extends RuntimeException {
     private final String title;
     private final String field;
     private final Duration retryAfter;
+    private final List<Map<String, String>> errors;
 
     public ProblemException(int status, String title, String detail, String field) {
-        this(status, title, detail, field, null);
+        this(status, title, detail, field, null, null);
     }
 
-    private ProblemException(int status, String title, String detail, String field, Duration retryAfter) {
+    private ProblemException(int status, String title, String detail, String field, Duration retryAfter,
+            List<Map<String, String>> errors) {
         super(detail);
         this.status = status;
         this.title = title;
         this.field = field;
         this.retryAfter = retryAfter;
+        this.errors = errors;
     }
 
     public static ProblemException badRequest(String detail) {
@@ -54,11 +59,16 @@ public class ProblemException extends RuntimeException {
 
     /** 429: a quota or budget is used up for now; the answer carries Retry-After. */
     public static ProblemException tooManyRequests(String detail, Duration retryAfter) {
-        return new ProblemException(429, "Too Many Requests", detail, null, retryAfter);
+        return new ProblemException(429, "Too Many Requests", detail, null, retryAfter, null);
     }
 
     public static ProblemException invalid(String field, String detail) {
         return new ProblemException(422, "Unprocessable Content", detail, field);
+    }
+
+    /** 422 with one entry per defect inside the field, each {"path", "message"}, answered as "errors". */
+    public static ProblemException invalid(String field, String detail, List<Map<String, String>> errors) {
+        return new ProblemException(422, "Unprocessable Content", detail, field, null, List.copyOf(errors));
     }
 
     public int status() {
@@ -79,6 +89,9 @@ public class ProblemException extends RuntimeException {
         problem.setTitle(title);
         if (field != null) {
             problem.setProperty("field", field);
+        }
+        if (errors != null) {
+            problem.setProperty("errors", errors);
         }
         return problem;
     }

@@ -39,7 +39,7 @@ final class FieldValues {
                     JsonTexts.array(Collections.nCopies(101, "\"fuzz.x\"")));
             case "description" -> List.of("\"d\"", "\"\\u0000\"", "\"" + "d".repeat(1_001) + "\"", "\"\\ud800\"",
                     "\"\u202e\u00e9\ud83d\ude00\"", "1", "{}");
-            case "enabled", "dryRun" -> List.of("true", "false", "\"true\"", "1", "0", "null", "[]");
+            case "enabled", "dryRun", "requireKnownTypes" -> List.of("true", "false", "\"true\"", "1", "0", "null", "[]");
             case "headers" -> List.of("{\"X-Api-Key\":\"v\"}", "{}", "[]", "\"X-A: b\"",
                     "{\"CamelHttpUri\":\"http://elsewhere.example/\"}", "{\"Content-Type\":\"x\"}",
                     "{\"a b\":\"v\"}", "{\"x\":1}", "{\"x\":null}", "{\"x\":\"a\\nb\"}", "{\"x\":\"\\u0000\"}",
@@ -71,6 +71,13 @@ final class FieldValues {
             case "hmac" -> List.of("{\"header\":\"X-Sig\"}", "{\"header\":\"X-Sig\",\"algorithm\":\"sha512\",\"encoding\":\"base64\","
                     + "\"prefix\":\"v=\",\"idHeader\":\"X-Id\"}", "{\"header\":\"a b\"}", "{\"algorithm\":\"md5\"}",
                     "{\"x\":1}", "{}", "[]", "\"X-Sig\"");
+            case "schema" -> List.of("{\"type\":\"object\"}", "true", "false", "{}", "null", "[]", "\"object\"",
+                    "{\"type\":\"nope\"}", "{\"$ref\":\"http://169.254.169.254/latest\"}", "{\"$ref\":\"file:///etc/passwd\"}",
+                    "{\"$ref\":\"#/$defs/missing\"}", "{\"pattern\":\"(\"}", "{\"pattern\":\"^(.*?,){12}P\"}",
+                    "{\"$schema\":\"http://json-schema.org/draft-07/schema#\"}", "{\"minimum\":\"ten\"}",
+                    "{\"items\":".repeat(80) + "true" + "}".repeat(80),
+                    "{\"description\":\"" + "d".repeat(70_000) + "\"}",
+                    "{\"properties\":{\"\\u0000\":true}}", "{\"$id\":\"http://10.0.0.1/s\",\"$ref\":\"#\"}");
             default -> List.of("null");
         };
         return Arbitraries.frequencyOf(

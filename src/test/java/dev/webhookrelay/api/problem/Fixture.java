@@ -42,6 +42,7 @@ final class Fixture {
 
     RawHttp.Request wire(HostileRequest request) {
         String path = request.operation().path().replace("{tenantId}", TENANT_ID).replace("{id}", request.pathId())
+                .replace("{name}", request.pathId())
                 + (request.query() == null ? "" : "?" + request.query());
         List<Map.Entry<String, byte[]>> headers = new ArrayList<>(credentialHeaders(request));
         if (request.contentType() != null) {

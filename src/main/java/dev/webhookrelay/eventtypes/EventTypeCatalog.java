@@ -1,0 +1,152 @@
+package dev.webhookrelay.eventtypes;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.webhookrelay.api.JsonBodies;
+import dev.webhookrelay.api.problem.ProblemException;
+import dev.webhookrelay.audit.AuditAction;
+import dev.webhookrelay.audit.AuditTrail;
+import dev.webhookrelay.auth.ApiKeyAuthenticator;
+import dev.webhookrelay.ingest.EventTypes;
+import dev.webhookrelay.query.ListRequest;
+import dev.webhookrelay.query.PageQuery;
+import org.apache.camel.Exchange;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * A tenant's catalog of event types: registered (or replaced) with PUT, each with an optional
+ * description and JSON Schema, listed with how many of the tenant's endpoints subscribe to it, read
+ * and deleted. Every change is audited in its own transaction.
+ */
+@Component("eventTypeCatalog")
+public class EventTypeCatalog {
+
+    static final int MAX_DESCRIPTION_CHARS = 1000;
+    private static final Set<String> FIELDS = Set.of("description", "schema");
+    /*
+     * Subscribed endpoints are those not deleted whose eventTypes select the type, exactly or by a
+     * prefix* (relay_event_type_matches, shared with the ingest fan-out since V35); a disabled
+     * endpoint still subscribes. Payload filters are not counted: they depend on each event.
+     */
+    private static final String COLUMNS = """
+            SELECT t.name, t.description, t.schema::text AS schema, t.version, t.created_at, t.updated_at,
+                   (SELECT count(*) FROM endpoints e
+                     WHERE e.tenant_id = t.tenant_id AND e.deleted_at IS NULL
+                       AND relay_event_type_matches(e.event_types, t.name)) AS subscribed_endpoints,
+                   t.created_at AS page_created_at, t.name AS page_id
+              FROM event_types t""";
+
+    private final JdbcTemplate jdbc;
+    private final ObjectMapper json;
+    private final EventSchemas schemas;
+    private final AuditTrail audit;
+
+    public EventTypeCatalog(JdbcTemplate jdbc, ObjectMapper json, EventSchemas schemas, AuditTrail audit) {
+        this.jdbc = jdbc;
+        this.json = json;
+        this.schemas = schemas;
+        this.audit = audit;
+    }
+
+    /** PUT /v1/event-types/{name}: 201 when the type is new, 200 when it replaced one. */
+    @Transactional
+    public Map<String, Object> put(Exchange exchange) throws JsonProcessingException {
+        UUID tenantId = ApiKeyAuthenticator.tenantOf(exchange);
+        String name = ListRequest.of(exchange).text("name");
+        if (!EventTypes.isValidType(name)) {
+            throw ProblemException.invalid("name", "an event type's name must match ^[A-Za-z0-9._-]{1,128}$ "
+                    + "(no wildcard: endpoints subscribe with those, types are exact)");
+        }
+        JsonNode body = JsonBodies.object(json, exchange.getMessage().getBody(byte[].class), FIELDS);
+        String description = JsonBodies.optionalText(body, "description", MAX_DESCRIPTION_CHARS);
+        JsonNode schema = schemas.validated(body.get("schema"));
+        String schemaText = schema == null ? null : json.writeValueAsString(schema);
+        Map<String, Object> before = find(tenantId, name);
+        jdbc.update("""
+                INSERT INTO event_types (tenant_id, name, description, schema) VALUES (?, ?, ?, ?::jsonb)
+                ON CONFLICT (tenant_id, name) DO UPDATE
+                   SET description = excluded.description, schema = excluded.schema,
+                       version = nextval('event_type_versions'), updated_at = clock_timestamp()""",
+                tenantId, name, description, schemaText);
+        Map<String, Object> after = find(tenantId, name);
+        audit.record(exchange, tenantId, before == null ? AuditAction.EVENT_TYPE_CREATE : AuditAction.EVENT_TYPE_UPDATE,
+                name, before, after);
+        if (before == null) {
+            exchange.setProperty("relayHttpStatus", "201");
+        }
+        return after;
+    }
+
+    /** GET /v1/event-types: newest first, with each type's subscribed endpoints. */
+    public Map<String, Object> list(Exchange exchange) {
+        return new PageQuery(COLUMNS, "t.created_at", "t.name")
+                .where("t.tenant_id = ?", ApiKeyAuthenticator.tenantOf(exchange))
+                .page(jdbc, ListRequest.of(exchange), this::eventType);
+    }
+
+    /** GET /v1/event-types/{name}. */
+    public Map<String, Object> get(Exchange exchange) {
+        String name = ListRequest.of(exchange).text("name");
+        Map<String, Object> found = find(ApiKeyAuthenticator.tenantOf(exchange), name);
+        if (found == null) {
+            throw ProblemException.notFound("No event type " + name);
+        }
+        return found;
+    }
+
+    /** DELETE /v1/event-types/{name}: events of the type are then unknown (refused where known types are required). */
+    @Transactional
+    public void delete(Exchange exchange) {
+        UUID tenantId = ApiKeyAuthenticator.tenantOf(exchange);
+        String name = ListRequest.of(exchange).text("name");
+        Map<String, Object> before = find(tenantId, name);
+        if (before == null || jdbc.update("DELETE FROM event_types WHERE tenant_id = ? AND name = ?", tenantId, name) == 0) {
+            throw ProblemException.notFound("No event type " + name);
+        }
+        audit.record(exchange, tenantId, AuditAction.EVENT_TYPE_DELETE, name, before, null);
+        exchange.getMessage().setBody(null);
+    }
+
+    private Map<String, Object> find(UUID tenantId, String name) {
+        if (!EventTypes.isValidType(name)) {
+            return null;
+        }
+        List<Map<String, Object>> found = jdbc.query(COLUMNS + " WHERE t.tenant_id = ? AND t.name = ?",
+                this::eventType, tenantId, name);
+        return found.isEmpty() ? null : found.get(0);
+    }
+
+    private Map<String, Object> eventType(ResultSet rs, int n) throws SQLException {
+        Map<String, Object> type = new LinkedHashMap<>();
+        type.put("name", rs.getString("name"));
+        type.put("description", rs.getString("description"));
+        type.put("schema", schemaOf(rs.getString("schema")));
+        type.put("version", rs.getLong("version"));
+        type.put("subscribedEndpoints", rs.getLong("subscribed_endpoints"));
+        type.put("createdAt", rs.getTimestamp("created_at").toInstant());
+        type.put("updatedAt", rs.getTimestamp("updated_at").toInstant());
+        return type;
+    }
+
+    private JsonNode schemaOf(String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return json.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a stored schema is not JSON", e);
+        }
+    }
+}
