@@ -28,11 +28,21 @@ public final class RelayClient {
         return post("/v1/endpoints", apiKey, "{\"url\":\"" + url + "\"}");
     }
 
+    /** An endpoint with more settings than its URL: {@code members} is the rest of the JSON object. */
+    public JsonNode createEndpoint(String apiKey, String url, String members) {
+        return post("/v1/endpoints", apiKey, "{\"url\":\"" + url + "\"," + members + "}");
+    }
+
     /** Posts an event; returns the answer, or null when the relay could not be reached. */
     public JsonNode postEvent(String apiKey, String type, String idempotencyKey) {
+        return postEvent(apiKey, type, idempotencyKey, "{\"n\":1}");
+    }
+
+    /** Posts an event with this payload; returns the answer, or null when the relay could not be reached. */
+    public JsonNode postEvent(String apiKey, String type, String idempotencyKey, String payload) {
         try {
             HttpResponse<String> response = http.send(request("/v1/events", apiKey,
-                    "{\"type\":\"" + type + "\",\"payload\":{\"n\":1}}")
+                    "{\"type\":\"" + type + "\",\"payload\":" + payload + "}")
                     .header("Idempotency-Key", idempotencyKey).build(), HttpResponse.BodyHandlers.ofString());
             return response.statusCode() == 202 ? JSON.readTree(response.body()) : null;
         } catch (Exception unreachable) {
