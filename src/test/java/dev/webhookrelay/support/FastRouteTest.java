@@ -176,12 +176,18 @@ public abstract class FastRouteTest {
         return new CannotCreateTransactionException("Could not open JDBC Connection for transaction");
     }
 
-    /** Sends a request into a route as platform-http would hand it over, and reads the answer. */
+    /**
+     * Sends a request into a route as its consumer would hand it over, and reads the answer. A failure
+     * the route leaves unhandled fails the test: the API routes answer every failure as a problem.
+     */
     protected Answer call(String routeId, Object body, Map<String, Object> headers) {
         Exchange exchange = producer.request("direct:" + routeId, request -> {
             request.getMessage().setHeaders(new HashMap<>(headers));
             request.getMessage().setBody(body);
         });
+        if (exchange.getException() != null) {
+            throw new AssertionError("Route " + routeId + " failed", exchange.getException());
+        }
         return Answer.of(exchange);
     }
 
