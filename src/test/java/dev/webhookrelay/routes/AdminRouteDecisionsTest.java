@@ -2,10 +2,10 @@ package dev.webhookrelay.routes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -83,7 +83,7 @@ class AdminRouteDecisionsTest extends FastRouteTest {
 
     @Test
     void anAnswerEchoesNoneOfTheRequestsHeaders() throws Exception {
-        when(deliveryQueries.list(any())).thenReturn(Map.of("items", java.util.List.of()));
+        when(deliveryQueries.list(any())).thenReturn(Map.of("items", List.of()));
 
         Answer answer = call("list-deliveries", null, Map.of("Authorization", "Bearer rk_secret", "X-Trace", "t-1"));
 

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
 
 import dev.webhookrelay.ingest.AcceptedEvent;
 import dev.webhookrelay.ingest.AcceptedEvent.AcceptedDelivery;
@@ -204,6 +205,25 @@ class IngestRouteDecisionsTest extends FastRouteTest {
     }
 
     @Test
+    void confirmedDeliveriesAreMarkedDispatchingInBatchesOfAtMost500() throws Exception {
+        List<UUID> claimed = Stream.generate(UUID::randomUUID).limit(600).toList();
+        when(outboxSweeper.claimUnpublished()).thenReturn(claimed.stream().map(id -> workMessage(id, endpoint, 1)).toList());
+        List<Integer> batchSizes = new CopyOnWriteArrayList<>();
+        doAnswer(mark -> {
+            List<String> batch = mark.getArgument(0);
+            batchSizes.add(batch.size());
+            markedDispatching.addAll(batch);
+            return batch.size();
+        }).when(dispatchMarker).markDispatching(any());
+
+        call("sweep-outbox");
+
+        List<String> ids = claimed.stream().map(UUID::toString).toList();
+        await().atMost(WITHIN).untilAsserted(() -> assertThat(markedDispatching).containsAll(ids));
+        assertThat(batchSizes).allSatisfy(size -> assertThat(size).isLessThanOrEqualTo(500));
+    }
+
+    @Test
     void anOutboxSweepThatClaimsNothingPublishesNothing() throws Exception {
         when(outboxSweeper.claimUnpublished()).thenReturn(List.of());
 
@@ -222,7 +242,7 @@ class IngestRouteDecisionsTest extends FastRouteTest {
 
     /** eventStore stores the event with this many deliveries; returns their ids. */
     private List<String> theStoreAcceptsWithDeliveries(int count) throws Exception {
-        List<String> deliveries = java.util.stream.Stream.generate(UUID::randomUUID).limit(count).map(UUID::toString)
+        List<String> deliveries = Stream.generate(UUID::randomUUID).limit(count).map(UUID::toString)
                 .toList();
         AcceptedEvent accepted = accepted(deliveries);
         when(eventStore.store(any())).thenAnswer(store -> {

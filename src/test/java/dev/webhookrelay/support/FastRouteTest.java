@@ -55,12 +55,18 @@ import org.springframework.transaction.CannotCreateTransactionException;
  * (a timer route, for instance, is started by sending to {@code direct:<route id>}). The integration
  * tests (RelayIntegrationTest) stay the proofs that the real services behave.
  *
- * <p>Every test class of the tier extends this one and declares no configuration of its own, so the
- * tier shares one Spring context, started once. To add a stage (delivery and retry, say): add its
- * route files to {@code camel.main.routes-include-pattern} below, a {@code @MockitoBean} here for each
- * bean id its routes call that none declares yet, and an {@code id} to every step sending to an
- * infrastructure component (it becomes {@code mock:<id>}); its spring-rabbitmq consumer becomes
- * {@code direct:<route id>}. Then write the stage's test class against those ids.
+ * <p>Every test class of the tier extends this one and declares no configuration of its own (no
+ * {@code @MockitoBean}, no properties: either would make Spring start a second context), so the tier
+ * shares one Spring context, started once; the mocks are reset after each test. A test stubs the
+ * mocks it needs, sends with {@link #call}, and asserts on the answer, the mocks, {@link #published}
+ * and {@link #markedDispatching}, or on {@code mock:<step id>} endpoints.
+ *
+ * <p>To add a stage (delivery and retry, say): add its route files to
+ * {@code camel.main.routes-include-pattern} below, a {@code @MockitoBean} here for each bean id its
+ * routes call that none declares yet (or a real or stand-in bean in {@link FastRouteTier} when the
+ * routes depend on what it does), and an {@code id} to every step that sends to an
+ * {@link FastRouteTier#INFRASTRUCTURE} component: it becomes {@code mock:<id>}. Its spring-rabbitmq
+ * consumer becomes {@code direct:<route id>}. Then write the stage's test class against those ids.
  */
 @CamelSpringBootTest
 @UseAdviceWith
