@@ -194,20 +194,17 @@ class IngestRouteDecisionsTest extends FastRouteTest {
 
     @Test
     void theOutboxSweepRepublishesEveryDeliveryItClaims() throws Exception {
-        List<UUID> claimed = List.of(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID());
-        when(outboxSweeper.claimUnpublished()).thenReturn(claimed.stream().map(id -> workMessage(id, endpoint, 1)).toList());
+        List<String> ids = theSweeperClaims(4);
 
         call("sweep-outbox");
 
-        List<String> ids = claimed.stream().map(UUID::toString).toList();
         assertThat(publishedDeliveryIds()).containsExactlyInAnyOrderElementsOf(ids);
         await().atMost(WITHIN).untilAsserted(() -> assertThat(markedDispatching).containsAll(ids));
     }
 
     @Test
     void confirmedDeliveriesAreMarkedDispatchingInBatchesOfAtMost500() throws Exception {
-        List<UUID> claimed = Stream.generate(UUID::randomUUID).limit(600).toList();
-        when(outboxSweeper.claimUnpublished()).thenReturn(claimed.stream().map(id -> workMessage(id, endpoint, 1)).toList());
+        List<String> ids = theSweeperClaims(600);
         List<Integer> batchSizes = new CopyOnWriteArrayList<>();
         doAnswer(mark -> {
             List<String> batch = mark.getArgument(0);
@@ -218,7 +215,6 @@ class IngestRouteDecisionsTest extends FastRouteTest {
 
         call("sweep-outbox");
 
-        List<String> ids = claimed.stream().map(UUID::toString).toList();
         await().atMost(WITHIN).untilAsserted(() -> assertThat(markedDispatching).containsAll(ids));
         assertThat(batchSizes).allSatisfy(size -> assertThat(size).isLessThanOrEqualTo(500));
     }
@@ -238,6 +234,14 @@ class IngestRouteDecisionsTest extends FastRouteTest {
      */
     private NotifyBuilder publishingDone(int ingests) {
         return new NotifyBuilder(camel).wereSentTo("direct:publish-accepted-deliveries").whenDone(ingests).create();
+    }
+
+    /** outboxSweeper claims this many unconfirmed deliveries; returns their ids. */
+    private List<String> theSweeperClaims(int count) {
+        List<UUID> claimed = Stream.generate(UUID::randomUUID).limit(count).toList();
+        when(outboxSweeper.claimUnpublished())
+                .thenReturn(claimed.stream().map(id -> workMessage(id, endpoint, 1)).toList());
+        return claimed.stream().map(UUID::toString).toList();
     }
 
     /** eventStore stores the event with this many deliveries; returns their ids. */

@@ -43,7 +43,8 @@ class ReconcileRouteDecisionsTest extends FastRouteTest {
         List<String> all = new ArrayList<>();
         Stream.of(first, second, last).flatMap(List::stream).map(UUID::toString).forEach(all::add);
         assertThat(publishedDeliveryIds()).containsExactlyInAnyOrderElementsOf(all);
-        assertThat(published).allSatisfy(message -> assertThat(message.exchangeName()).isEqualTo("relay.work-exchange"));
+        assertThat(published).allSatisfy(message ->
+                assertThat(message.exchangeName()).isEqualTo("relay.work-exchange"));
     }
 
     @Test

@@ -115,7 +115,8 @@ class ReplayRouteDecisionsTest extends FastRouteTest {
 
     @Test
     void theDeadLetterListIsAnswered200AsJson() throws Exception {
-        when(deliveryQueries.deadLettered(any())).thenReturn(Map.of("items", List.of(Map.of("status", "DEAD_LETTERED"))));
+        when(deliveryQueries.deadLettered(any()))
+                .thenReturn(Map.of("items", List.of(Map.of("status", "DEAD_LETTERED"))));
 
         Answer answer = call("list-dead-letters");
 

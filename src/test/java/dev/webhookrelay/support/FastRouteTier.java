@@ -7,14 +7,14 @@ import java.util.Set;
 import dev.webhookrelay.problem.ProblemResponder;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.AdviceWith;
+import org.apache.camel.component.jackson.springboot.JacksonDataFormatAutoConfiguration;
 import org.apache.camel.model.ModelCamelContext;
 import org.apache.camel.model.ProcessorDefinitionHelper;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.model.ToDefinition;
-import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
-import org.apache.camel.spring.spi.SpringTransactionPolicy;
-import org.apache.camel.component.jackson.springboot.JacksonDataFormatAutoConfiguration;
 import org.apache.camel.spring.boot.CamelAutoConfiguration;
+import org.apache.camel.spring.spi.SpringTransactionPolicy;
+import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.autoconfigure.context.PropertyPlaceholderAutoConfiguration;
 import org.springframework.boot.autoconfigure.jackson.JacksonAutoConfiguration;
@@ -25,10 +25,13 @@ import org.springframework.context.annotation.Import;
 
 /**
  * The application of the fast route tier: Camel with the YAML routes of {@link FastRouteTest}, and only
- * the auto-configuration those routes need (no DataSource, RabbitMQ, Flyway, web server or actuator). The beans the routes call are {@code @MockitoBean}s of FastRouteTest;
- * the few that carry the routes' own semantics are here, real or as small stand-ins.
- * A {@code @TestComponent}, so the relay's component scan in the integration tests never picks it up, and
- * not a {@code @TestConfiguration}, which Spring Boot would add to the relay's whole application.
+ * the auto-configuration those routes need (no DataSource, RabbitMQ, Flyway, web server or actuator).
+ * The beans the routes call are FastRouteTest's {@code @MockitoBean}s; the few whose behaviour the
+ * routes rely on are here: problemResponder itself (the API route configurations answer with it), an
+ * in-memory idempotent repository and a transaction manager that counts commits and rollbacks.
+ *
+ * <p>A {@code @TestComponent}, so the relay's component scan in the integration tests never picks it
+ * up, and not a {@code @TestConfiguration}, which Spring Boot would add to the relay's whole application.
  */
 @Configuration(proxyBeanMethods = false)
 @TestComponent
@@ -43,7 +46,10 @@ public class FastRouteTier {
      */
     static final Set<String> INFRASTRUCTURE = Set.of("sql", "jdbc", "spring-rabbitmq", "http", "https");
 
-    /** store-event's idempotency records, in memory: a duplicate key takes the replay branch as in production. */
+    /**
+     * store-event's idempotency records, in memory: a duplicate key takes the replay branch as in
+     * production. Camel starts and stops it with the route; Spring's inferred close must not.
+     */
     @Bean(destroyMethod = "")
     public MemoryIdempotentRepository idempotencyRepository() {
         return new MemoryIdempotentRepository();
