@@ -1,0 +1,259 @@
+package dev.webhookrelay.routes;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.doAnswer;
+import static org.mockito.Mockito.doThrow;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.verifyNoInteractions;
+import static org.mockito.Mockito.when;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
+
+import dev.webhookrelay.broker.WorkMessage;
+import dev.webhookrelay.ingest.AcceptedEvent;
+import dev.webhookrelay.ingest.AcceptedEvent.AcceptedDelivery;
+import dev.webhookrelay.ingest.EventStore;
+import dev.webhookrelay.ingest.StoredIdempotentAnswer;
+import dev.webhookrelay.support.FastRouteTest;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.NotifyBuilder;
+import org.junit.jupiter.api.Test;
+
+/**
+ * routes/ingest.camel.yaml: what ingest-event does with an authenticated request, store-event's
+ * idempotency branch, the publishing that follows the commit, and the outbox sweep.
+ */
+class IngestRouteDecisionsTest extends FastRouteTest {
+
+    private static final String EVENT = "{\"type\":\"order.created\",\"payload\":{\"n\":1}}";
+    private static final Duration WITHIN = Duration.ofSeconds(10);
+
+    private final UUID endpoint = UUID.randomUUID();
+
+    @Test
+    void anAcceptedEventIsAnsweredAndEachOfItsDeliveriesPublishedToTheWorkQueueAndMarkedDispatching() throws Exception {
+        List<String> deliveries = theStoreAcceptsWithDeliveries(3);
+        NotifyBuilder tapped = publishingDone(1);
+
+        call("ingest-event", EVENT, Map.of());
+
+        verify(acceptedEventResponder).respond(any());
+        assertThat(tapped.matches(10, SECONDS)).isTrue();
+        assertThat(publishedDeliveryIds()).containsExactlyInAnyOrderElementsOf(deliveries);
+        await().atMost(WITHIN).untilAsserted(() -> assertThat(markedDispatching).containsAll(deliveries));
+    }
+
+    @Test
+    void nothingIsPublishedBeforeTheEventsTransactionCommitted() throws Exception {
+        theStoreAcceptsWithDeliveries(2);
+        List<Integer> commitsAtPublish = new CopyOnWriteArrayList<>();
+        doAnswer(publish -> commitsAtPublish.add(transactions.commits())).when(workPublisher).toWorkQueue(any());
+        NotifyBuilder tapped = publishingDone(1);
+
+        call("ingest-event", EVENT, Map.of());
+
+        assertThat(tapped.matches(10, SECONDS)).isTrue();
+        assertThat(commitsAtPublish).containsExactly(1, 1);
+        assertThat(transactions.rollbacks()).isZero();
+    }
+
+    @Test
+    void anEventOverTheTenantsQuotaIsRefusedWithRetryAfterBeforeItIsRead() throws Exception {
+        doThrow(tooManyRequests(Duration.ofMillis(1500))).when(ingestRateLimiter).take(any());
+
+        Answer answer = call("ingest-event", EVENT, Map.of());
+
+        assertThat(answer.status()).isEqualTo(429);
+        assertThat(answer.contentType()).isEqualTo("application/problem+json");
+        assertThat(String.valueOf(answer.headers().get("Retry-After"))).isEqualTo("2");
+        verifyNoInteractions(ingestRequestParser, eventStore, acceptedEventResponder, workPublisher);
+    }
+
+    @Test
+    void aRequestTheParserRefusesIsNeverStored() throws Exception {
+        doThrow(problem(422, "type is required", "type")).when(ingestRequestParser).parse(any());
+
+        Answer answer = call("ingest-event", "{\"payload\":{}}", Map.of());
+
+        assertThat(answer.status()).isEqualTo(422);
+        assertThat(answer.json().get("field").asText()).isEqualTo("type");
+        verifyNoInteractions(eventStore, acceptedEventResponder, workPublisher);
+        assertThat(transactions.commits() + transactions.rollbacks()).isZero();
+    }
+
+    @Test
+    void anEventTheStoreCannotCommitIsRolledBackAnswered503AndNeverPublished() throws Exception {
+        when(eventStore.store(any())).thenThrow(databaseUnavailable());
+
+        Answer answer = call("ingest-event", EVENT, Map.of());
+
+        assertThat(answer.status()).isEqualTo(503);
+        assertThat(answer.contentType()).isEqualTo("application/problem+json");
+        assertThat(answer.headers()).containsKey("Retry-After");
+        assertThat(transactions.rollbacks()).isEqualTo(1);
+        assertThat(transactions.commits()).isZero();
+        verifyNoInteractions(acceptedEventResponder, workMessages, workPublisher);
+    }
+
+    @Test
+    void anEventWithoutAnIdempotencyKeyIsStoredWithoutAnIdempotencyRecord() throws Exception {
+        theStoreAcceptsWithDeliveries(1);
+
+        call("ingest-event", EVENT, Map.of());
+        call("ingest-event", EVENT, Map.of());
+
+        verify(eventStore, times(2)).store(any());
+        verifyNoInteractions(storedIdempotentAnswer);
+        assertThat(idempotencyRepository.getCacheSize()).isZero();
+    }
+
+    @Test
+    void aRepeatedIdempotencyKeyIsAnsweredFromTheFirstEventWithoutStoringOrPublishingAgain() throws Exception {
+        List<String> deliveries = theStoreAcceptsWithDeliveries(2);
+        doAnswer(replay -> {
+            Exchange exchange = replay.getArgument(0);
+            exchange.setProperty(EventStore.ACCEPTED, accepted(deliveries));
+            exchange.getMessage().setHeader(StoredIdempotentAnswer.REPLAYED_HEADER, "true");
+            return null;
+        }).when(storedIdempotentAnswer).answer(any());
+        NotifyBuilder bothTapped = publishingDone(2);
+
+        call("ingest-event", EVENT, Map.of("Idempotency-Key", "order-1"));
+        call("ingest-event", EVENT, Map.of("Idempotency-Key", "order-1"));
+
+        assertThat(bothTapped.matches(10, SECONDS)).isTrue();
+        verify(eventStore, times(1)).store(any());
+        verify(storedIdempotentAnswer, times(1)).answer(any());
+        verify(acceptedEventResponder, times(2)).respond(any());
+        assertThat(publishedDeliveryIds()).containsExactlyInAnyOrderElementsOf(deliveries);
+    }
+
+    @Test
+    void theSameIdempotencyKeyFromAnotherTenantIsANewEvent() throws Exception {
+        theStoreAcceptsWithDeliveries(1);
+
+        call("ingest-event", EVENT, Map.of("Idempotency-Key", "order-1"));
+        authenticatedAs(UUID.randomUUID());
+        call("ingest-event", EVENT, Map.of("Idempotency-Key", "order-1"));
+
+        verify(eventStore, times(2)).store(any());
+        verifyNoInteractions(storedIdempotentAnswer);
+    }
+
+    @Test
+    void aCallersOwnReplayMarkerAndRelayHeadersAreDroppedBeforeAnythingReadsThem() throws Exception {
+        List<String> deliveries = theStoreAcceptsWithDeliveries(1);
+        List<Map<String, Object>> headersSeen = new CopyOnWriteArrayList<>();
+        doAnswer(take -> headersSeen.add(Map.copyOf(take.<Exchange>getArgument(0).getMessage().getHeaders())))
+                .when(ingestRateLimiter).take(any());
+        NotifyBuilder tapped = publishingDone(1);
+
+        call("ingest-event", EVENT, Map.of("Idempotent-Replayed", "true", "relay-attempt", "9",
+                "Relay-Delivery-Id", UUID.randomUUID().toString(), "Content-Type", "application/json"));
+
+        assertThat(headersSeen).singleElement().satisfies(headers -> assertThat(headers.keySet())
+                .containsExactly("Content-Type"));
+        assertThat(tapped.matches(10, SECONDS)).isTrue();
+        assertThat(publishedDeliveryIds()).containsExactlyElementsOf(deliveries);
+    }
+
+    @Test
+    void aDeliveryTheBrokerDidNotConfirmIsNotMarkedDispatchingAndIsLeftToTheOutboxSweeper() throws Exception {
+        List<String> deliveries = theStoreAcceptsWithDeliveries(2);
+        String unconfirmed = deliveries.get(0);
+        doAnswer(publish -> {
+            if (unconfirmed.equals(publish.<WorkMessage>getArgument(0).deliveryId().toString())) {
+                throw new IllegalStateException("no confirm from the broker within 5000 ms");
+            }
+            return null;
+        }).when(workPublisher).toWorkQueue(any());
+
+        call("ingest-event", EVENT, Map.of());
+
+        verify(acceptedEventResponder).respond(any());
+        await().atMost(WITHIN).untilAsserted(() -> assertThat(markedDispatching).contains(deliveries.get(1)));
+        assertThat(markedDispatching).doesNotContain(unconfirmed);
+    }
+
+    @Test
+    void theOutboxSweepRepublishesEveryDeliveryItClaims() throws Exception {
+        List<String> ids = theSweeperClaims(4);
+
+        call("sweep-outbox");
+
+        assertThat(publishedDeliveryIds()).containsExactlyInAnyOrderElementsOf(ids);
+        await().atMost(WITHIN).untilAsserted(() -> assertThat(markedDispatching).containsAll(ids));
+    }
+
+    @Test
+    void confirmedDeliveriesAreMarkedDispatchingInBatchesOfAtMost500() throws Exception {
+        List<String> ids = theSweeperClaims(600);
+        List<Integer> batchSizes = new CopyOnWriteArrayList<>();
+        doAnswer(mark -> {
+            List<String> batch = mark.getArgument(0);
+            batchSizes.add(batch.size());
+            markedDispatching.addAll(batch);
+            return batch.size();
+        }).when(dispatchMarker).markDispatching(any());
+
+        call("sweep-outbox");
+
+        await().atMost(WITHIN).untilAsserted(() -> assertThat(markedDispatching).containsAll(ids));
+        assertThat(batchSizes).allSatisfy(size -> assertThat(size).isLessThanOrEqualTo(500));
+    }
+
+    @Test
+    void anOutboxSweepThatClaimsNothingPublishesNothing() throws Exception {
+        when(outboxSweeper.claimUnpublished()).thenReturn(List.of());
+
+        call("sweep-outbox");
+
+        verify(workPublisher, never()).toWorkQueue(any());
+    }
+
+    /**
+     * Matches once this many ingests have finished publishing: the wire tap hands each accepted event to
+     * publish-accepted-deliveries on its own exchange, after ingest-event answered.
+     */
+    private NotifyBuilder publishingDone(int ingests) {
+        return new NotifyBuilder(camel).wereSentTo("direct:publish-accepted-deliveries").whenDone(ingests).create();
+    }
+
+    /** outboxSweeper claims this many unconfirmed deliveries; returns their ids. */
+    private List<String> theSweeperClaims(int count) {
+        List<UUID> claimed = Stream.generate(UUID::randomUUID).limit(count).toList();
+        when(outboxSweeper.claimUnpublished())
+                .thenReturn(claimed.stream().map(id -> workMessage(id, endpoint, 1)).toList());
+        return claimed.stream().map(UUID::toString).toList();
+    }
+
+    /** eventStore stores the event with this many deliveries; returns their ids. */
+    private List<String> theStoreAcceptsWithDeliveries(int count) throws Exception {
+        List<String> deliveries = Stream.generate(UUID::randomUUID).limit(count).map(UUID::toString)
+                .toList();
+        AcceptedEvent accepted = accepted(deliveries);
+        when(eventStore.store(any())).thenAnswer(store -> {
+            store.<Exchange>getArgument(0).setProperty(EventStore.ACCEPTED, accepted);
+            return accepted;
+        });
+        when(workMessages.forAccepted(any(), any())).thenReturn(deliveries.stream()
+                .map(id -> workMessage(UUID.fromString(id), endpoint, 1)).toList());
+        return deliveries;
+    }
+
+    private AcceptedEvent accepted(List<String> deliveries) {
+        return new AcceptedEvent(UUID.randomUUID(), "order.created", Instant.now(), deliveries.stream()
+                .map(id -> new AcceptedDelivery(UUID.fromString(id), endpoint, "RECEIVED")).toList());
+    }
+}

@@ -1,0 +1,66 @@
+package dev.webhookrelay.routes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+import dev.webhookrelay.broker.WorkMessage;
+
+import dev.webhookrelay.reconcile.DeliveryReconciler;
+import dev.webhookrelay.support.FastRouteTest;
+import org.apache.camel.Exchange;
+import org.junit.jupiter.api.Test;
+
+/**
+ * routes/reconcile.camel.yaml: a reconciliation claims batch after batch while the reconciler says
+ * there is more, and publishes every overdue delivery it claimed.
+ */
+class ReconcileRouteDecisionsTest extends FastRouteTest {
+
+    private final UUID endpoint = UUID.randomUUID();
+
+    @Test
+    void batchesAreClaimedUntilOneIsNotFullAndEveryClaimedDeliveryIsPublished() throws Exception {
+        List<UUID> first = overdue(3);
+        List<UUID> second = overdue(3);
+        List<UUID> last = overdue(1);
+        when(deliveryReconciler.claimOverdue(any()))
+                .thenAnswer(claim -> batch(claim.getArgument(0), first, true))
+                .thenAnswer(claim -> batch(claim.getArgument(0), second, true))
+                .thenAnswer(claim -> batch(claim.getArgument(0), last, false));
+
+        call("reconcile-deliveries");
+
+        verify(deliveryReconciler, times(3)).claimOverdue(any());
+        List<String> all = new ArrayList<>();
+        Stream.of(first, second, last).flatMap(List::stream).map(UUID::toString).forEach(all::add);
+        assertThat(publishedDeliveryIds()).containsExactlyInAnyOrderElementsOf(all);
+    }
+
+    @Test
+    void aRelayThatFindsNothingOverdueOrLacksTheLockPublishesNothingAndStops() throws Exception {
+        when(deliveryReconciler.claimOverdue(any())).thenAnswer(claim -> batch(claim.getArgument(0), List.of(), false));
+
+        call("reconcile-deliveries");
+
+        verify(deliveryReconciler, times(1)).claimOverdue(any());
+        verify(workPublisher, never()).toWorkQueue(any());
+    }
+
+    private List<WorkMessage> batch(Exchange exchange, List<UUID> deliveries, boolean more) {
+        exchange.setProperty(DeliveryReconciler.MORE, more);
+        return deliveries.stream().map(id -> workMessage(id, endpoint, 2)).toList();
+    }
+
+    private static List<UUID> overdue(int count) {
+        return Stream.generate(UUID::randomUUID).limit(count).toList();
+    }
+}

@@ -1,0 +1,250 @@
+package dev.webhookrelay.support;
+
+import static org.awaitility.Awaitility.await;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.doAnswer;
+import static org.mockito.Mockito.when;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.webhookrelay.admin.EndpointAdmin;
+import dev.webhookrelay.admin.TenantAdmin;
+import dev.webhookrelay.auth.AdminTokenGuard;
+import dev.webhookrelay.auth.ApiKeyAuthenticator;
+import dev.webhookrelay.admin.FifoHeads;
+import dev.webhookrelay.admin.EndpointFilters;
+import dev.webhookrelay.api.problem.ProblemException;
+import dev.webhookrelay.broker.WorkMessage;
+import dev.webhookrelay.delivery.WorkPublisher;
+import dev.webhookrelay.eventtypes.EventTypeCheck;
+import dev.webhookrelay.ingest.AcceptedEventResponder;
+import dev.webhookrelay.ingest.EventStore;
+import dev.webhookrelay.ingest.IngestMetrics;
+import dev.webhookrelay.ingest.IngestRequestParser;
+import dev.webhookrelay.ingest.StoredIdempotentAnswer;
+import dev.webhookrelay.outbox.DispatchMarker;
+import dev.webhookrelay.outbox.OutboxSweeper;
+import dev.webhookrelay.outbox.WorkMessages;
+import dev.webhookrelay.query.DeliveryQueries;
+import dev.webhookrelay.query.EventQueries;
+import dev.webhookrelay.quota.IngestRateLimiter;
+import dev.webhookrelay.reconcile.DeliveryReconciler;
+import dev.webhookrelay.replay.ReplayService;
+import dev.webhookrelay.retention.DataRetention;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
+import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.apache.camel.test.spring.junit5.UseAdviceWith;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.bean.override.mockito.MockitoBean;
+import org.springframework.transaction.CannotCreateTransactionException;
+
+/**
+ * Base of the fast route tier: each stage's routing decisions in seconds, without PostgreSQL or
+ * RabbitMQ. The YAML routes run as written, calling Mockito mocks under the bean ids their
+ * {@code ref:}s name; consumers and infrastructure sends are replaced as {@link FastRouteTier} says
+ * (a timer route, for instance, is started by sending to {@code direct:<route id>}). The integration
+ * tests (RelayIntegrationTest) stay the proofs that the real services behave.
+ *
+ * <p>Every test class of the tier extends this one and declares no configuration of its own (no
+ * {@code @MockitoBean}, no properties: either would make Spring start a second context), so the tier
+ * shares one Spring context, started once; the mocks are reset after each test. A test stubs the
+ * mocks it needs, sends with {@link #call}, and asserts on the answer, the mocks, {@link #published}
+ * and {@link #markedDispatching}, or on {@code mock:<step id>} endpoints.
+ *
+ * <p>To add a stage (delivery and retry, say): add its route files to
+ * {@code camel.main.routes-include-pattern} below, a {@code @MockitoBean} here for each bean id its
+ * routes call that none declares yet (or a real or stand-in bean in {@link FastRouteTier} when the
+ * routes depend on what it does), and an {@code id} to every step that sends to an
+ * {@link FastRouteTier#INFRASTRUCTURE} component: it becomes {@code mock:<id>}. Its spring-rabbitmq
+ * consumer becomes {@code direct:<route id>}. Then write the stage's test class against those ids.
+ */
+@CamelSpringBootTest
+@UseAdviceWith
+@SpringBootTest(classes = FastRouteTier.class, webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = {
+    "camel.main.routes-include-pattern=file:routes/api.camel.yaml,file:routes/ingest.camel.yaml,"
+        + "file:routes/admin.camel.yaml,file:routes/replay.camel.yaml,file:routes/reconcile.camel.yaml,"
+        + "file:routes/retention.camel.yaml",
+    "camel.main.jmx-enabled=false",
+    "spring.jmx.enabled=false",
+    "spring.main.banner-mode=off"})
+public abstract class FastRouteTest {
+
+    protected static final UUID TENANT = UUID.fromString("00000000-0000-4000-8000-00000000000a");
+    protected static final ObjectMapper JSON = new ObjectMapper();
+
+    @Autowired
+    protected CamelContext camel;
+    @Autowired
+    protected ProducerTemplate producer;
+    @Autowired
+    protected RecordingTransactionManager transactions;
+    @Autowired
+    protected MemoryIdempotentRepository idempotencyRepository;
+
+    @MockitoBean(name = "apiKeyAuthenticator")
+    protected ApiKeyAuthenticator apiKeyAuthenticator;
+    @MockitoBean(name = "adminTokenGuard")
+    protected AdminTokenGuard adminTokenGuard;
+    @MockitoBean(name = "ingestMetrics")
+    protected IngestMetrics ingestMetrics;
+    @MockitoBean(name = "ingestRateLimiter")
+    protected IngestRateLimiter ingestRateLimiter;
+    @MockitoBean(name = "ingestRequestParser")
+    protected IngestRequestParser ingestRequestParser;
+    @MockitoBean(name = "eventStore")
+    protected EventStore eventStore;
+    @MockitoBean(name = "storedIdempotentAnswer")
+    protected StoredIdempotentAnswer storedIdempotentAnswer;
+    @MockitoBean(name = "eventTypeCheck")
+    protected EventTypeCheck eventTypeCheck;
+    @MockitoBean(name = "acceptedEventResponder")
+    protected AcceptedEventResponder acceptedEventResponder;
+    @MockitoBean(name = "workMessages")
+    protected WorkMessages workMessages;
+    @MockitoBean(name = "workPublisher")
+    protected WorkPublisher workPublisher;
+    @MockitoBean(name = "dispatchMarker")
+    protected DispatchMarker dispatchMarker;
+    @MockitoBean(name = "outboxSweeper")
+    protected OutboxSweeper outboxSweeper;
+    @MockitoBean(name = "tenantAdmin")
+    protected TenantAdmin tenantAdmin;
+    @MockitoBean(name = "endpointAdmin")
+    protected EndpointAdmin endpointAdmin;
+    @MockitoBean(name = "eventQueries")
+    protected EventQueries eventQueries;
+    @MockitoBean(name = "deliveryQueries")
+    protected DeliveryQueries deliveryQueries;
+    @MockitoBean(name = "replayService")
+    protected ReplayService replayService;
+    @MockitoBean(name = "deliveryReconciler")
+    protected DeliveryReconciler deliveryReconciler;
+    @MockitoBean(name = "endpointFilters")
+    protected EndpointFilters endpointFilters;
+    @MockitoBean(name = "fifoHeads")
+    protected FifoHeads fifoHeads;
+    @MockitoBean(name = "dataRetention")
+    protected DataRetention dataRetention;
+
+    /** The delivery id of every work message handed to workPublisher for the work queue, in order. */
+    protected final List<String> published = new CopyOnWriteArrayList<>();
+    /** Every delivery id handed to dispatchMarker, over all its batches. */
+    protected final List<String> markedDispatching = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void startTheTierAndRecordPublishes() throws Exception {
+        FastRouteTier.adviseAndStart(camel);
+        authenticatedAs(TENANT);
+        doAnswer(call -> {
+            published.add(call.<WorkMessage>getArgument(0).deliveryId().toString());
+            return null;
+        }).when(workPublisher).toWorkQueue(any());
+        when(dispatchMarker.markDispatching(any())).thenAnswer(call -> {
+            List<String> batch = call.getArgument(0);
+            markedDispatching.addAll(batch);
+            return batch.size();
+        });
+    }
+
+    /** Wire taps and aggregations of this test finish before the next test's mocks and recorders. */
+    @AfterEach
+    void forgetThisTestsState() {
+        await().atMost(Duration.ofSeconds(30)).until(() -> camel.getInflightRepository().size() == 0);
+        MockEndpoint.resetMocks(camel);
+        idempotencyRepository.clear();
+        transactions.reset();
+    }
+
+    /** The tenant and ingest APIs accept the caller as this tenant, as ApiKeyAuthenticator does for a valid full-scope key. */
+    protected void authenticatedAs(UUID tenant) throws Exception {
+        org.mockito.stubbing.Answer<Void> asTenant = call -> {
+            call.<Exchange>getArgument(0).setProperty("relayTenantId", tenant);
+            return null;
+        };
+        doAnswer(asTenant).when(apiKeyAuthenticator).authenticate(any());
+        doAnswer(asTenant).when(apiKeyAuthenticator).authenticateFullScope(any());
+    }
+
+    /** A refusal of the kind the relay's beans throw: rendered as application/problem+json by problemResponder. */
+    protected static RuntimeException problem(int status, String detail, String field) {
+        return new ProblemException(status, "Problem " + status, detail, field);
+    }
+
+    /** A quota used up for now: 429 with Retry-After. */
+    protected static RuntimeException tooManyRequests(Duration retryAfter) {
+        return ProblemException.tooManyRequests("Over quota", retryAfter);
+    }
+
+    /** What the JDBC layer throws when PostgreSQL cannot be reached. */
+    protected static RuntimeException databaseUnavailable() {
+        return new CannotCreateTransactionException("Could not open JDBC Connection for transaction");
+    }
+
+    /**
+     * Sends a request into a route as its consumer would hand it over, and reads the answer. A failure
+     * the route leaves unhandled fails the test: the API routes answer every failure as a problem.
+     */
+    protected Answer call(String routeId, Object body, Map<String, Object> headers) {
+        Exchange exchange = producer.request("direct:" + routeId, request -> {
+            request.getMessage().setHeaders(new HashMap<>(headers));
+            request.getMessage().setBody(body);
+        });
+        if (exchange.getException() != null) {
+            throw new AssertionError("Route " + routeId + " failed", exchange.getException());
+        }
+        return Answer.of(exchange);
+    }
+
+    protected Answer call(String routeId) {
+        return call(routeId, null, Map.of());
+    }
+
+    protected MockEndpoint mockAt(String stepId) {
+        return MockEndpoint.resolve(camel, "mock:" + stepId);
+    }
+
+    protected List<String> publishedDeliveryIds() {
+        return List.copyOf(published);
+    }
+
+    /** A work message as the relay's beans build it for publish-delivery. */
+    protected static WorkMessage workMessage(UUID deliveryId, UUID endpointId, int attempt) {
+        return new WorkMessage(deliveryId, endpointId, TENANT, attempt);
+    }
+
+    /** An HTTP answer as the API route left it for platform-http. */
+    public record Answer(Integer status, String contentType, Map<String, Object> headers, Exchange exchange) {
+
+        static Answer of(Exchange exchange) {
+            var message = exchange.getMessage();
+            return new Answer(message.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class),
+                    message.getHeader(Exchange.CONTENT_TYPE, String.class), message.getHeaders(), exchange);
+        }
+
+        public String text() {
+            return exchange.getMessage().getBody(String.class);
+        }
+
+        public JsonNode json() {
+            try {
+                return JSON.readTree(text());
+            } catch (Exception e) {
+                throw new IllegalStateException("not JSON: " + text(), e);
+            }
+        }
+    }
+}
