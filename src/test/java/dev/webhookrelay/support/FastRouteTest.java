@@ -15,13 +15,28 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.webhookrelay.admin.EndpointAdmin;
+import dev.webhookrelay.admin.EndpointFilters;
+import dev.webhookrelay.admin.FifoHeads;
 import dev.webhookrelay.admin.TenantAdmin;
+import dev.webhookrelay.api.problem.ProblemException;
 import dev.webhookrelay.auth.AdminTokenGuard;
 import dev.webhookrelay.auth.ApiKeyAuthenticator;
-import dev.webhookrelay.admin.FifoHeads;
-import dev.webhookrelay.admin.EndpointFilters;
-import dev.webhookrelay.api.problem.ProblemException;
 import dev.webhookrelay.broker.WorkMessage;
+import dev.webhookrelay.broker.WorkQueueAcks;
+import dev.webhookrelay.delivery.AttemptRecorder;
+import dev.webhookrelay.delivery.BrokerDeadLetterRecorder;
+import dev.webhookrelay.delivery.CircuitBreaker;
+import dev.webhookrelay.delivery.DeliveryClaim;
+import dev.webhookrelay.delivery.DeliveryClient;
+import dev.webhookrelay.delivery.EndpointRateLimiter;
+import dev.webhookrelay.delivery.FifoOrder;
+import dev.webhookrelay.delivery.GoneEndpoints;
+import dev.webhookrelay.delivery.InFlightLimiter;
+import dev.webhookrelay.delivery.PostgresReachability;
+import dev.webhookrelay.delivery.ResponseClassifier;
+import dev.webhookrelay.delivery.RetryPolicy;
+import dev.webhookrelay.delivery.WebhookRequest;
+import dev.webhookrelay.delivery.WorkMessageReader;
 import dev.webhookrelay.delivery.WorkPublisher;
 import dev.webhookrelay.eventtypes.EventTypeCheck;
 import dev.webhookrelay.ingest.AcceptedEventResponder;
@@ -77,7 +92,7 @@ import org.springframework.transaction.CannotCreateTransactionException;
 @SpringBootTest(classes = FastRouteTier.class, webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = {
     "camel.main.routes-include-pattern=file:routes/api.camel.yaml,file:routes/ingest.camel.yaml,"
         + "file:routes/admin.camel.yaml,file:routes/replay.camel.yaml,file:routes/reconcile.camel.yaml,"
-        + "file:routes/retention.camel.yaml",
+        + "file:routes/retention.camel.yaml,file:routes/delivery.camel.yaml,file:routes/retry.camel.yaml",
     "camel.main.jmx-enabled=false",
     "spring.jmx.enabled=false",
     "spring.main.banner-mode=off"})
@@ -139,6 +154,36 @@ public abstract class FastRouteTest {
     protected FifoHeads fifoHeads;
     @MockitoBean(name = "dataRetention")
     protected DataRetention dataRetention;
+    @MockitoBean(name = "workQueueAcks")
+    protected WorkQueueAcks workQueueAcks;
+    @MockitoBean(name = "workMessageReader")
+    protected WorkMessageReader workMessageReader;
+    @MockitoBean(name = "endpointRateLimiter")
+    protected EndpointRateLimiter endpointRateLimiter;
+    @MockitoBean(name = "inFlightLimiter")
+    protected InFlightLimiter inFlightLimiter;
+    @MockitoBean(name = "deliveryClaim")
+    protected DeliveryClaim deliveryClaim;
+    @MockitoBean(name = "webhookRequest")
+    protected WebhookRequest webhookRequest;
+    @MockitoBean(name = "deliveryClient")
+    protected DeliveryClient deliveryClient;
+    @MockitoBean(name = "responseClassifier")
+    protected ResponseClassifier responseClassifier;
+    @MockitoBean(name = "retryPolicy")
+    protected RetryPolicy retryPolicy;
+    @MockitoBean(name = "goneEndpoints")
+    protected GoneEndpoints goneEndpoints;
+    @MockitoBean(name = "attemptRecorder")
+    protected AttemptRecorder attemptRecorder;
+    @MockitoBean(name = "circuitBreaker")
+    protected CircuitBreaker circuitBreaker;
+    @MockitoBean(name = "fifoOrder")
+    protected FifoOrder fifoOrder;
+    @MockitoBean(name = "postgresReachability")
+    protected PostgresReachability postgresReachability;
+    @MockitoBean(name = "brokerDeadLetterRecorder")
+    protected BrokerDeadLetterRecorder brokerDeadLetterRecorder;
 
     /** The delivery id of every work message handed to workPublisher for the work queue, in order. */
     protected final List<String> published = new CopyOnWriteArrayList<>();
