@@ -8,7 +8,8 @@ import java.util.UUID;
 
 /**
  * Everything one attempt needs, read from PostgreSQL when the attempt is claimed: secrets and header
- * values opened; {@code sensitiveHeaders} names the headers the attempt log redacts.
+ * values opened; {@code sensitiveHeaders} names the headers the attempt log redacts. {@code auth} is
+ * the endpoint's sealed auth (null: none), opened by {@link EndpointAuthentication}.
  */
 public record DeliveryContext(
         UUID deliveryId,
@@ -24,7 +25,8 @@ public record DeliveryContext(
         String retrySchedule,
         int attempt,
         int totalAttempts,
-        Set<String> sensitiveHeaders) {
+        Set<String> sensitiveHeaders,
+        String auth) {
 
     /** Secrets and header values stay out of logs and error messages that print the exchange. */
     @Override

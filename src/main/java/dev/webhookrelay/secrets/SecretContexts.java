@@ -15,6 +15,10 @@ public final class SecretContexts {
         return "endpoint-secret:" + endpointId;
     }
 
+    public static String endpointAuth(UUID endpointId) {
+        return "endpoint-auth:" + endpointId;
+    }
+
     public static String staticHeader(UUID endpointId, String name) {
         return "endpoint-header:" + endpointId + ":" + name;
     }
