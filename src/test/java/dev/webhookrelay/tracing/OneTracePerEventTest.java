@@ -1,0 +1,115 @@
+package dev.webhookrelay.tracing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import dev.webhookrelay.support.RelayIntegrationTest;
+import dev.webhookrelay.support.TestReceiver;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SpanProcessor;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.test.context.TestPropertySource;
+
+@Import(OneTracePerEventTest.KeptSpans.class)
+@TestPropertySource(properties = "relay.delivery.propagate-trace=true")
+class OneTracePerEventTest extends RelayIntegrationTest {
+
+    static final InMemorySpanExporter SPANS = InMemorySpanExporter.create();
+
+    @TestConfiguration(proxyBeanMethods = false)
+    static class KeptSpans {
+        @Bean
+        SpanProcessor keptSpans() {
+            return SimpleSpanProcessor.create(SPANS);
+        }
+    }
+
+    @Test
+    void anEventRetriedOnceIsOneTraceFromTheCallersRequestToEveryAttempt() {
+        String traceId = UUID.randomUUID().toString().replace("-", "");
+        String callerSpanId = traceId.substring(0, 16);
+        try (TestReceiver receiver = new TestReceiver(TestReceiver.Reply.status(500), TestReceiver.Reply.status(200))) {
+            String key = createTenant("traced");
+            createEndpoint(key, receiver.url(), "[]");
+            Response accepted = post("/v1/events", "{\"type\":\"order.created\",\"payload\":{\"n\":1}}",
+                    Map.of("Authorization", "Bearer " + key, "Content-Type", "application/json",
+                            "traceparent", "00-" + traceId + "-" + callerSpanId + "-01"));
+            assertThat(accepted.status()).isEqualTo(202);
+            UUID deliveryId = UUID.fromString(accepted.json().get("deliveries").get(0).get("id").asText());
+            awaitStatus(deliveryId, "DELIVERED", Duration.ofSeconds(20));
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> attemptSpans(trace(traceId)).size() == 2
+                    && consumedWorkMessages(trace(traceId)).size() == 2);
+            List<SpanData> trace = trace(traceId);
+            Map<String, SpanData> byId = trace.stream().collect(Collectors.toMap(SpanData::getSpanId, Function.identity()));
+
+            SpanData ingest = trace.stream().filter(s -> s.getName().equals("/v1/events")).findFirst().orElseThrow();
+            assertThat(ingest.getParentSpanId()).as("the caller's traceparent is continued").isEqualTo(callerSpanId);
+
+            List<SpanData> attempts = attemptSpans(trace);
+            assertThat(attempts).extracting(s -> s.getAttributes().get(AttributeKey.longKey("http.response.status_code")))
+                    .containsExactly(500L, 200L);
+            List<SpanData> consumers = consumedWorkMessages(trace);
+            SpanData firstConsumer = consumers.get(0);
+            SpanData secondConsumer = consumers.get(1);
+
+            assertThat(ancestors(firstConsumer, byId)).as("attempt 1 is consumed in the ingest's trace").contains(ingest);
+            assertThat(ancestors(attempts.get(0), byId)).contains(firstConsumer, ingest);
+            assertThat(ancestors(secondConsumer, byId)).as("attempt 2 comes out of attempt 1's wait queue")
+                    .contains(firstConsumer, ingest);
+            assertThat(ancestors(attempts.get(1), byId)).contains(secondConsumer, firstConsumer, ingest);
+
+            List<TestReceiver.Received> received = receiver.received();
+            assertThat(received).hasSize(2);
+            for (int i = 0; i < 2; i++) {
+                assertThat(received.get(i).header("traceparent"))
+                        .isEqualTo("00-" + traceId + "-" + attempts.get(i).getSpanId() + "-01");
+            }
+        }
+    }
+
+    private static List<SpanData> trace(String traceId) {
+        return SPANS.getFinishedSpanItems().stream().filter(s -> s.getTraceId().equals(traceId)).toList();
+    }
+
+    /** The delivery client's spans, one per HTTP attempt, in the order they started. */
+    private static List<SpanData> attemptSpans(List<SpanData> spans) {
+        return spans.stream().filter(s -> s.getKind() == SpanKind.CLIENT)
+                .sorted(Comparator.comparingLong(SpanData::getStartEpochNanos)).toList();
+    }
+
+    /** Camel's spans of work messages received from RabbitMQ, in the order they started. */
+    private static List<SpanData> consumedWorkMessages(List<SpanData> spans) {
+        return spans.stream()
+                .filter(s -> "camel-spring-rabbitmq".equals(s.getAttributes().get(AttributeKey.stringKey("component")))
+                        && "EVENT_RECEIVED".equals(s.getAttributes().get(AttributeKey.stringKey("op"))))
+                .sorted(Comparator.comparingLong(SpanData::getStartEpochNanos)).toList();
+    }
+
+    /** The span's parent, its parent's parent, and so on, as far as the trace's spans go. */
+    private static List<SpanData> ancestors(SpanData span, Map<String, SpanData> byId) {
+        List<SpanData> ancestors = new ArrayList<>();
+        SpanData parent = byId.get(span.getParentSpanId());
+        while (parent != null) {
+            ancestors.add(parent);
+            parent = byId.get(parent.getParentSpanId());
+        }
+        return ancestors;
+    }
+}
