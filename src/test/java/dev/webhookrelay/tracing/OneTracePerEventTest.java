@@ -3,6 +3,8 @@ package dev.webhookrelay.tracing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -14,6 +16,7 @@ import java.util.stream.Collectors;
 
 import dev.webhookrelay.support.RelayIntegrationTest;
 import dev.webhookrelay.support.TestReceiver;
+import dev.webhookrelay.support.TestServices;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
@@ -21,16 +24,47 @@ import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import org.junit.jupiter.api.Test;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 
+/**
+ * Runs on a RabbitMQ vhost of its own: the other test classes' cached application contexts consume
+ * the shared one, and their spans (and their propagate-trace setting) are not this context's.
+ */
 @Import(OneTracePerEventTest.KeptSpans.class)
 @TestPropertySource(properties = "relay.delivery.propagate-trace=true")
 class OneTracePerEventTest extends RelayIntegrationTest {
 
     static final InMemorySpanExporter SPANS = InMemorySpanExporter.create();
+    private static final String OWN_VHOST = TestServices.VHOST + "-tracing";
+
+    @DynamicPropertySource
+    static void ownVhost(DynamicPropertyRegistry registry) {
+        TestServices.ensureCreated();
+        String vhost = URLEncoder.encode(OWN_VHOST, StandardCharsets.UTF_8);
+        TestServices.management("PUT", "vhosts/" + vhost, "{}");
+        TestServices.management("PUT", "permissions/" + vhost + "/" + TestServices.RABBIT_USER,
+                "{\"configure\":\".*\",\"write\":\".*\",\"read\":\".*\"}");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                TestServices.management("DELETE", "vhosts/" + vhost, null);
+            } catch (RuntimeException e) {
+                // Left behind, it is deleted as stale by a later run (TestServices).
+            }
+        }));
+        // An address names its vhost and takes precedence over spring.rabbitmq.virtual-host, which the
+        // base class sets (its dynamic properties are registered after these).
+        registry.add("spring.rabbitmq.addresses", () -> "amqp://" + TestServices.HOST + ":" + RABBITMQ.port() + "/" + OWN_VHOST);
+    }
+
+    @Autowired
+    private ConnectionFactory rabbit;
 
     @TestConfiguration(proxyBeanMethods = false)
     static class KeptSpans {
@@ -42,6 +76,7 @@ class OneTracePerEventTest extends RelayIntegrationTest {
 
     @Test
     void anEventRetriedOnceIsOneTraceFromTheCallersRequestToEveryAttempt() {
+        assertThat(rabbit.getVirtualHost()).isEqualTo(OWN_VHOST);
         String traceId = UUID.randomUUID().toString().replace("-", "");
         String callerSpanId = traceId.substring(0, 16);
         try (TestReceiver receiver = new TestReceiver(TestReceiver.Reply.status(500), TestReceiver.Reply.status(200))) {
