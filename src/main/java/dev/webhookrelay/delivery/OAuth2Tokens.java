@@ -55,15 +55,32 @@ public class OAuth2Tokens {
         this.json = json;
     }
 
-    /** A cached token, or a fresh one. */
+    /**
+     * A cached token, or a fresh one: concurrent attempts to an endpoint whose token is missing wait
+     * for one request to the token endpoint rather than each sending their own.
+     */
     public String token(String key, EndpointAuth.OAuth2 auth) throws TokenRequestException {
-        Token cached = tokens.getIfPresent(key);
-        if (cached != null) {
-            return cached.value();
+        try {
+            return tokens.get(key, k -> {
+                try {
+                    return fetch(auth);
+                } catch (TokenRequestException e) {
+                    throw new FailedFetch(e);
+                }
+            }).value();
+        } catch (FailedFetch failed) {
+            throw failed.reason;
         }
-        Token fresh = fetch(auth);
-        tokens.put(key, fresh);
-        return fresh.value();
+    }
+
+    /** Carries a failed fetch out of the cache's loader, which cannot throw checked exceptions. */
+    private static final class FailedFetch extends RuntimeException {
+        private final TokenRequestException reason;
+
+        FailedFetch(TokenRequestException reason) {
+            super(reason.getMessage(), null, false, false);
+            this.reason = reason;
+        }
     }
 
     /** The receiver refused the token: the next {@link #token} fetches a new one. */

@@ -3,6 +3,8 @@ package dev.webhookrelay.endpointauth;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.webhookrelay.secrets.SealedHeaders;
+
 /**
  * How the relay authenticates to an endpoint, besides signing: HTTP basic, a bearer token, an
  * OAuth2 client-credentials token, or a TLS client certificate. Stored sealed as the JSON of
@@ -12,7 +14,7 @@ import java.util.Map;
 public sealed interface EndpointAuth {
 
     /** What the API shows in place of a credential; sent back unchanged, it keeps the stored one. */
-    String MASK = "********";
+    String MASK = SealedHeaders.MASK;
 
     String type();
 
