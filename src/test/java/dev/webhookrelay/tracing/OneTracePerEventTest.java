@@ -75,7 +75,7 @@ class OneTracePerEventTest extends RelayIntegrationTest {
     }
 
     @Test
-    void anEventRetriedOnceIsOneTraceFromTheCallersRequestToEveryAttempt() {
+    void anEventRetriedOnceAndReplayedIsOneTraceFromTheCallersRequestToEveryAttempt() {
         assertThat(rabbit.getVirtualHost()).isEqualTo(OWN_VHOST);
         String traceId = UUID.randomUUID().toString().replace("-", "");
         String callerSpanId = traceId.substring(0, 16);
@@ -116,6 +116,18 @@ class OneTracePerEventTest extends RelayIntegrationTest {
                 assertThat(received.get(i).header("traceparent"))
                         .isEqualTo("00-" + traceId + "-" + attempts.get(i).getSpanId() + "-01");
             }
+
+            // A replay, requested outside any trace, is delivered in the event's trace, under its ingest.
+            assertThat(post("/v1/deliveries/" + deliveryId + "/replay", null, as(key)).status()).isEqualTo(202);
+            await().atMost(Duration.ofSeconds(20)).until(() -> attemptSpans(trace(traceId)).size() == 3
+                    && consumedWorkMessages(trace(traceId)).size() == 3);
+            List<SpanData> replayed = trace(traceId);
+            Map<String, SpanData> replayedById = replayed.stream()
+                    .collect(Collectors.toMap(SpanData::getSpanId, Function.identity()));
+            SpanData replayConsumer = consumedWorkMessages(replayed).get(2);
+            assertThat(ancestors(replayConsumer, replayedById)).contains(ingest).doesNotContain(firstConsumer, secondConsumer);
+            assertThat(receiver.received().get(2).header("traceparent"))
+                    .isEqualTo("00-" + traceId + "-" + attemptSpans(replayed).get(2).getSpanId() + "-01");
         }
     }
 
