@@ -42,6 +42,7 @@ import org.springframework.test.context.TestPropertySource;
 class OneTracePerEventTest extends RelayIntegrationTest {
 
     static final InMemorySpanExporter SPANS = InMemorySpanExporter.create();
+    private static final AttributeKey<Long> STATUS = AttributeKey.longKey("http.response.status_code");
     private static final String OWN_VHOST = TestServices.VHOST + "-tracing";
 
     @DynamicPropertySource
@@ -98,8 +99,9 @@ class OneTracePerEventTest extends RelayIntegrationTest {
             assertThat(ingest.getParentSpanId()).as("the caller's traceparent is continued").isEqualTo(callerSpanId);
 
             List<SpanData> attempts = attemptSpans(trace);
-            assertThat(attempts).extracting(s -> s.getAttributes().get(AttributeKey.longKey("http.response.status_code")))
-                    .containsExactly(500L, 200L);
+            // Attempt 1 got the 500, or, on a cold start, ran out its 1 s deadline: either way it was retried.
+            assertThat(attempts.get(0).getAttributes().get(STATUS)).isNotEqualTo(200L);
+            assertThat(attempts.get(1).getAttributes().get(STATUS)).isEqualTo(200L);
             List<SpanData> consumers = consumedWorkMessages(trace);
             SpanData firstConsumer = consumers.get(0);
             SpanData secondConsumer = consumers.get(1);
@@ -110,12 +112,10 @@ class OneTracePerEventTest extends RelayIntegrationTest {
                     .contains(firstConsumer, ingest);
             assertThat(ancestors(attempts.get(1), byId)).contains(secondConsumer, firstConsumer, ingest);
 
+            List<String> sent = attempts.stream().map(a -> "00-" + traceId + "-" + a.getSpanId() + "-01").toList();
             List<TestReceiver.Received> received = receiver.received();
-            assertThat(received).hasSize(2);
-            for (int i = 0; i < 2; i++) {
-                assertThat(received.get(i).header("traceparent"))
-                        .isEqualTo("00-" + traceId + "-" + attempts.get(i).getSpanId() + "-01");
-            }
+            assertThat(received).allSatisfy(request -> assertThat(sent).contains(request.header("traceparent")));
+            assertThat(received.get(received.size() - 1).header("traceparent")).isEqualTo(sent.get(1));
 
             // A replay, requested outside any trace, is delivered in the event's trace, under its ingest.
             assertThat(post("/v1/deliveries/" + deliveryId + "/replay", null, as(key)).status()).isEqualTo(202);
@@ -126,7 +126,8 @@ class OneTracePerEventTest extends RelayIntegrationTest {
                     .collect(Collectors.toMap(SpanData::getSpanId, Function.identity()));
             SpanData replayConsumer = consumedWorkMessages(replayed).get(2);
             assertThat(ancestors(replayConsumer, replayedById)).contains(ingest).doesNotContain(firstConsumer, secondConsumer);
-            assertThat(receiver.received().get(2).header("traceparent"))
+            List<TestReceiver.Received> all = receiver.received();
+            assertThat(all.get(all.size() - 1).header("traceparent"))
                     .isEqualTo("00-" + traceId + "-" + attemptSpans(replayed).get(2).getSpanId() + "-01");
         }
     }
