@@ -126,6 +126,8 @@ class OneTracePerEventTest extends RelayIntegrationTest {
                     .collect(Collectors.toMap(SpanData::getSpanId, Function.identity()));
             SpanData replayConsumer = consumedWorkMessages(replayed).get(2);
             assertThat(ancestors(replayConsumer, replayedById)).contains(ingest).doesNotContain(firstConsumer, secondConsumer);
+            assertThat(SPANS.getFinishedSpanItems()).as("timer-driven sweeps start no traces")
+                    .noneMatch(span -> "camel-timer".equals(span.getAttributes().get(AttributeKey.stringKey("component"))));
             List<TestReceiver.Received> all = receiver.received();
             assertThat(all.get(all.size() - 1).header("traceparent"))
                     .isEqualTo("00-" + traceId + "-" + attemptSpans(replayed).get(2).getSpanId() + "-01");
