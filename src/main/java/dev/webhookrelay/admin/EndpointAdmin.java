@@ -23,6 +23,7 @@ import dev.webhookrelay.audit.AuditTrail;
 import dev.webhookrelay.auth.ApiKeyAuthenticator;
 import dev.webhookrelay.config.RelayProperties;
 import dev.webhookrelay.delivery.PauseReason;
+import dev.webhookrelay.endpointauth.EndpointAuths;
 import dev.webhookrelay.delivery.PausedDeliveries;
 import dev.webhookrelay.delivery.RetryGrid;
 import dev.webhookrelay.delivery.RetrySchedules;
@@ -45,15 +46,15 @@ import org.springframework.transaction.annotation.Transactional;
  * A tenant's endpoints: create, list, read, update, delete, and secret rotation. Disabling an endpoint
  * pauses its pending deliveries, enabling it resumes them, deleting it ends them: in the same
  * transaction as the change itself. Signing secrets and static header values are stored sealed
- * (secrets.SecretCipher); deleting an endpoint erases both, and the API shows a sensitive header's
- * value masked.
+ * (secrets.SecretCipher), and so is its {@code auth} (endpointauth.EndpointAuths); deleting an
+ * endpoint erases all three, and the API shows a sensitive header's value and auth credentials masked.
  */
 @Component("endpointAdmin")
 public class EndpointAdmin {
 
     private static final String COLUMNS = """
             SELECT id, url, description, event_types, enabled, disabled_reason, headers::text AS headers,
-                   rate_limit, retry_schedule, filter, ordering, created_at, updated_at,
+                   rate_limit, retry_schedule, filter, ordering, auth, created_at, updated_at,
                    created_at AS page_created_at, id::text AS page_id
               FROM endpoints""";
     private static final Set<String> ROTATE_FIELDS = Set.of("overlap");
@@ -70,10 +71,12 @@ public class EndpointAdmin {
     private final AuditTrail audit;
     private final SecretCipher cipher;
     private final SealedHeaders sealedHeaders;
+    private final EndpointAuths auths;
 
     public EndpointAdmin(JdbcTemplate jdbc, ObjectMapper json, EndpointUrlValidator urlValidator,
             RetrySchedules schedules, EndpointQuota quota, PausedDeliveries paused, EndpointFilters filters,
-            RelayProperties properties, AuditTrail audit, SecretCipher cipher, SealedHeaders sealedHeaders) {
+            RelayProperties properties, AuditTrail audit, SecretCipher cipher, SealedHeaders sealedHeaders,
+            EndpointAuths auths) {
         this.jdbc = jdbc;
         this.json = json;
         this.urlValidator = urlValidator;
@@ -85,6 +88,7 @@ public class EndpointAdmin {
         this.audit = audit;
         this.cipher = cipher;
         this.sealedHeaders = sealedHeaders;
+        this.auths = auths;
     }
 
     @Transactional
@@ -102,12 +106,14 @@ public class EndpointAdmin {
         String ordering = EndpointInput.ordering(body.get("ordering"));
         quota.requireRoomForOneMore(tenantId);
         UUID endpointId = UUID.randomUUID();
+        String auth = auths.seal(endpointId, body.get("auth"), null);
+        quota.requireRoomForOneMore(tenantId);
         String secret = SigningSecrets.generate();
         String headersJson = sealedHeaders.seal(endpointId, headers, null);
         jdbc.update(con -> {
             var statement = con.prepareStatement("""
                     INSERT INTO endpoints (id, tenant_id, url, description, event_types, enabled, headers, rate_limit,
-                                           retry_schedule, filter, ordering)
+                                           retry_schedule, filter, ordering, auth)
                     VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?)""");
             statement.setObject(1, endpointId);
             statement.setObject(2, tenantId);
@@ -120,6 +126,7 @@ public class EndpointAdmin {
             statement.setString(9, retrySchedule);
             statement.setString(10, filter);
             statement.setString(11, ordering);
+            statement.setString(12, auth);
             return statement;
         });
         storeSecret(endpointId, secret);
@@ -204,6 +211,11 @@ public class EndpointAdmin {
             sets.add("filter = ?");
             values.add(filters.validate(body.get("filter")));
         }
+        if (body.has("auth")) {
+            String stored = jdbc.queryForObject("SELECT auth FROM endpoints WHERE id = ?", String.class, endpointId);
+            sets.add("auth = ?");
+            values.add(auths.seal(endpointId, body.get("auth"), stored));
+        }
         if (!sets.isEmpty()) {
             sets.add("updated_at = now()");
             values.add(endpointId);
@@ -229,7 +241,7 @@ public class EndpointAdmin {
         return Boolean.TRUE.equals(after.get("enabled")) ? AuditAction.ENDPOINT_ENABLE : AuditAction.ENDPOINT_DISABLE;
     }
 
-    /** The endpoint's history stays; its signing secrets and static header values are erased. */
+    /** The endpoint's history stays; its signing secrets, static header values and auth are erased. */
     @Transactional
     public void delete(Exchange exchange) {
         UUID tenantId = ApiKeyAuthenticator.tenantOf(exchange);
@@ -237,7 +249,7 @@ public class EndpointAdmin {
         Map<String, Object> before = find(tenantId, endpointId);
         int deleted = jdbc.update("""
                 UPDATE endpoints SET deleted_at = now(), enabled = false, disabled_reason = 'deleted', updated_at = now(),
-                                     headers = '{}'::jsonb
+                                     headers = '{}'::jsonb, auth = NULL
                 WHERE id = ? AND tenant_id = ? AND deleted_at IS NULL""", endpointId, tenantId);
         if (deleted == 0) {
             throw ProblemException.notFound("No endpoint " + endpointId);
@@ -335,6 +347,7 @@ public class EndpointAdmin {
         endpoint.put("rateLimit", rs.getObject("rate_limit"));
         endpoint.put("filter", rs.getString("filter"));
         endpoint.put("ordering", rs.getString("ordering"));
+        endpoint.put("auth", auths.shown(rs.getObject("id", UUID.class), rs.getString("auth")));
         endpoint.put("retrySchedule", RetryGrid.shown(rs.getString("retry_schedule")));
         endpoint.put("createdAt", rs.getTimestamp("created_at").toInstant());
         endpoint.put("updatedAt", rs.getTimestamp("updated_at").toInstant());

@@ -18,7 +18,7 @@ import dev.webhookrelay.secrets.StaticHeaderValue;
 final class EndpointInput {
 
     static final Set<String> FIELDS = Set.of("url", "eventTypes", "description", "enabled", "headers", "rateLimit",
-            "retrySchedule", "filter", "ordering");
+            "retrySchedule", "filter", "ordering", "auth");
     private static final int MAX_EVENT_TYPES = 100;
 
     private EndpointInput() {

@@ -9,9 +9,10 @@ import java.util.UUID;
  * delivery id and the attempt it is for, and the endpoint and tenant (the in-flight caps apply before
  * the database is asked). The consumer reads everything else from PostgreSQL, so a stale or
  * duplicated message can do no harm. Wait queues carry the same message; dead letters add the
- * headers that say why ({@link #deadLetterHeaders}).
+ * headers that say why ({@link #deadLetterHeaders}). {@code traceparent} (W3C Trace Context, null
+ * outside a trace) is the span that asked for this attempt: the consumer's spans continue its trace.
  */
-public record WorkMessage(UUID deliveryId, UUID endpointId, UUID tenantId, int attempt) {
+public record WorkMessage(UUID deliveryId, UUID endpointId, UUID tenantId, int attempt, String traceparent) {
 
     public static final String DELIVERY_ID = "relay-delivery-id";
     public static final String ENDPOINT_ID = "relay-endpoint-id";
@@ -20,6 +21,15 @@ public record WorkMessage(UUID deliveryId, UUID endpointId, UUID tenantId, int a
     public static final String ATTEMPT = "relay-attempt";
     /** On messages sent to the dead-letter exchange: a message carrying it came back from the DLQ. */
     public static final String DEAD_LETTERED = "relay-dead-lettered";
+    public static final String TRACEPARENT = "traceparent";
+
+    public WorkMessage(UUID deliveryId, UUID endpointId, UUID tenantId, int attempt) {
+        this(deliveryId, endpointId, tenantId, attempt, null);
+    }
+
+    public WorkMessage withTraceparent(String parent) {
+        return new WorkMessage(deliveryId, endpointId, tenantId, attempt, parent);
+    }
 
     public Map<String, Object> headers() {
         Map<String, Object> headers = new LinkedHashMap<>();
@@ -31,6 +41,9 @@ public record WorkMessage(UUID deliveryId, UUID endpointId, UUID tenantId, int a
             headers.put(TENANT_ID, tenantId.toString());
         }
         headers.put(ATTEMPT, Integer.toString(attempt));
+        if (traceparent != null) {
+            headers.put(TRACEPARENT, traceparent);
+        }
         return headers;
     }
 
@@ -45,7 +58,7 @@ public record WorkMessage(UUID deliveryId, UUID endpointId, UUID tenantId, int a
      */
     public Map<String, Object> deadLetterHeaders(UUID eventId, int totalAttempts, String reason, Integer lastStatus,
             String lastError) {
-        Map<String, Object> headers = new WorkMessage(deliveryId, endpointId, tenantId, 1).headers();
+        Map<String, Object> headers = new WorkMessage(deliveryId, endpointId, tenantId, 1, traceparent).headers();
         headers.put("relay-event-id", eventId.toString());
         headers.put("relay-attempts", Integer.toString(totalAttempts));
         putIfPresent(headers, "relay-reason", reason);

@@ -76,7 +76,8 @@ public record RelayProperties(
             List<Integer> retryableStatuses,
             List<String> allowedNetworks,
             String proxy,
-            @NotNull Duration circuitBreakerWindow) {
+            @NotNull Duration circuitBreakerWindow,
+            boolean propagateTrace) {
     }
 
     public record Endpoints(@NotNull Duration secretRotationOverlap) {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.UUID;
 
 import dev.webhookrelay.broker.WorkMessage;
+import dev.webhookrelay.tracing.TraceParents;
 
 /**
  * One delivery attempt on its way through routes/delivery.camel.yaml and routes/retry.camel.yaml,
@@ -52,6 +53,8 @@ public final class DeliveryAttempt {
     private RetrySchedule.WaitQueue waitQueue;
     private Instant nextAttemptAt;
     private Instant failingSince;
+    private ClientIdentity clientIdentity;
+    private boolean tokenRefreshed;
     private final List<Runnable> held = new ArrayList<>();
 
     private DeliveryAttempt(WorkMessage message, boolean fromDeadLetterQueue, Next next, String reason) {
@@ -128,9 +131,23 @@ public final class DeliveryAttempt {
         return failingSince;
     }
 
-    /** The message for the attempt after this one, published to a wait queue on a retry. */
+    /** The TLS client certificate this attempt presents (mtls endpoints), else null. */
+    public ClientIdentity clientIdentity() {
+        return clientIdentity;
+    }
+
+    /** Whether this attempt already fetched a fresh OAuth2 token after a 401 (it does so once). */
+    public boolean tokenRefreshed() {
+        return tokenRefreshed;
+    }
+
+    /**
+     * The message for the attempt after this one, published to a wait queue on a retry: its trace
+     * parent is this attempt's span, so each attempt of an event is a child of the one before.
+     */
     public WorkMessage nextMessage() {
-        return new WorkMessage(delivery.deliveryId(), delivery.endpointId(), delivery.tenantId(), delivery.attempt() + 1);
+        return new WorkMessage(delivery.deliveryId(), delivery.endpointId(), delivery.tenantId(), delivery.attempt() + 1,
+                TraceParents.currentOr(message.traceparent()));
     }
 
     /** A resource (an in-flight slot) this attempt holds until its message is finished. */
@@ -158,6 +175,14 @@ public final class DeliveryAttempt {
 
     void requestBuilt(OutgoingRequest built) {
         request = built;
+    }
+
+    void presents(ClientIdentity identity) {
+        clientIdentity = identity;
+    }
+
+    void refreshedToken() {
+        tokenRefreshed = true;
     }
 
     void answered(AttemptResult answer) {

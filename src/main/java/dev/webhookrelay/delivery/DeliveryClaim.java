@@ -60,7 +60,7 @@ public class DeliveryClaim {
                         AND coalesce(d.next_attempt_at, '-infinity') < now()))
                AND CASE WHEN p.ordering = 'fifo' THEN NOT %s ELSE true END
             RETURNING d.event_id, d.endpoint_id, d.tenant_id, p.url, e.type, e.payload::text, e.created_at, p.ordering,
-                      d.attempt_count, p.headers::text AS headers, p.retry_schedule,
+                      d.attempt_count, p.headers::text AS headers, p.retry_schedule, p.auth,
                       ARRAY(SELECT s.secret FROM endpoint_secrets s
                              WHERE s.endpoint_id = p.id AND (s.expires_at IS NULL OR s.expires_at > now())
                              ORDER BY s.created_at DESC) AS secrets""".formatted(DeliveryStatus.PENDING_SQL,
@@ -187,7 +187,8 @@ public class DeliveryClaim {
                 attempt,
                 rs.getInt("attempt_count"),
                 headers.sensitive(),
-                "fifo".equals(rs.getString("ordering")));
+                "fifo".equals(rs.getString("ordering")),
+                rs.getString("auth"));
     }
 
     private record EndpointHeaders(Map<String, String> values, Set<String> sensitive) {

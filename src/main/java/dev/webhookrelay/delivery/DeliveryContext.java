@@ -9,7 +9,8 @@ import java.util.UUID;
 /**
  * Everything one attempt needs, read from PostgreSQL when the attempt is claimed: secrets and header
  * values opened; {@code sensitiveHeaders} names the headers the attempt log redacts; {@code fifo}
- * says the endpoint takes its deliveries one at a time, in order.
+ * says the endpoint takes its deliveries one at a time, in order. {@code auth} is the endpoint's
+ * sealed auth (null: none), opened by {@link EndpointAuthentication}.
  */
 public record DeliveryContext(
         UUID deliveryId,
@@ -26,7 +27,8 @@ public record DeliveryContext(
         int attempt,
         int totalAttempts,
         Set<String> sensitiveHeaders,
-        boolean fifo) {
+        boolean fifo,
+        String auth) {
 
     /** Secrets and header values stay out of logs and error messages that print the exchange. */
     @Override

@@ -13,6 +13,18 @@ import dev.webhookrelay.secrets.SealedHeaders;
  */
 public record OutgoingRequest(String url, Map<String, String> headers, String body, Set<String> sensitiveHeaders) {
 
+    /** The same request with one more header (replacing one of the same name). */
+    public OutgoingRequest withHeader(String name, String value) {
+        Map<String, String> more = new LinkedHashMap<>();
+        headers.forEach((existing, kept) -> {
+            if (!existing.equalsIgnoreCase(name)) {
+                more.put(existing, kept);
+            }
+        });
+        more.put(name, value);
+        return new OutgoingRequest(url, more, body, sensitiveHeaders);
+    }
+
     /**
      * The headers as the attempt log keeps them: signatures are counted, never stored; a sensitive
      * header (marked, or named like a credential) is redacted.

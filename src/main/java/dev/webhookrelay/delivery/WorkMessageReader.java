@@ -30,9 +30,19 @@ public class WorkMessageReader {
             return DeliveryAttempt.malformed("missing or invalid " + WorkMessage.DELIVERY_ID + " header");
         }
         WorkMessage message = new WorkMessage(deliveryId, WorkMessage.uuid(headers.get(WorkMessage.ENDPOINT_ID)),
-                WorkMessage.uuid(headers.get(WorkMessage.TENANT_ID)), WorkMessage.attempt(headers.get(WorkMessage.ATTEMPT)));
+                WorkMessage.uuid(headers.get(WorkMessage.TENANT_ID)), WorkMessage.attempt(headers.get(WorkMessage.ATTEMPT)),
+                traceparent(headers.get(WorkMessage.TRACEPARENT)));
         boolean fromDeadLetterQueue = headers.get(WorkMessage.DEAD_LETTERED) != null
                 || WorkQueueDeaths.find(headers.get("x-death"), workQueue).isPresent();
         return DeliveryAttempt.of(message, fromDeadLetterQueue);
+    }
+
+    /** Kept only if it looks like W3C Trace Context: it is copied onto the attempt's next messages. */
+    private static String traceparent(Object header) {
+        if (header == null) {
+            return null;
+        }
+        String value = header.toString();
+        return value.matches("[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}") ? value : null;
     }
 }

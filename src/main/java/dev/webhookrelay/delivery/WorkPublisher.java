@@ -6,6 +6,7 @@ import java.util.Map;
 import dev.webhookrelay.broker.ConfirmedPublisher;
 import dev.webhookrelay.broker.WorkMessage;
 import dev.webhookrelay.config.RelayProperties;
+import dev.webhookrelay.tracing.TraceParents;
 import org.apache.camel.Body;
 import org.apache.camel.Headers;
 import org.apache.camel.Variable;
@@ -44,7 +45,8 @@ public class WorkPublisher {
      * marked as such, so that its claim still starts a fresh budget.
      */
     public void postpone(@Variable("attempt") DeliveryAttempt attempt) throws InterruptedException {
-        Map<String, Object> headers = attempt.message().headers();
+        Map<String, Object> headers = attempt.message()
+                .withTraceparent(TraceParents.currentOr(attempt.message().traceparent())).headers();
         if (attempt.fromDeadLetterQueue()) {
             headers.put(WorkMessage.DEAD_LETTERED, "true");
         }
@@ -55,7 +57,8 @@ public class WorkPublisher {
     public void deadLetter(@Variable("attempt") DeliveryAttempt attempt) throws InterruptedException {
         DeliveryContext delivery = attempt.delivery();
         AttemptResult result = attempt.result();
-        WorkMessage message = new WorkMessage(delivery.deliveryId(), delivery.endpointId(), delivery.tenantId(), 1);
+        WorkMessage message = new WorkMessage(delivery.deliveryId(), delivery.endpointId(), delivery.tenantId(), 1,
+                TraceParents.currentOr(attempt.message().traceparent()));
         Map<String, Object> headers = message.deadLetterHeaders(delivery.eventId(), delivery.totalAttempts(),
                 attempt.reason(), result.status(), result.failure() == null ? null : attempt.reason());
         publisher.publish(names.deadLetterExchange(), RabbitTopology.DEAD_LETTER_ROUTING_KEY, headers, message.body());

@@ -9,6 +9,7 @@ import java.util.UUID;
 
 import dev.webhookrelay.auth.ApiKeyAuthenticator;
 import dev.webhookrelay.ingest.AcceptedEvent.AcceptedDelivery;
+import dev.webhookrelay.tracing.TraceParents;
 import org.apache.camel.Exchange;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -16,7 +17,7 @@ import org.springframework.stereotype.Component;
 /**
  * Writes an event and its fan-out in one statement: the event row and one RECEIVED delivery per
  * enabled endpoint whose filter matches. Runs inside the ingest route's transaction, together with
- * the idempotency record.
+ * the idempotency record. The event keeps the trace parent of its ingest, which its replays continue.
  */
 @Component("eventStore")
 public class EventStore {
@@ -33,8 +34,8 @@ public class EventStore {
      */
     private static final String INSERT_EVENT_AND_DELIVERIES = """
             WITH event AS (
-                INSERT INTO events (id, tenant_id, type, payload, idempotency_key, body_hash, created_at)
-                VALUES (?, ?, ?, ?::jsonb, ?, ?, ?)
+                INSERT INTO events (id, tenant_id, type, payload, idempotency_key, body_hash, created_at, trace_parent)
+                VALUES (?, ?, ?, ?::jsonb, ?, ?, ?, ?)
                 RETURNING id, tenant_id, type, payload, created_at
             ), target AS (
                 SELECT endpoint.id, endpoint.ordering
@@ -70,7 +71,7 @@ public class EventStore {
         List<AcceptedDelivery> deliveries = jdbc.query(INSERT_EVENT_AND_DELIVERIES,
                 (rs, n) -> new AcceptedDelivery(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), "RECEIVED"),
                 eventId, tenantId, request.type(), request.payloadJson(), request.idempotencyKey(),
-                request.bodyHash(), Timestamp.from(createdAt));
+                request.bodyHash(), Timestamp.from(createdAt), TraceParents.current());
         // PostgreSQL's uuid order (= their text order), which StoredIdempotentAnswer answers in too.
         List<AcceptedDelivery> ordered = deliveries.stream()
                 .sorted(Comparator.comparing(d -> d.endpointId().toString())).toList();

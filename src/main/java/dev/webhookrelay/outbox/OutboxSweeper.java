@@ -14,7 +14,7 @@ import org.springframework.stereotype.Component;
  * between commit and publish, or RabbitMQ was down) and claims them for republishing. A claim is a
  * lease written into next_attempt_at with SKIP LOCKED, so several relay instances sweeping at once
  * never publish the same delivery twice in one lease, and a claim whose publish fails is retried
- * after the lease.
+ * after the lease. A republished message carries its event's trace parent: it joins the event's trace.
  */
 @Component("outboxSweeper")
 public class OutboxSweeper {
@@ -29,7 +29,8 @@ public class OutboxSweeper {
                 ORDER BY created_at
                 LIMIT ?
                 FOR UPDATE SKIP LOCKED)
-            RETURNING id, endpoint_id, tenant_id, budget_attempts""";
+            RETURNING id, endpoint_id, tenant_id, budget_attempts,
+                      (SELECT e.trace_parent FROM events e WHERE e.id = deliveries.event_id)""";
 
     private final JdbcTemplate jdbc;
     private final RelayProperties.Outbox outbox;
@@ -42,7 +43,7 @@ public class OutboxSweeper {
     public List<WorkMessage> claimUnpublished() {
         return jdbc.query(CLAIM,
                 (rs, n) -> new WorkMessage(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
-                        rs.getObject(3, UUID.class), rs.getInt(4) + 1),
+                        rs.getObject(3, UUID.class), rs.getInt(4) + 1, rs.getString(5)),
                 outbox.lease().toMillis() / 1000.0, outbox.minAge().toMillis() / 1000.0, outbox.batchSize());
     }
 }

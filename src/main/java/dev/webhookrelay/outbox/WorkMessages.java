@@ -7,15 +7,20 @@ import dev.webhookrelay.auth.ApiKeyAuthenticator;
 import dev.webhookrelay.broker.WorkMessage;
 import dev.webhookrelay.ingest.AcceptedEvent;
 import dev.webhookrelay.ingest.EventStore;
+import dev.webhookrelay.tracing.TraceParents;
 import org.apache.camel.ExchangeProperty;
 import org.springframework.stereotype.Component;
 
-/** The work messages of an accepted event's new deliveries, one per subscribed endpoint, each for attempt 1. */
+/**
+ * The work messages of an accepted event's new deliveries, one per subscribed endpoint, each for
+ * attempt 1, in the trace of the request that posted the event.
+ */
 @Component("workMessages")
 public class WorkMessages {
 
     public List<WorkMessage> forAccepted(@ExchangeProperty(EventStore.ACCEPTED) AcceptedEvent accepted,
             @ExchangeProperty(ApiKeyAuthenticator.TENANT_ID) UUID tenantId) {
-        return accepted.deliveries().stream().map(d -> new WorkMessage(d.id(), d.endpointId(), tenantId, 1)).toList();
+        return accepted.deliveries().stream().map(d -> new WorkMessage(d.id(), d.endpointId(), tenantId, 1, TraceParents.current()))
+                .toList();
     }
 }

@@ -82,7 +82,8 @@ public class ReplayService {
                 UPDATE deliveries d SET %s, replay_id = NULL
                   FROM e
                  WHERE d.id = ? AND d.endpoint_id = e.id AND d.status IN ('DEAD_LETTERED', 'DELIVERED')
-                RETURNING d.id, d.endpoint_id, d.status, d.tenant_id""".formatted(REQUEUE),
+                RETURNING d.id, d.endpoint_id, d.status, d.tenant_id,
+                          (SELECT ev.trace_parent FROM events ev WHERE ev.id = d.event_id)""".formatted(REQUEUE),
                 ReplayService::requeued, deliveryId, tenantId, leaseSeconds(), deliveryId);
         if (requeued.isEmpty()) {
             refuseReplay(tenantId, deliveryId);
@@ -229,7 +230,8 @@ public class ReplayService {
                 UPDATE deliveries d SET %s, replay_id = ?
                   FROM batch b JOIN e ON e.id = b.endpoint_id
                  WHERE d.id = b.id
-                RETURNING d.id, d.endpoint_id, d.status, d.tenant_id""".formatted(filter.where(), batchSize, REQUEUE),
+                RETURNING d.id, d.endpoint_id, d.status, d.tenant_id,
+                          (SELECT ev.trace_parent FROM events ev WHERE ev.id = d.event_id)""".formatted(filter.where(), batchSize, REQUEUE),
                 ReplayService::requeued, args.toArray());
         List<WorkMessage> messages = requeued.stream().filter(Requeued::received).map(Requeued::message)
                 .toList();
@@ -264,21 +266,24 @@ public class ReplayService {
         return answer;
     }
 
-    /** A replayed delivery: RECEIVED ones are published, PAUSED ones wait for their endpoint. */
-    private record Requeued(UUID deliveryId, UUID endpointId, String status, UUID tenantId) {
+    /**
+     * A replayed delivery: RECEIVED ones are published, PAUSED ones wait for their endpoint. Its
+     * attempts join the trace of the event's ingest, not the replay request's.
+     */
+    private record Requeued(UUID deliveryId, UUID endpointId, String status, UUID tenantId, String traceparent) {
 
         boolean received() {
             return "RECEIVED".equals(status);
         }
 
         WorkMessage message() {
-            return new WorkMessage(deliveryId, endpointId, tenantId, 1);
+            return new WorkMessage(deliveryId, endpointId, tenantId, 1, traceparent);
         }
     }
 
     private static Requeued requeued(ResultSet rs, int row) throws SQLException {
         return new Requeued(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3),
-                rs.getObject(4, UUID.class));
+                rs.getObject(4, UUID.class), rs.getString(5));
     }
 
     /** Which dead-lettered deliveries a replay covers: never those of a deleted endpoint. */

@@ -19,6 +19,10 @@ public final class SecretContexts {
         return "source-secret:" + sourceId;
     }
 
+    public static String endpointAuth(UUID endpointId) {
+        return "endpoint-auth:" + endpointId;
+    }
+
     public static String staticHeader(UUID endpointId, String name) {
         return "endpoint-header:" + endpointId + ":" + name;
     }

@@ -17,9 +17,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * Moves every stored secret to the current master key: values sealed under a previous key, and plain
- * values written before sealing existed (SQL cannot seal them: the key is not in the database, so a
- * migration could not). Run by the reencrypt-secrets route every relay.secrets.reencrypt-interval, a
+ * Moves every stored secret (signing secrets, static header values, endpoint auth) to the current
+ * master key: values sealed under a previous key, and plain values written before sealing existed
+ * (SQL cannot seal them: the key is not in the database, so a migration could not). Run by the reencrypt-secrets route every relay.secrets.reencrypt-interval, a
  * batch at a time in id order until the end of each table.
  *
  * <p>Each row is rewritten only if it still holds what was read (compare-and-set), so several relays,
@@ -39,6 +39,7 @@ public class SecretsReencryption {
     private static final List<SecretTable> SECRET_TABLES = List.of(
             new SecretTable(SECRETS, "endpoint_secrets", "endpoint_id", SecretContexts::signingSecret),
             new SecretTable(SOURCE_SECRETS, "source_secrets", "source_id", SecretContexts::sourceSecret));
+    static final String AUTH = "endpoint-auth";
     private static final Logger LOG = LoggerFactory.getLogger(SecretsReencryption.class);
 
     private final JdbcTemplate jdbc;
@@ -57,7 +58,7 @@ public class SecretsReencryption {
         this.sealedHeaders = sealedHeaders;
         this.batchSize = properties.secrets().reencryptBatchSize();
         this.registry = registry;
-        for (String table : List.of(SECRETS, HEADERS, SOURCE_SECRETS)) {
+        for (String table : List.of(SECRETS, HEADERS, SOURCE_SECRETS, AUTH)) {
             pending.put(table, gauge("relay.secrets.pending", table,
                     "Stored secrets and header values not yet sealed under the current master key"));
             unreadable.put(table, gauge("relay.secrets.unreadable", table,
@@ -71,10 +72,12 @@ public class SecretsReencryption {
     public void run() {
         SECRET_TABLES.forEach(this::reencryptSecrets);
         reencryptHeaders();
+        reencryptAuth();
         String prefix = cipher.currentPrefix() + "%";
         for (SecretTable table : SECRET_TABLES) {
             pending.get(table.tag()).set(count("SELECT count(*) FROM " + table.name() + " WHERE secret NOT LIKE ?", prefix));
         }
+        pending.get(AUTH).set(count("SELECT count(*) FROM endpoints WHERE auth IS NOT NULL AND auth NOT LIKE ?", prefix));
         pending.get(HEADERS).set(count("""
                 SELECT count(*) FROM endpoints p, jsonb_each(p.headers) h
                  WHERE jsonb_typeof(p.headers) = 'object'
@@ -143,6 +146,37 @@ public class SecretsReencryption {
             }
         }
         unreadable.get(HEADERS).set(failed);
+    }
+
+    /** An endpoint's auth is one sealed value (endpointauth.EndpointAuths), like a signing secret. */
+    private void reencryptAuth() {
+        String prefix = cipher.currentPrefix() + "%";
+        UUID after = new UUID(0, 0);
+        long failed = 0;
+        while (true) {
+            List<Map<String, Object>> rows = jdbc.queryForList("""
+                    SELECT id, auth FROM endpoints
+                     WHERE id > ? AND auth IS NOT NULL AND auth NOT LIKE ? ORDER BY id LIMIT ?""", after, prefix, batchSize);
+            for (Map<String, Object> row : rows) {
+                UUID id = (UUID) row.get("id");
+                String stored = (String) row.get("auth");
+                String context = SecretContexts.endpointAuth(id);
+                try {
+                    String resealed = cipher.seal(cipher.reveal(stored, context), context);
+                    if (jdbc.update("UPDATE endpoints SET auth = ? WHERE id = ? AND auth = ?", resealed, id, stored) == 1) {
+                        reencrypted.get(AUTH).increment();
+                    }
+                } catch (UnreadableSecretException e) {
+                    failed++;
+                    LOG.warn("Auth of endpoint {} cannot be re-encrypted: {}", id, e.getMessage());
+                }
+                after = id;
+            }
+            if (rows.size() < batchSize) {
+                break;
+            }
+        }
+        unreadable.get(AUTH).set(failed);
     }
 
     private long count(String sql, Object... args) {

@@ -21,31 +21,36 @@ public final class EndpointUrlValidator {
     }
 
     public String validate(String url) {
+        return validate(url, "url");
+    }
+
+    /** The same check of another URL the relay will call (an OAuth2 token URL), named {@code field} in a 422. */
+    public String validate(String url, String field) {
         if (url == null || url.isBlank()) {
-            throw ProblemException.invalid("url", "url is required");
+            throw ProblemException.invalid(field, field + " is required");
         }
         if (url.length() > MAX_URL_LENGTH) {
-            throw ProblemException.invalid("url", "url is longer than " + MAX_URL_LENGTH + " characters");
+            throw ProblemException.invalid(field, field + " is longer than " + MAX_URL_LENGTH + " characters");
         }
         URI uri;
         try {
             uri = new URI(url.trim());
         } catch (URISyntaxException e) {
-            throw ProblemException.invalid("url", "url is not a valid URI: " + e.getReason());
+            throw ProblemException.invalid(field, field + " is not a valid URI: " + e.getReason());
         }
         String scheme = uri.getScheme();
         if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
-            throw ProblemException.invalid("url", "url must use http or https");
+            throw ProblemException.invalid(field, field + " must use http or https");
         }
         if (uri.getRawUserInfo() != null) {
-            throw ProblemException.invalid("url", "url must not contain credentials; use endpoint headers instead");
+            throw ProblemException.invalid(field, field + " must not contain credentials; use endpoint headers instead");
         }
         if (uri.getHost() == null || uri.getHost().isBlank()) {
-            throw ProblemException.invalid("url", "url must have a valid host name or IP address");
+            throw ProblemException.invalid(field, field + " must have a valid host name or IP address");
         }
         String refusal = targetGuard.refusal(uri);
         if (refusal != null) {
-            throw ProblemException.invalid("url", "url points to a refused address: " + refusal);
+            throw ProblemException.invalid(field, field + " points to a refused address: " + refusal);
         }
         return uri.toString();
     }

@@ -26,10 +26,12 @@ class LogsNeverShowSecretsTest extends RelayIntegrationTest {
                     + "\",\"headers\":{\"X-Api-Key\":\"log-header-secret\",\"X-Custom\":{\"value\":\"log-marked-secret\",\"sensitive\":true}}}",
                     as(apiKey)).json().get("id").asText();
             String newSecret = post("/v1/endpoints/" + rotated + "/secret/rotate", null, as(apiKey)).json().get("secret").asText();
+            post("/v1/endpoints", "{\"url\":\"" + receiver.url() + "\",\"auth\":{\"type\":\"bearer\",\"token\":\"log-bearer-secret\"}}",
+                    as(apiKey));
             postEvent("rk_wrong-key-attempt", "{\"type\":\"a\",\"payload\":{}}", null);
             UUID deliveryId = postAndGetDelivery(apiKey, "order.created");
             awaitStatus(deliveryId, "DELIVERED", Duration.ofSeconds(15));
-            await().atMost(Duration.ofSeconds(15)).until(() -> receiver.received().size() == 2);
+            await().atMost(Duration.ofSeconds(15)).until(() -> receiver.received().size() == 3);
             String signature = receiver.received().get(0).header("webhook-signature");
 
             assertThat(output.getAll())
@@ -42,7 +44,10 @@ class LogsNeverShowSecretsTest extends RelayIntegrationTest {
                     .doesNotContain(ADMIN_TOKEN)
                     .doesNotContain("rk_wrong-key-attempt")
                     .doesNotContain("log-header-secret").doesNotContain("log-marked-secret")
+                    .doesNotContain("log-bearer-secret")
                     .doesNotContain(MASTER_KEY).doesNotContain(PREVIOUS_MASTER_KEY);
+            assertThat(output.getAll()).as("attempt lines carry their trace and span ids")
+                    .containsPattern("\\[[0-9a-f]{32},[0-9a-f]{16}\\] \\S+ *: attempt event=");
             String metrics = get("/actuator/prometheus", Map.of()).body();
             assertThat(metrics).contains("relay_secrets_pending")
                     .doesNotContain(secret.substring(6)).doesNotContain(newSecret.substring(6))

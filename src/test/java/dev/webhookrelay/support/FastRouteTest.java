@@ -28,6 +28,7 @@ import dev.webhookrelay.delivery.BrokerDeadLetterRecorder;
 import dev.webhookrelay.delivery.CircuitBreaker;
 import dev.webhookrelay.delivery.DeliveryClaim;
 import dev.webhookrelay.delivery.DeliveryClient;
+import dev.webhookrelay.delivery.EndpointAuthentication;
 import dev.webhookrelay.delivery.EndpointRateLimiter;
 import dev.webhookrelay.delivery.FifoOrder;
 import dev.webhookrelay.delivery.GoneEndpoints;
@@ -168,6 +169,8 @@ public abstract class FastRouteTest {
     protected WebhookRequest webhookRequest;
     @MockitoBean(name = "deliveryClient")
     protected DeliveryClient deliveryClient;
+    @MockitoBean(name = "endpointAuthentication")
+    protected EndpointAuthentication endpointAuthentication;
     @MockitoBean(name = "responseClassifier")
     protected ResponseClassifier responseClassifier;
     @MockitoBean(name = "retryPolicy")

@@ -48,6 +48,17 @@ final class FieldValues {
                     "{\"X-A\":{\"value\":\"v\",\"sensitive\":true}}", "{\"X-A\":{\"value\":1}}",
                     "{\"X-A\":{\"sensitive\":\"yes\"}}", "{\"X-A\":{\"value\":\"v\",\"x\":{}}}",
                     "{\"X-Api-Key\":\"********\"}");
+            case "auth" -> List.of("null", "{}", "[]", "\"basic\"", "{\"type\":\"basic\",\"username\":\"u\",\"password\":\"p\"}",
+                    "{\"type\":\"basic\",\"username\":\"u:v\",\"password\":\"p\"}", "{\"type\":\"basic\"}",
+                    "{\"type\":\"bearer\",\"token\":\"t\"}", "{\"type\":\"bearer\",\"token\":\"a\\u0000b\"}",
+                    "{\"type\":\"bearer\",\"token\":\"********\"}", "{\"type\":1}", "{\"type\":\"\\ud800\"}",
+                    "{\"type\":\"oauth2\",\"tokenUrl\":\"http://169.254.169.254/token\",\"clientId\":\"c\",\"clientSecret\":\"s\"}",
+                    "{\"type\":\"oauth2\",\"tokenUrl\":\"https://example.com/token\",\"clientId\":\"c\",\"clientSecret\":\"s\",\"scope\":[]}",
+                    "{\"type\":\"oauth2\",\"tokenUrl\":\"http://%00/\",\"clientId\":\"c\",\"clientSecret\":\"s\"}",
+                    "{\"type\":\"mtls\",\"certificate\":\"-----BEGIN CERTIFICATE-----\\nAAAA\\n-----END CERTIFICATE-----\",\"privateKey\":\"x\"}",
+                    "{\"type\":\"mtls\",\"certificate\":\"x\",\"privateKey\":\"-----BEGIN PRIVATE KEY-----\\n!!\\n-----END PRIVATE KEY-----\"}",
+                    "{\"type\":\"mtls\",\"certificate\":1,\"privateKey\":{}}",
+                    "{\"type\":\"bearer\",\"token\":\"" + "t".repeat(4_097) + "\"}");
             case "rateLimit" -> List.of("1", "0", "-1", "10000", "10001", "1.5", "\"5\"", "1e20", "2147483648",
                     "-2147483649", "true", "1e999999", "1.0");
             case "retrySchedule" -> List.of("\"1s\"", "\"0s\"", "\"-1s\"", "\"9223372036854775807d\"",
