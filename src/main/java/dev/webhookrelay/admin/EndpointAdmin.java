@@ -37,7 +37,6 @@ import dev.webhookrelay.secrets.StaticHeaderValue;
 import dev.webhookrelay.signing.SigningSecrets;
 import dev.webhookrelay.urlsafety.EndpointUrlValidator;
 import org.apache.camel.Exchange;
-import org.springframework.boot.convert.DurationStyle;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -303,27 +302,7 @@ public class EndpointAdmin {
         if (body == null || body.length == 0) {
             return rotationOverlap;
         }
-        JsonNode given = JsonBodies.object(json, body, ROTATE_FIELDS).get("overlap");
-        if (given == null || given.isNull()) {
-            return rotationOverlap;
-        }
-        Duration overlap;
-        if (given.isIntegralNumber() && given.canConvertToLong()) {
-            overlap = Duration.ofSeconds(given.longValue());
-        } else if (given.isTextual()) {
-            try {
-                overlap = DurationStyle.detectAndParse(given.textValue());
-            } catch (RuntimeException e) {
-                // Not a duration, or one beyond what Duration holds (an ArithmeticException): the caller's input.
-                throw ProblemException.invalid("overlap", "overlap must be a duration such as \"0s\", \"30m\" or \"24h\"");
-            }
-        } else {
-            throw ProblemException.invalid("overlap", "overlap must be a duration such as \"0s\", \"30m\" or \"24h\"");
-        }
-        if (overlap.isNegative() || overlap.compareTo(MAX_OVERLAP) > 0) {
-            throw ProblemException.invalid("overlap", "overlap must be from 0s to 30d");
-        }
-        return overlap;
+        return JsonBodies.overlap(JsonBodies.object(json, body, ROTATE_FIELDS).get("overlap"), rotationOverlap, MAX_OVERLAP);
     }
 
     Map<String, Object> find(UUID tenantId, UUID endpointId) {

@@ -1,6 +1,7 @@
 package dev.webhookrelay.api;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
@@ -11,6 +12,7 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.webhookrelay.api.problem.ProblemException;
+import org.springframework.boot.convert.DurationStyle;
 
 /**
  * Reads an API request body as a JSON object with a known set of fields, each of which PostgreSQL
@@ -68,6 +70,33 @@ public final class JsonBodies {
             throw ProblemException.badRequest("Request body could not be read");
         }
         return root;
+    }
+
+    /**
+     * A secret rotation's overlap: a duration ("0s", "30m", "24h") or a number of seconds, from zero to
+     * {@code max}; absent or null: {@code otherwise}.
+     */
+    public static Duration overlap(JsonNode given, Duration otherwise, Duration max) {
+        if (given == null || given.isNull()) {
+            return otherwise;
+        }
+        Duration overlap;
+        if (given.isIntegralNumber() && given.canConvertToLong()) {
+            overlap = Duration.ofSeconds(given.longValue());
+        } else if (given.isTextual()) {
+            try {
+                overlap = DurationStyle.detectAndParse(given.textValue());
+            } catch (RuntimeException e) {
+                // Not a duration, or one beyond what Duration holds (an ArithmeticException): the caller's input.
+                throw ProblemException.invalid("overlap", "overlap must be a duration such as \"0s\", \"30m\" or \"24h\"");
+            }
+        } else {
+            throw ProblemException.invalid("overlap", "overlap must be a duration such as \"0s\", \"30m\" or \"24h\"");
+        }
+        if (overlap.isNegative() || overlap.compareTo(max) > 0) {
+            throw ProblemException.invalid("overlap", "overlap must be from 0s to " + DurationStyle.SIMPLE.print(max));
+        }
+        return overlap;
     }
 
     /**

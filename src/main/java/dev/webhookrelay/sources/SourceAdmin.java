@@ -23,7 +23,6 @@ import dev.webhookrelay.ingest.EventTypes;
 import dev.webhookrelay.query.ListRequest;
 import dev.webhookrelay.query.PageQuery;
 import org.apache.camel.Exchange;
-import org.springframework.boot.convert.DurationStyle;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -142,7 +141,7 @@ public class SourceAdmin {
         Map<String, Object> source = find(tenantId, sourceId);
         JsonNode body = JsonBodies.object(json, exchange.getMessage().getBody(byte[].class), ROTATE_FIELDS);
         String secret = secret(body, Provider.of((String) source.get("provider")));
-        Duration overlap = overlap(body.get("overlap"));
+        Duration overlap = JsonBodies.overlap(body.get("overlap"), rotationOverlap, MAX_OVERLAP);
         Instant previousExpire = Instant.now().plus(overlap);
         secrets.expirePrevious(sourceId, previousExpire, overlap.isZero());
         secrets.add(sourceId, secret);
@@ -176,28 +175,6 @@ public class SourceAdmin {
             throw ProblemException.invalid("secret", "a standard-webhooks secret is whsec_ followed by base64");
         }
         return secret;
-    }
-
-    private Duration overlap(JsonNode given) {
-        if (given == null || given.isNull()) {
-            return rotationOverlap;
-        }
-        Duration overlap;
-        if (given.isIntegralNumber() && given.canConvertToLong()) {
-            overlap = Duration.ofSeconds(given.longValue());
-        } else if (given.isTextual()) {
-            try {
-                overlap = DurationStyle.detectAndParse(given.textValue());
-            } catch (RuntimeException e) {
-                throw ProblemException.invalid("overlap", "overlap must be a duration such as \"0s\", \"30m\" or \"24h\"");
-            }
-        } else {
-            throw ProblemException.invalid("overlap", "overlap must be a duration such as \"0s\", \"30m\" or \"24h\"");
-        }
-        if (overlap.isNegative() || overlap.compareTo(MAX_OVERLAP) > 0) {
-            throw ProblemException.invalid("overlap", "overlap must be from 0s to 30d");
-        }
-        return overlap;
     }
 
     private Map<String, Object> find(UUID tenantId, UUID sourceId) {
