@@ -83,6 +83,14 @@ wrk_post() {
 
 field() { echo "$1" | tr ' ' '\n' | grep "^$2=" | cut -d= -f2; }
 
+# bench_consumers PORT CONSOLE_PASSWORD start|stop: the consume-work-queue route, over Jolokia, as an
+# operator would in Hawtio.
+bench_consumers() {
+  curl -fsS -u "admin:$2" \
+    "http://127.0.0.1:$1/actuator/jolokia/exec/org.apache.camel:context=webhook-relay,type=routes,name=%22consume-work-queue%22/$3()" \
+    | grep -q '"status":200' || { echo "could not $3 the consumers" >&2; exit 1; }
+}
+
 machine() { echo "$(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -r), relay on $("$BENCH_JAVA" -version 2>&1 | head -1)"; }
 
 # bench_print_and_record TITLE MACHINE COMMAND NOTE TABLE [--record]: prints the table; with --record

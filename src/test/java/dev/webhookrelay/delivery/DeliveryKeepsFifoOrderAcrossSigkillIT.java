@@ -28,8 +28,8 @@ class DeliveryKeepsFifoOrderAcrossSigkillIT {
 
     @Test
     void aFifoEndpointGetsEveryEventInOrderAcrossAKillAndARestart() throws Exception {
-        try (OrderCheckingReceiver receiver = new OrderCheckingReceiver().failing(10, 3)) {
-            RelayProcess first = new RelayProcess("fifo-sigkill-1").start();
+        try (OrderCheckingReceiver receiver = new OrderCheckingReceiver().failing(10, 3);
+             RelayProcess first = new RelayProcess("fifo-sigkill-1").start()) {
             AtomicReference<RelayClient> relay = new AtomicReference<>(new RelayClient(first.baseUrl()));
             String key = relay.get().createTenant(RelayProcess.ADMIN_TOKEN, "fifo-sigkill");
             relay.get().createEndpoint(key, receiver.url(), "\"ordering\":\"fifo\"");
