@@ -53,7 +53,7 @@ public class EndpointAdmin {
 
     private static final String COLUMNS = """
             SELECT id, url, description, event_types, enabled, disabled_reason, headers::text AS headers,
-                   rate_limit, retry_schedule, filter, created_at, updated_at,
+                   rate_limit, retry_schedule, filter, transformation, created_at, updated_at,
                    created_at AS page_created_at, id::text AS page_id
               FROM endpoints""";
     private static final Set<String> ROTATE_FIELDS = Set.of("overlap");
@@ -99,6 +99,7 @@ public class EndpointAdmin {
         Integer rateLimit = EndpointInput.rateLimit(body.get("rateLimit"));
         String retrySchedule = EndpointInput.retrySchedule(body.get("retrySchedule"), schedules);
         String filter = filters.validate(body.get("filter"));
+        String transformation = EndpointInput.transformation(body.get("transformation"));
         quota.requireRoomForOneMore(tenantId);
         UUID endpointId = UUID.randomUUID();
         String secret = SigningSecrets.generate();
@@ -106,8 +107,8 @@ public class EndpointAdmin {
         jdbc.update(con -> {
             var statement = con.prepareStatement("""
                     INSERT INTO endpoints (id, tenant_id, url, description, event_types, enabled, headers, rate_limit,
-                                           retry_schedule, filter)
-                    VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?)""");
+                                           retry_schedule, filter, transformation)
+                    VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?)""");
             statement.setObject(1, endpointId);
             statement.setObject(2, tenantId);
             statement.setString(3, url);
@@ -118,6 +119,7 @@ public class EndpointAdmin {
             statement.setObject(8, rateLimit);
             statement.setString(9, retrySchedule);
             statement.setString(10, filter);
+            statement.setString(11, transformation);
             return statement;
         });
         storeSecret(endpointId, secret);
@@ -197,6 +199,10 @@ public class EndpointAdmin {
         if (body.has("filter")) {
             sets.add("filter = ?");
             values.add(filters.validate(body.get("filter")));
+        }
+        if (body.has("transformation")) {
+            sets.add("transformation = ?");
+            values.add(EndpointInput.transformation(body.get("transformation")));
         }
         if (!sets.isEmpty()) {
             sets.add("updated_at = now()");
@@ -328,6 +334,7 @@ public class EndpointAdmin {
         endpoint.put("headers", sealedHeaders.shown(rs.getObject("id", UUID.class), rs.getString("headers")));
         endpoint.put("rateLimit", rs.getObject("rate_limit"));
         endpoint.put("filter", rs.getString("filter"));
+        endpoint.put("transformation", rs.getString("transformation"));
         endpoint.put("retrySchedule", RetryGrid.shown(rs.getString("retry_schedule")));
         endpoint.put("createdAt", rs.getTimestamp("created_at").toInstant());
         endpoint.put("updatedAt", rs.getTimestamp("updated_at").toInstant());

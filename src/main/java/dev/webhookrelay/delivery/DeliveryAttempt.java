@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.UUID;
 
 import dev.webhookrelay.broker.WorkMessage;
+import dev.webhookrelay.transform.Transformed;
 
 /**
  * One delivery attempt on its way through routes/delivery.camel.yaml and routes/retry.camel.yaml,
@@ -45,6 +46,7 @@ public final class DeliveryAttempt {
     private Next next;
     private String reason;
     private DeliveryContext delivery;
+    private Transformed transformed;
     private OutgoingRequest request;
     private AttemptResult result;
     private boolean endpointGone;
@@ -96,6 +98,11 @@ public final class DeliveryAttempt {
 
     public DeliveryContext delivery() {
         return delivery;
+    }
+
+    /** The endpoint's transformation's result; null when it has none. */
+    public Transformed transformed() {
+        return transformed;
     }
 
     public OutgoingRequest request() {
@@ -154,6 +161,10 @@ public final class DeliveryAttempt {
 
     void claimed(DeliveryContext claimed) {
         delivery = claimed;
+    }
+
+    void transformedInto(Transformed result) {
+        transformed = result;
     }
 
     void requestBuilt(OutgoingRequest built) {

@@ -57,7 +57,8 @@ public class DeliveryClaim {
                     OR (d.budget_attempts = ? AND d.status = 'DISPATCHING'
                         AND coalesce(d.next_attempt_at, '-infinity') < now()))
             RETURNING d.event_id, d.endpoint_id, d.tenant_id, p.url, e.type, e.payload::text, e.created_at,
-                      d.attempt_count, p.headers::text AS headers, p.retry_schedule,
+                      d.attempt_count, p.headers::text AS headers, p.retry_schedule, p.transformation,
+                      p.updated_at AS endpoint_version,
                       ARRAY(SELECT s.secret FROM endpoint_secrets s
                              WHERE s.endpoint_id = p.id AND (s.expires_at IS NULL OR s.expires_at > now())
                              ORDER BY s.created_at DESC) AS secrets""".formatted(DeliveryStatus.PENDING_SQL);
@@ -174,7 +175,9 @@ public class DeliveryClaim {
                 rs.getString("retry_schedule"),
                 attempt,
                 rs.getInt("attempt_count"),
-                headers.sensitive());
+                headers.sensitive(),
+                rs.getString("transformation"),
+                rs.getTimestamp("endpoint_version").toInstant());
     }
 
     private record EndpointHeaders(Map<String, String> values, Set<String> sensitive) {

@@ -8,7 +8,8 @@ import java.util.UUID;
 
 /**
  * Everything one attempt needs, read from PostgreSQL when the attempt is claimed: secrets and header
- * values opened; {@code sensitiveHeaders} names the headers the attempt log redacts.
+ * values opened; {@code sensitiveHeaders} names the headers the attempt log redacts; the endpoint's
+ * transformation (null: none) and its version (the endpoint's updated_at) key the compiled expression.
  */
 public record DeliveryContext(
         UUID deliveryId,
@@ -24,7 +25,9 @@ public record DeliveryContext(
         String retrySchedule,
         int attempt,
         int totalAttempts,
-        Set<String> sensitiveHeaders) {
+        Set<String> sensitiveHeaders,
+        String transformation,
+        Instant endpointVersion) {
 
     /** Secrets and header values stay out of logs and error messages that print the exchange. */
     @Override
