@@ -65,8 +65,9 @@ public class Transformations {
             return compiled;
         } catch (JException invalid) {
             throw new TransformationException(invalid.getMessage(), invalid.getLocation());
-        } catch (RuntimeException invalid) {
-            throw new TransformationException("transformation is not a JSONata expression: " + invalid.getMessage(), -1);
+        } catch (RuntimeException | StackOverflowError invalid) {
+            // The parser's own failures (deep nesting included) say nothing a caller can act on beyond this.
+            throw new TransformationException("transformation is not a JSONata expression the relay can compile", -1);
         }
     }
 
@@ -95,8 +96,11 @@ public class Transformations {
             result = expression.evaluate(input, EvaluationBounds.frame(expression, timeoutMillis, maxDepth, maxOutputBytes));
         } catch (JException failed) {
             throw new TransformationException(failed.getMessage(), failed.getLocation());
-        } catch (IOException | RuntimeException | StackOverflowError failed) {
-            throw new TransformationException("transformation failed: " + failed, -1);
+        } catch (StackOverflowError failed) {
+            throw new TransformationException("transformation recursed too deeply", -1);
+        } catch (IOException | RuntimeException failed) {
+            // An engine failure outside JSONata's own errors: its class and message are internals.
+            throw new TransformationException("transformation failed on a value it cannot handle", -1);
         }
         return envelope(result);
     }

@@ -23,18 +23,20 @@ import net.jqwik.api.Tuple;
 final class HostileRequests {
 
     /** The fields each route reads, so that most bodies get past the unknown-field check to the deeper code. */
-    private static final Map<String, List<String>> FIELDS = Map.of(
-            "/v1/events", List.of("type", "payload"),
-            "/v1/admin/tenants", List.of("name"),
-            "/v1/endpoints", List.of("url", "eventTypes", "description", "enabled", "headers", "rateLimit",
-                    "retrySchedule"),
-            "/v1/endpoints/{id}", List.of("url", "eventTypes", "description", "enabled", "headers", "rateLimit",
-                    "retrySchedule"),
-            "/v1/dlq/replay", List.of("endpointId", "since", "until", "dryRun"),
-            "/v1/endpoints/{id}/recover", List.of("since", "until"),
-            "/v1/endpoints/{id}/secret/rotate", List.of("overlap"),
-            "/v1/api-keys", List.of("name", "expiresAt", "scope"),
-            "/v1/admin/tenants/{tenantId}/api-keys", List.of("name", "expiresAt", "scope"));
+    private static final Map<String, List<String>> FIELDS = Map.ofEntries(
+            Map.entry("/v1/events", List.of("type", "payload")),
+            Map.entry("/v1/admin/tenants", List.of("name")),
+            Map.entry("/v1/endpoints", List.of("url", "eventTypes", "description", "enabled", "headers", "rateLimit",
+                    "retrySchedule", "transformation")),
+            Map.entry("/v1/endpoints/{id}", List.of("url", "eventTypes", "description", "enabled", "headers", "rateLimit",
+                    "retrySchedule", "transformation")),
+            Map.entry("/v1/dlq/replay", List.of("endpointId", "since", "until", "dryRun")),
+            Map.entry("/v1/endpoints/{id}/recover", List.of("since", "until")),
+            Map.entry("/v1/endpoints/{id}/secret/rotate", List.of("overlap")),
+            Map.entry("/v1/endpoints/{id}/transform-preview", List.of("event")),
+            Map.entry("/v1/endpoints/{id}/test", List.of("type", "payload")),
+            Map.entry("/v1/api-keys", List.of("name", "expiresAt", "scope")),
+            Map.entry("/v1/admin/tenants/{tenantId}/api-keys", List.of("name", "expiresAt", "scope")));
     private static final List<String> ALL_FIELDS = FIELDS.values().stream().flatMap(List::stream).distinct().toList();
     private static final Set<String> BODY_METHODS = Set.of("POST", "PATCH", "PUT");
 
