@@ -71,12 +71,12 @@ public class EndpointTrials {
         DeliveryContext sample = sample(tenantId, endpointId, event, "event.");
         Transformed transformed;
         try {
-            transformed = transformer.transform(sample);
+            transformed = transformer.apply(sample);
         } catch (TransformationException failed) {
             throw ProblemException.invalid("transformation", "the endpoint's transformation failed on this event: "
                     + failed.getMessage());
         }
-        return shown(requests.build(sample, transformed, "msg_preview"));
+        return shown(requests.signed(sample, transformed, "msg_preview"));
     }
 
     /** {"type", "payload"}: one attempt sent now, answered as its record (request, response, duration, error). */
@@ -89,7 +89,7 @@ public class EndpointTrials {
         Map<String, Object> record = new LinkedHashMap<>();
         Transformed transformed;
         try {
-            transformed = transformer.transform(sample);
+            transformed = transformer.apply(sample);
         } catch (TransformationException failed) {
             record.put("request", null);
             record.put("response", null);
@@ -98,7 +98,7 @@ public class EndpointTrials {
             record.put("error", "transformation error: " + failed.getMessage());
             return record;
         }
-        OutgoingRequest request = requests.build(sample, transformed, "msg_test_" + UUID.randomUUID());
+        OutgoingRequest request = requests.signed(sample, transformed, "msg_test_" + UUID.randomUUID());
         AttemptResult result = client.post(request);
         ResponseClassifier.Classification verdict = classifier.classify(result.status(), result.failure(),
                 retryAfter(result), Instant.now());

@@ -33,7 +33,7 @@ public class PayloadTransformer {
         }
         long started = System.nanoTime();
         try {
-            attempt.transformedInto(transform(delivery));
+            attempt.transformedInto(apply(delivery));
         } catch (TransformationException failed) {
             attempt.answered(new AttemptResult(null, Map.of(), null, failed, (System.nanoTime() - started) / 1_000_000));
             attempt.judged(Next.DEAD_LETTER, REASON_PREFIX + failed.getMessage(), false, null);
@@ -41,7 +41,7 @@ public class PayloadTransformer {
     }
 
     /** The transformation's result, checked; null when the endpoint has none. */
-    public Transformed transform(DeliveryContext delivery) throws TransformationException {
+    public Transformed apply(DeliveryContext delivery) throws TransformationException {
         if (delivery.transformation() == null) {
             return null;
         }

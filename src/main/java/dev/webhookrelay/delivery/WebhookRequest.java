@@ -30,11 +30,11 @@ public class WebhookRequest {
     }
 
     public void build(@Variable("attempt") DeliveryAttempt attempt) throws JsonProcessingException {
-        attempt.requestBuilt(build(attempt.delivery(), attempt.transformed(), "msg_" + attempt.delivery().deliveryId()));
+        attempt.requestBuilt(signed(attempt.delivery(), attempt.transformed(), "msg_" + attempt.delivery().deliveryId()));
     }
 
     /** {@code transformed}: null when the endpoint has no transformation. */
-    public OutgoingRequest build(DeliveryContext delivery, Transformed transformed, String webhookId)
+    public OutgoingRequest signed(DeliveryContext delivery, Transformed transformed, String webhookId)
             throws JsonProcessingException {
         String body = transformed != null ? transformed.body()
                 : "{\"type\":" + json.writeValueAsString(delivery.eventType())

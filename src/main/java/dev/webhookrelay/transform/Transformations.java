@@ -64,7 +64,7 @@ public class Transformations {
             Jsonata.jsonata("$");
             return compiled;
         } catch (JException invalid) {
-            throw new TransformationException(invalid.getMessage(), invalid.getLocation());
+            throw new TransformationException(message(invalid), invalid.getLocation());
         } catch (RuntimeException | StackOverflowError invalid) {
             // The parser's own failures (deep nesting included) say nothing a caller can act on beyond this.
             throw new TransformationException("transformation is not a JSONata expression the relay can compile", -1);
@@ -95,7 +95,7 @@ public class Transformations {
             input.put("data", json.readValue(payloadJson, Object.class));
             result = expression.evaluate(input, EvaluationBounds.frame(expression, timeoutMillis, maxDepth, maxOutputBytes));
         } catch (JException failed) {
-            throw new TransformationException(failed.getMessage(), failed.getLocation());
+            throw new TransformationException(message(failed), failed.getLocation());
         } catch (StackOverflowError failed) {
             throw new TransformationException("transformation recursed too deeply", -1);
         } catch (IOException | RuntimeException failed) {
@@ -103,6 +103,12 @@ public class Transformations {
             throw new TransformationException("transformation failed on a value it cannot handle", -1);
         }
         return envelope(result);
+    }
+
+    /** JSONata's words, without the prefix it puts before a message that has no error code. */
+    private static String message(JException failed) {
+        String message = String.valueOf(failed.getMessage());
+        return message.startsWith("JSonataException ") ? message.substring("JSonataException ".length()) : message;
     }
 
     private Transformed envelope(Object result) throws TransformationException {
