@@ -45,7 +45,8 @@ bench_start_relay() {
     --relay.quotas.max-in-flight-per-tenant=1000 \
     "$@" > "$OUT/relay-$name.log" 2>&1) &
   echo $! > "$OUT/relay-$name.pid"
-  for _ in $(seq 1 120); do
+  # Up to BENCH_START_SECONDS (default 60) for the relay to become ready: longer on a busy machine.
+  for _ in $(seq 1 $(( ${BENCH_START_SECONDS:-60} * 2 ))); do
     curl -fsS "http://127.0.0.1:$port/actuator/health/readiness" >/dev/null 2>&1 && return
     sleep 0.5
   done
