@@ -6,7 +6,8 @@
 #     drained right after the relay started (10 endpoints: one is capped at max-in-flight by design)
 #  2. warm-up: WARMUP_SECONDS of ingest and delivery together, not recorded (a relay in production
 #     runs warm; the JIT compiles the hot paths over the first tens of thousands of events)
-#  3. backlog drain, warm: DRAIN_ROUNDS such drains, median deliveries/s
+#  3. backlog drain, warm: DRAIN_ROUNDS such drains, median deliveries/s; then the same with a JSONata
+#     transformation on every endpoint (a Slack-shaped message built from the order), beside it
 #  4. sustained end to end: SUSTAINED_RATE events/s offered open-loop with delivery running, median of
 #     SUSTAINED_ROUNDS runs: events/s in and out, backlog left, commit-to-receiver p50/p99; then the
 #     closed-loop maximum
@@ -79,6 +80,22 @@ wait_drained 300
 rates=(); backlogs=()
 for _ in $(seq 1 "$DRAIN_ROUNDS"); do d=$(drain); rates+=("${d% *}"); backlogs+=("${d#* }"); done
 rows+=("| drain a backlog, 10 endpoints, warm | $(median "${rates[@]}") deliveries/s | | median of $DRAIN_ROUNDS drains: ${rates[*]}/s of ${backlogs[*]} |")
+
+# 3b. Warm drains with a transformation on every endpoint, then the transformations removed again.
+TRANSFORMATION='{"text": "Order " & $string(data.orderId) & " (" & type & ")", "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": data.note}}], "at": timestamp}'
+set_transformations() { # set_transformations JSON_VALUE: a JSON string, or null to remove them
+  local id
+  for id in $(curl -fsS "http://127.0.0.1:$BENCH_PORT/v1/endpoints?limit=500" -H "Authorization: Bearer $KEY" \
+      | python3 -c 'import json, sys; print("\n".join(e["id"] for e in json.load(sys.stdin)["data"]))'); do
+    curl -fsS -X PATCH "http://127.0.0.1:$BENCH_PORT/v1/endpoints/$id" -H "Authorization: Bearer $KEY" \
+      -H 'Content-Type: application/json' -d "{\"transformation\": $1}" >/dev/null
+  done
+}
+set_transformations "$(python3 -c 'import json, sys; print(json.dumps(sys.argv[1]))' "$TRANSFORMATION")"
+rates=(); backlogs=()
+for _ in $(seq 1 "$DRAIN_ROUNDS"); do d=$(drain); rates+=("${d% *}"); backlogs+=("${d#* }"); done
+rows+=("| drain a backlog, 10 endpoints, warm, each with a JSONata transformation | $(median "${rates[@]}") deliveries/s | | median of $DRAIN_ROUNDS drains: ${rates[*]}/s of ${backlogs[*]}; a Slack-shaped body built from the ~1.1 KB order, signed as sent |")
+set_transformations null
 
 # 4. Sustained end to end: offered at a fixed rate (median of SUSTAINED_ROUNDS runs), then closed loop.
 sustained() { # sustained CONNECTIONS [RATE] -> "in out latency..."; the backlog left is drained before it returns

@@ -53,7 +53,7 @@ public class EndpointAdmin {
 
     private static final String COLUMNS = """
             SELECT id, url, description, event_types, enabled, disabled_reason, headers::text AS headers,
-                   rate_limit, retry_schedule, filter, ordering, auth, created_at, updated_at,
+                   rate_limit, retry_schedule, filter, ordering, auth, transformation, created_at, updated_at,
                    created_at AS page_created_at, id::text AS page_id
               FROM endpoints""";
     private static final Set<String> ROTATE_FIELDS = Set.of("overlap");
@@ -103,7 +103,7 @@ public class EndpointAdmin {
         String retrySchedule = EndpointInput.retrySchedule(body.get("retrySchedule"), schedules);
         String filter = filters.validate(body.get("filter"));
         String ordering = EndpointInput.ordering(body.get("ordering"));
-        quota.requireRoomForOneMore(tenantId);
+        String transformation = EndpointInput.transformation(body.get("transformation"));
         UUID endpointId = UUID.randomUUID();
         String auth = auths.seal(endpointId, body.get("auth"), null);
         quota.requireRoomForOneMore(tenantId);
@@ -112,8 +112,8 @@ public class EndpointAdmin {
         jdbc.update(con -> {
             var statement = con.prepareStatement("""
                     INSERT INTO endpoints (id, tenant_id, url, description, event_types, enabled, headers, rate_limit,
-                                           retry_schedule, filter, ordering, auth)
-                    VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?)""");
+                                           retry_schedule, filter, ordering, auth, transformation)
+                    VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?)""");
             statement.setObject(1, endpointId);
             statement.setObject(2, tenantId);
             statement.setString(3, url);
@@ -126,6 +126,7 @@ public class EndpointAdmin {
             statement.setString(10, filter);
             statement.setString(11, ordering);
             statement.setString(12, auth);
+            statement.setString(13, transformation);
             return statement;
         });
         storeSecret(endpointId, secret);
@@ -214,6 +215,10 @@ public class EndpointAdmin {
             String stored = jdbc.queryForObject("SELECT auth FROM endpoints WHERE id = ?", String.class, endpointId);
             sets.add("auth = ?");
             values.add(auths.seal(endpointId, body.get("auth"), stored));
+        }
+        if (body.has("transformation")) {
+            sets.add("transformation = ?");
+            values.add(EndpointInput.transformation(body.get("transformation")));
         }
         if (!sets.isEmpty()) {
             sets.add("updated_at = now()");
@@ -327,6 +332,7 @@ public class EndpointAdmin {
         endpoint.put("filter", rs.getString("filter"));
         endpoint.put("ordering", rs.getString("ordering"));
         endpoint.put("auth", auths.shown(rs.getObject("id", UUID.class), rs.getString("auth")));
+        endpoint.put("transformation", rs.getString("transformation"));
         endpoint.put("retrySchedule", RetryGrid.shown(rs.getString("retry_schedule")));
         endpoint.put("createdAt", rs.getTimestamp("created_at").toInstant());
         endpoint.put("updatedAt", rs.getTimestamp("updated_at").toInstant());

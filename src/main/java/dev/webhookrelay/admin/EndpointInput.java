@@ -13,12 +13,14 @@ import dev.webhookrelay.delivery.RetrySchedules;
 import dev.webhookrelay.delivery.StaticHeaders;
 import dev.webhookrelay.ingest.EventTypes;
 import dev.webhookrelay.secrets.StaticHeaderValue;
+import dev.webhookrelay.transform.TransformationException;
+import dev.webhookrelay.transform.Transformations;
 
 /** Validation of the writable endpoint fields, shared by create (POST) and update (PATCH). */
 final class EndpointInput {
 
     static final Set<String> FIELDS = Set.of("url", "eventTypes", "description", "enabled", "headers", "rateLimit",
-            "retrySchedule", "filter", "ordering", "auth");
+            "retrySchedule", "filter", "ordering", "auth", "transformation");
     private static final int MAX_EVENT_TYPES = 100;
 
     private EndpointInput() {
@@ -114,6 +116,24 @@ final class EndpointInput {
             throw ProblemException.invalid("retrySchedule", "retrySchedule must be a string such as \"30s,5m,1h\"");
         }
         return schedules.validate(node.textValue());
+    }
+
+    /** The transformation of a create or update body, compiled to prove it is one; null when absent or null. */
+    static String transformation(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isTextual() || node.textValue().isBlank()) {
+            throw ProblemException.invalid("transformation", "transformation must be a non-empty string: a JSONata "
+                    + "expression over {type, timestamp, data}");
+        }
+        try {
+            Transformations.compile(node.textValue());
+        } catch (TransformationException invalid) {
+            throw ProblemException.invalid("transformation", "transformation is not a valid JSONata expression: "
+                    + invalid.getMessage());
+        }
+        return node.textValue();
     }
 
     static Boolean enabled(JsonNode node) {

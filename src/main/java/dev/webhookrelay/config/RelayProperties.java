@@ -33,7 +33,8 @@ public record RelayProperties(
         @Valid @NotNull Api api,
         @Valid @NotNull Quotas quotas,
         @Valid @NotNull Reconcile reconcile,
-        @Valid @NotNull Secrets secrets) {
+        @Valid @NotNull Secrets secrets,
+        @Valid @NotNull Transformations transformations) {
 
     public record Ingest(
             @Positive int maxPayloadBytes,
@@ -118,7 +119,20 @@ public record RelayProperties(
             @Positive int ingestRatePerSecond,
             @Positive int ingestBurst,
             @Positive int maxInFlightPerTenant,
-            @Positive int maxReplaysPerTenant) {
+            @Positive int maxReplaysPerTenant,
+            @Positive int endpointTestsPerMinute) {
+    }
+
+    /**
+     * The bounds of one evaluation of an endpoint's JSONata transformation: wall-clock time and
+     * nesting depth (checked at every evaluation step), and the size of the body and of any string or
+     * array it builds on the way.
+     */
+    public record Transformations(
+            @NotNull Duration timeout,
+            @Positive int maxDepth,
+            @Positive int maxOutputBytes,
+            @Positive int cacheSize) {
     }
 
     public record Reconcile(@NotNull Duration interval, @NotNull Duration grace, @Positive int batchSize) {

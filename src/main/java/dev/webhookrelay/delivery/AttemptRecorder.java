@@ -2,6 +2,7 @@ package dev.webhookrelay.delivery;
 
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -70,7 +71,8 @@ public class AttemptRecorder {
 
         Timestamp failingSince = jdbc.queryForObject(RECORD, Timestamp.class,
                 delivery.deliveryId(), delivery.totalAttempts(), delivery.url(),
-                json.writeValueAsString(attempt.request().recordedHeaders()),
+                // No request when the transformation failed: nothing was sent.
+                json.writeValueAsString(attempt.request() == null ? Map.of() : attempt.request().recordedHeaders()),
                 result.status(), json.writeValueAsString(result.responseHeaders()), result.responseBody(),
                 (int) result.durationMillis(), result.errorClass(), result.errorMessage(), outcome,
                 outcome, outcome, outcome, delivered ? null : reason, result.status(),

@@ -8,6 +8,7 @@ import java.util.UUID;
 
 import dev.webhookrelay.broker.WorkMessage;
 import dev.webhookrelay.tracing.TraceParents;
+import dev.webhookrelay.transform.Transformed;
 
 /**
  * One delivery attempt on its way through routes/delivery.camel.yaml and routes/retry.camel.yaml,
@@ -46,6 +47,7 @@ public final class DeliveryAttempt {
     private Next next;
     private String reason;
     private DeliveryContext delivery;
+    private Transformed transformed;
     private OutgoingRequest request;
     private AttemptResult result;
     private boolean endpointGone;
@@ -99,6 +101,11 @@ public final class DeliveryAttempt {
 
     public DeliveryContext delivery() {
         return delivery;
+    }
+
+    /** The endpoint's transformation's result; null when it has none. */
+    public Transformed transformed() {
+        return transformed;
     }
 
     public OutgoingRequest request() {
@@ -171,6 +178,10 @@ public final class DeliveryAttempt {
 
     void claimed(DeliveryContext claimed) {
         delivery = claimed;
+    }
+
+    void transformedInto(Transformed result) {
+        transformed = result;
     }
 
     void requestBuilt(OutgoingRequest built) {

@@ -60,7 +60,8 @@ public class DeliveryClaim {
                         AND coalesce(d.next_attempt_at, '-infinity') < now()))
                AND CASE WHEN p.ordering = 'fifo' THEN NOT %s ELSE true END
             RETURNING d.event_id, d.endpoint_id, d.tenant_id, p.url, e.type, e.payload::text, e.created_at, p.ordering,
-                      d.attempt_count, p.headers::text AS headers, p.retry_schedule, p.auth,
+                      d.attempt_count, p.headers::text AS headers, p.retry_schedule, p.auth, p.transformation,
+                      p.updated_at AS endpoint_version,
                       ARRAY(SELECT s.secret FROM endpoint_secrets s
                              WHERE s.endpoint_id = p.id AND (s.expires_at IS NULL OR s.expires_at > now())
                              ORDER BY s.created_at DESC) AS secrets""".formatted(DeliveryStatus.PENDING_SQL,
@@ -188,7 +189,9 @@ public class DeliveryClaim {
                 rs.getInt("attempt_count"),
                 headers.sensitive(),
                 "fifo".equals(rs.getString("ordering")),
-                rs.getString("auth"));
+                rs.getString("auth"),
+                rs.getString("transformation"),
+                rs.getTimestamp("endpoint_version").toInstant());
     }
 
     private record EndpointHeaders(Map<String, String> values, Set<String> sensitive) {

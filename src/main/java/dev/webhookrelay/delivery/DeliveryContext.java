@@ -10,7 +10,8 @@ import java.util.UUID;
  * Everything one attempt needs, read from PostgreSQL when the attempt is claimed: secrets and header
  * values opened; {@code sensitiveHeaders} names the headers the attempt log redacts; {@code fifo}
  * says the endpoint takes its deliveries one at a time, in order. {@code auth} is the endpoint's
- * sealed auth (null: none), opened by {@link EndpointAuthentication}.
+ * sealed auth (null: none), opened by {@link EndpointAuthentication}. The endpoint's transformation
+ * (null: none) and its version (the endpoint's updated_at) key the compiled expression.
  */
 public record DeliveryContext(
         UUID deliveryId,
@@ -28,7 +29,9 @@ public record DeliveryContext(
         int totalAttempts,
         Set<String> sensitiveHeaders,
         boolean fifo,
-        String auth) {
+        String auth,
+        String transformation,
+        Instant endpointVersion) {
 
     /** Secrets and header values stay out of logs and error messages that print the exchange. */
     @Override

@@ -37,6 +37,12 @@ class TenantIsolationTest extends RelayIntegrationTest {
             assertThat(post("/v1/endpoints/" + endpointId + "/secret/rotate", null, as(intruder)).status()).isEqualTo(404);
             assertThat(post("/v1/endpoints/" + endpointId + "/recover", "{\"since\":\"2020-01-01T00:00:00Z\"}",
                     as(intruder)).status()).isEqualTo(404);
+            assertThat(post("/v1/endpoints/" + endpointId + "/transform-preview",
+                    "{\"event\":{\"type\":\"a.b\",\"payload\":{}}}", as(intruder)).status()).isEqualTo(404);
+            int received = receiver.received().size();
+            assertThat(post("/v1/endpoints/" + endpointId + "/test", "{\"type\":\"a.b\",\"payload\":{}}", as(intruder))
+                    .status()).isEqualTo(404);
+            assertThat(receiver.received()).hasSize(received);
             assertThat(delete("/v1/endpoints/" + endpointId, as(intruder)).status()).isEqualTo(404);
             assertThat(get("/v1/events/" + eventId, as(intruder)).status()).isEqualTo(404);
             assertThat(get("/v1/deliveries/" + deliveryId, as(intruder)).status()).isEqualTo(404);

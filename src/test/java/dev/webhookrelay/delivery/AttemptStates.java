@@ -40,7 +40,7 @@ public final class AttemptStates {
         WorkMessage message = attempt.message();
         attempt.claimed(new DeliveryContext(message.deliveryId(), UUID.randomUUID(), message.endpointId(),
                 message.tenantId(), "https://receiver.example/hook", "order.created", "{}", Instant.now(),
-                List.of("whsec_test"), Map.of(), null, message.attempt(), message.attempt(), Set.of(), fifo, null));
+                List.of("whsec_test"), Map.of(), null, message.attempt(), message.attempt(), Set.of(), fifo, null, null, Instant.now()));
     }
 
     public static void answer(DeliveryAttempt attempt, int status) {

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.webhookrelay.admin.EndpointAdmin;
 import dev.webhookrelay.admin.EndpointFilters;
+import dev.webhookrelay.admin.EndpointTrials;
 import dev.webhookrelay.admin.FifoHeads;
 import dev.webhookrelay.admin.TenantAdmin;
 import dev.webhookrelay.api.problem.ProblemException;
@@ -33,6 +34,7 @@ import dev.webhookrelay.delivery.EndpointRateLimiter;
 import dev.webhookrelay.delivery.FifoOrder;
 import dev.webhookrelay.delivery.GoneEndpoints;
 import dev.webhookrelay.delivery.InFlightLimiter;
+import dev.webhookrelay.delivery.PayloadTransformer;
 import dev.webhookrelay.delivery.PostgresReachability;
 import dev.webhookrelay.delivery.ResponseClassifier;
 import dev.webhookrelay.delivery.RetryPolicy;
@@ -171,6 +173,10 @@ public abstract class FastRouteTest {
     protected DeliveryClient deliveryClient;
     @MockitoBean(name = "endpointAuthentication")
     protected EndpointAuthentication endpointAuthentication;
+    @MockitoBean(name = "payloadTransformer")
+    protected PayloadTransformer payloadTransformer;
+    @MockitoBean(name = "endpointTrials")
+    protected EndpointTrials endpointTrials;
     @MockitoBean(name = "responseClassifier")
     protected ResponseClassifier responseClassifier;
     @MockitoBean(name = "retryPolicy")

@@ -1,0 +1,154 @@
+package dev.webhookrelay.admin;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.webhookrelay.api.JsonBodies;
+import dev.webhookrelay.api.problem.ProblemException;
+import dev.webhookrelay.auth.ApiKeyAuthenticator;
+import dev.webhookrelay.delivery.AttemptResult;
+import dev.webhookrelay.delivery.DeliveryClient;
+import dev.webhookrelay.delivery.DeliveryContext;
+import dev.webhookrelay.delivery.OutgoingRequest;
+import dev.webhookrelay.delivery.PayloadTransformer;
+import dev.webhookrelay.delivery.ResponseClassifier;
+import dev.webhookrelay.delivery.SampleDeliveries;
+import dev.webhookrelay.delivery.WebhookRequest;
+import dev.webhookrelay.ingest.EventTypes;
+import dev.webhookrelay.query.ListRequest;
+import dev.webhookrelay.quota.EndpointTestQuota;
+import dev.webhookrelay.transform.TransformationException;
+import dev.webhookrelay.transform.Transformed;
+import org.apache.camel.Exchange;
+import org.springframework.stereotype.Component;
+
+/**
+ * What a receiver sees, without an event: the transformation preview (the exact request an example
+ * event would make, nothing sent) and the test send (one signed, transformed attempt sent right away
+ * through the delivery client, with its SSRF guard, bounded reads and deadline). Neither stores an
+ * event, a delivery or an attempt: the answer is the only record.
+ */
+@Component("endpointTrials")
+public class EndpointTrials {
+
+    private static final Set<String> PREVIEW_FIELDS = Set.of("event");
+    private static final Set<String> EVENT_FIELDS = Set.of("type", "payload");
+
+    private final ObjectMapper json;
+    private final SampleDeliveries samples;
+    private final PayloadTransformer transformer;
+    private final WebhookRequest requests;
+    private final DeliveryClient client;
+    private final ResponseClassifier classifier;
+    private final EndpointTestQuota quota;
+
+    public EndpointTrials(ObjectMapper json, SampleDeliveries samples, PayloadTransformer transformer,
+            WebhookRequest requests, DeliveryClient client, ResponseClassifier classifier, EndpointTestQuota quota) {
+        this.json = json;
+        this.samples = samples;
+        this.transformer = transformer;
+        this.requests = requests;
+        this.client = client;
+        this.classifier = classifier;
+        this.quota = quota;
+    }
+
+    /** {"event": {"type", "payload"}}: the URL, headers (sensitive values redacted) and body the endpoint would get. */
+    public Map<String, Object> preview(Exchange exchange) throws JsonProcessingException {
+        UUID tenantId = ApiKeyAuthenticator.tenantOf(exchange);
+        UUID endpointId = ListRequest.of(exchange).pathId("id");
+        JsonNode body = JsonBodies.object(json, exchange.getMessage().getBody(byte[].class), PREVIEW_FIELDS);
+        JsonNode event = body.get("event");
+        if (event == null || !event.isObject()) {
+            throw ProblemException.invalid("event", "event must be an object: {\"type\", \"payload\"}, as posted to /v1/events");
+        }
+        DeliveryContext sample = sample(tenantId, endpointId, event, "event.");
+        Transformed transformed;
+        try {
+            transformed = transformer.apply(sample);
+        } catch (TransformationException failed) {
+            throw ProblemException.invalid("transformation", "the endpoint's transformation failed on this event: "
+                    + failed.getMessage());
+        }
+        return shown(requests.signed(sample, transformed, "msg_preview"));
+    }
+
+    /** {"type", "payload"}: one attempt sent now, answered as its record (request, response, duration, error). */
+    public Map<String, Object> test(Exchange exchange) throws JsonProcessingException {
+        UUID tenantId = ApiKeyAuthenticator.tenantOf(exchange);
+        UUID endpointId = ListRequest.of(exchange).pathId("id");
+        JsonNode body = JsonBodies.object(json, exchange.getMessage().getBody(byte[].class), EVENT_FIELDS);
+        DeliveryContext sample = sample(tenantId, endpointId, body, "");
+        quota.take(tenantId);
+        Map<String, Object> record = new LinkedHashMap<>();
+        Transformed transformed;
+        try {
+            transformed = transformer.apply(sample);
+        } catch (TransformationException failed) {
+            record.put("request", null);
+            record.put("response", null);
+            record.put("durationMs", 0);
+            record.put("outcome", "DEAD_LETTER");
+            record.put("error", "transformation error: " + failed.getMessage());
+            return record;
+        }
+        OutgoingRequest request = requests.signed(sample, transformed, "msg_test_" + UUID.randomUUID());
+        AttemptResult result = client.post(request);
+        ResponseClassifier.Classification verdict = classifier.classify(result.status(), result.failure(),
+                retryAfter(result), Instant.now());
+        record.put("request", shown(request));
+        if (result.status() == null) {
+            record.put("response", null);
+        } else {
+            Map<String, Object> response = new LinkedHashMap<>();
+            response.put("status", result.status());
+            response.put("headers", result.responseHeaders());
+            response.put("body", result.responseBody());
+            record.put("response", response);
+        }
+        record.put("durationMs", result.durationMillis());
+        record.put("outcome", verdict.outcome().name());
+        record.put("reason", verdict.reason());
+        record.put("error", result.errorMessage());
+        return record;
+    }
+
+    private DeliveryContext sample(UUID tenantId, UUID endpointId, JsonNode event, String prefix)
+            throws JsonProcessingException {
+        event.fieldNames().forEachRemaining(name -> {
+            if (!EVENT_FIELDS.contains(name)) {
+                throw ProblemException.invalid(prefix + name, "Unknown field '" + name + "'; allowed: " + EVENT_FIELDS);
+            }
+        });
+        JsonNode type = event.get("type");
+        if (type == null || !type.isTextual() || !EventTypes.isValidType(type.textValue())) {
+            throw ProblemException.invalid(prefix + "type", prefix + "type must match ^[A-Za-z0-9._-]{1,128}$");
+        }
+        JsonNode payload = event.get("payload");
+        if (payload == null || payload.isNull()) {
+            throw ProblemException.invalid(prefix + "payload", prefix + "payload is required");
+        }
+        return samples.of(tenantId, endpointId, type.textValue(), json.writeValueAsString(payload))
+                .orElseThrow(() -> ProblemException.notFound("No endpoint " + endpointId));
+    }
+
+    private static String retryAfter(AttemptResult result) {
+        return result.responseHeaders().entrySet().stream()
+                .filter(h -> h.getKey().equalsIgnoreCase("Retry-After")).map(Map.Entry::getValue)
+                .findFirst().orElse(null);
+    }
+
+    private static Map<String, Object> shown(OutgoingRequest request) {
+        Map<String, Object> shown = new LinkedHashMap<>();
+        shown.put("url", request.url());
+        shown.put("headers", request.recordedHeaders());
+        shown.put("body", request.body());
+        return shown;
+    }
+}

@@ -1,0 +1,138 @@
+package dev.webhookrelay.transform;
+
+import java.util.Collection;
+import java.util.IdentityHashMap;
+import java.util.Map;
+
+import com.dashjoin.jsonata.Functions;
+import com.dashjoin.jsonata.JException;
+import com.dashjoin.jsonata.Jsonata;
+
+/**
+ * The limits of one evaluation, enforced at every step JSONata takes (its entry and exit
+ * callbacks): a deadline and a nesting depth, which stop loops and runaway recursion, and the size
+ * of every string, array and object a step produces, which stops a body that doubles itself. The
+ * built-in functions that can amplify their input in a single step ({@code $pad}, {@code $replace},
+ * {@code $string}) are replaced by versions that check the size first.
+ */
+final class EvaluationBounds {
+
+    private final long deadlineNanos;
+    private final long timeoutMillis;
+    private final int maxDepth;
+    private final int maxSize;
+    private int depth;
+    private final Map<Object, Long> weights = new IdentityHashMap<>();
+
+    private EvaluationBounds(long timeoutMillis, int maxDepth, int maxSize) {
+        this.timeoutMillis = timeoutMillis;
+        this.deadlineNanos = System.nanoTime() + timeoutMillis * 1_000_000L;
+        this.maxDepth = maxDepth;
+        this.maxSize = maxSize;
+    }
+
+    /** A frame for one evaluation of {@code expression}, bounded. */
+    static Jsonata.Frame frame(Jsonata expression, long timeoutMillis, int maxDepth, int maxSize) {
+        EvaluationBounds bounds = new EvaluationBounds(timeoutMillis, maxDepth, maxSize);
+        Jsonata.Frame frame = expression.createFrame();
+        frame.setEvaluateEntryCallback((symbol, input, environment) -> {
+            if (!environment.isParallelCall) {
+                bounds.depth++;
+                bounds.check();
+            }
+        });
+        frame.setEvaluateExitCallback((symbol, input, environment, result) -> {
+            if (!environment.isParallelCall) {
+                bounds.depth--;
+            }
+            bounds.check();
+            bounds.checkSize(result);
+        });
+        frame.bind("pad", Jsonata.function("pad", bounds::pad, "<s-ns?:s>"));
+        frame.bind("replace", Jsonata.function("replace", bounds::replace, "<s-(sf)(sf)n?:s>"));
+        frame.bind("string", Jsonata.function("string", bounds::string, "<x-b?:s>"));
+        return frame;
+    }
+
+    private void check() {
+        if (depth > maxDepth) {
+            throw new JException("Transformation nested deeper than " + maxDepth + " steps (relay.transformations.max-depth)", -1);
+        }
+        if (System.nanoTime() - deadlineNanos > 0) {
+            throw new JException("Transformation took longer than " + timeoutMillis + " ms (relay.transformations.timeout)", -1);
+        }
+    }
+
+    private void checkSize(Object result) {
+        if (weight(result) > maxSize) {
+            throw tooLarge();
+        }
+    }
+
+    /**
+     * A value's printed size, roughly, counting a value shared many times over each time: one step
+     * can build a tree that doubles on each level out of shared halves, small in memory but not when
+     * printed (or when JSONata walks the result). Weights of arrays and objects are remembered, so
+     * each one is weighed once however often steps return it.
+     */
+    private long weight(Object value) {
+        if (value instanceof CharSequence text) {
+            return text.length() + 2L;
+        }
+        if (!(value instanceof Map<?, ?>) && !(value instanceof Collection<?>)) {
+            return 1;
+        }
+        Long known = weights.get(value);
+        if (known != null) {
+            return known;
+        }
+        long total = 2;
+        if (value instanceof Collection<?> list) {
+            if (list.size() > maxSize) {
+                throw tooLarge();
+            }
+            for (Object item : list) {
+                total += weight(item) + 1;
+                if (total > maxSize) {
+                    throw tooLarge();
+                }
+            }
+        } else {
+            for (Map.Entry<?, ?> entry : ((Map<?, ?>) value).entrySet()) {
+                total += String.valueOf(entry.getKey()).length() + 4 + weight(entry.getValue());
+                if (total > maxSize) {
+                    throw tooLarge();
+                }
+            }
+        }
+        weights.put(value, total);
+        return total;
+    }
+
+    private JException tooLarge() {
+        return new JException("Transformation built a value larger than " + maxSize
+                + " characters or items (relay.transformations.max-output-bytes)", -1);
+    }
+
+    private String pad(String text, Number width, String padding) {
+        if (width != null && Math.abs(width.doubleValue()) > maxSize) {
+            throw tooLarge();
+        }
+        return Functions.pad(text, width, padding);
+    }
+
+    /** Checked against the worst case, a match at every position, when the replacement is a string. */
+    private String replace(String text, Object pattern, Object replacement, Number limit) {
+        if (text != null && replacement instanceof String with
+                && (long) text.length() + ((long) text.length() + 1) * with.length() > maxSize) {
+            throw tooLarge();
+        }
+        return Functions.replace(text, pattern, replacement, limit == null ? null : limit.intValue());
+    }
+
+    /** A structure can share one value many times over: its printed size is counted before it is printed. */
+    private String string(Object value, Boolean pretty) {
+        checkSize(value);
+        return Functions.string(value, pretty);
+    }
+}

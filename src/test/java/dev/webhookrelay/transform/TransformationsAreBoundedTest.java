@@ -1,0 +1,159 @@
+package dev.webhookrelay.transform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import com.dashjoin.jsonata.Jsonata;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.webhookrelay.config.RelayProperties;
+import org.junit.jupiter.api.Test;
+
+/** The JSONata engine as endpoints use it: results, the $relay envelope, compile errors, and its bounds. */
+class TransformationsAreBoundedTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Instant AT = Instant.parse("2026-11-30T04:00:00Z");
+    private static final String ORDER = "{\"id\":\"ord_42\",\"amount\":129.5,\"currency\":\"EUR\","
+            + "\"customer\":{\"name\":\"Ada\"},\"items\":[{\"sku\":\"A\"},{\"sku\":\"B\"}]}";
+
+    private final Transformations transformations = bounded(Duration.ofMillis(200), 100_000);
+    /** Time enough on a loaded machine: the size bound, not the clock, must stop these. */
+    private final Transformations patient = bounded(Duration.ofSeconds(30), 100_000);
+
+    @Test
+    void anOrderEventBecomesASlackMessage() throws Exception {
+        Transformed slack = apply("""
+                {"text": "New order " & data.id & " from " & data.customer.name & ": " & data.amount & " " & data.currency,
+                 "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "*" & $count(data.items) & " items*"}}]}""");
+
+        JsonNode body = JSON.readTree(slack.body());
+        assertThat(body.get("text").asText()).isEqualTo("New order ord_42 from Ada: 129.5 EUR");
+        assertThat(body.at("/blocks/0/text/text").asText()).isEqualTo("*2 items*");
+        assertThat(slack.headers()).isEmpty();
+        assertThat(slack.path()).isNull();
+    }
+
+    @Test
+    void theEnvelopeSetsHeadersAndAPathFromThePayload() throws Exception {
+        Transformed result = apply("""
+                {"$relay": {"body": {"order": data.id, "type": type, "at": timestamp},
+                            "headers": {"X-Order-Currency": data.currency},
+                            "path": "/orders/" & data.id}}""");
+
+        assertThat(JSON.readTree(result.body()).get("at").asText()).isEqualTo(AT.toString());
+        assertThat(result.headers()).isEqualTo(Map.of("X-Order-Currency", "EUR"));
+        assertThat(result.path()).isEqualTo("/orders/ord_42");
+    }
+
+    @Test
+    void anEnvelopeWithOtherMembersIsAnError() {
+        assertThatThrownBy(() -> apply("{\"$relay\": {\"body\": 1}, \"other\": 2}"))
+                .isInstanceOf(TransformationException.class).hasMessageContaining("no other member");
+        assertThatThrownBy(() -> apply("{\"$relay\": {\"body\": 1, \"url\": \"http://elsewhere\"}}"))
+                .isInstanceOf(TransformationException.class).hasMessageContaining("unknown member 'url'");
+    }
+
+    @Test
+    void aSyntaxErrorNamesItsPosition() {
+        assertThatThrownBy(() -> Transformations.compile("{\"a\": data.id,, }"))
+                .isInstanceOfSatisfying(TransformationException.class, e -> {
+                    assertThat(e.position()).isPositive();
+                    assertThat(e.getMessage()).contains("at position " + e.position());
+                });
+    }
+
+    @Test
+    void aRuntimeErrorIsATransformationError() {
+        assertThatThrownBy(() -> apply("data.customer.name + 1"))
+                .isInstanceOf(TransformationException.class);
+        assertThatThrownBy(() -> apply("data.missing"))
+                .isInstanceOf(TransformationException.class).hasMessageContaining("no body");
+        assertThatThrownBy(() -> apply("function($x) { $x }"))
+                .isInstanceOf(TransformationException.class).hasMessageContaining("not JSON");
+    }
+
+    @Test
+    void infiniteRecursionIsStopped() {
+        assertThatThrownBy(() -> apply("($f := function($x) { $f($x + 1) }; $f(0))"))
+                .isInstanceOf(TransformationException.class).hasMessageContaining("relay.transformations");
+    }
+
+    @Test
+    void aLongLoopIsStoppedByTheTimeout() {
+        Transformations quick = bounded(Duration.ofMillis(50), 100_000_000);
+        assertThatThrownBy(() -> quick.apply(Transformations.compile("$sum([1..5000000].($ * 2))"), "t", AT, ORDER))
+                .isInstanceOf(TransformationException.class).hasMessageContaining("relay.transformations.timeout");
+    }
+
+    @Test
+    void hugeOutputIsStopped() {
+        assertThatThrownBy(() -> applyPatiently("$reduce([1..40], function($acc, $i) { $acc & $acc }, \"xx\")"))
+                .isInstanceOf(TransformationException.class).hasMessageContaining("relay.transformations.max-output-bytes");
+        assertThatThrownBy(() -> applyPatiently("$pad(\"x\", 2000000000)"))
+                .isInstanceOf(TransformationException.class).hasMessageContaining("relay.transformations.max-output-bytes");
+        assertThatThrownBy(() -> applyPatiently("$replace($pad(\"a\", 5000), \"a\", $pad(\"b\", 5000))"))
+                .isInstanceOf(TransformationException.class).hasMessageContaining("relay.transformations.max-output-bytes");
+        String sharedTree = "$reduce([1..40], function($acc, $i) { {\"l\": $acc, \"r\": $acc} }, {\"x\": 1})";
+        assertThatThrownBy(() -> applyPatiently(sharedTree))
+                .isInstanceOf(TransformationException.class).hasMessageContaining("relay.transformations.max-output-bytes");
+        assertThatThrownBy(() -> applyPatiently("$string(" + sharedTree + ")"))
+                .isInstanceOf(TransformationException.class).hasMessageContaining("relay.transformations.max-output-bytes");
+    }
+
+    @Test
+    void oneCompiledExpressionServesManyEvaluationsAndThreads() throws Exception {
+        Jsonata expression = Transformations.compile("{\"n\": data.n, \"t\": type}");
+        ExecutorService threads = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<String>> results = new ArrayList<>();
+            for (int i = 0; i < 400; i++) {
+                int n = i;
+                results.add(threads.submit(() -> transformations.apply(expression, "t" + n, AT, "{\"n\":" + n + "}").body()));
+            }
+            for (int i = 0; i < 400; i++) {
+                assertThat(results.get(i).get()).isEqualTo("{\"n\":" + i + ",\"t\":\"t" + i + "\"}");
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+        for (int i = 0; i < 200; i++) {
+            transformations.apply(expression, "same.thread", AT, "{\"n\":1}");
+        }
+        assertThat(frameDepth(expression)).isLessThan(10);
+    }
+
+    private Transformed applyPatiently(String expression) throws TransformationException {
+        return patient.apply(Transformations.compile(expression), "order.created", AT, ORDER);
+    }
+
+    private static Transformations bounded(Duration timeout, int maxOutputBytes) {
+        return new Transformations(JSON, new RelayProperties.Transformations(timeout, 200, maxOutputBytes, 100));
+    }
+
+    private Transformed apply(String expression) throws TransformationException {
+        return transformations.apply(Transformations.compile(expression), "order.created", AT, ORDER);
+    }
+
+    /** How many frames an evaluation starts from: must not grow with each evaluation. */
+    private static int frameDepth(Jsonata expression) throws ReflectiveOperationException {
+        var environment = Jsonata.class.getDeclaredField("environment");
+        environment.setAccessible(true);
+        var parent = Jsonata.Frame.class.getDeclaredField("parent");
+        parent.setAccessible(true);
+        int depth = 0;
+        for (Object frame = environment.get(expression); frame != null; frame = parent.get(frame)) {
+            depth++;
+        }
+        return depth;
+    }
+}
