@@ -89,7 +89,7 @@ class EventPages {
     }
 
     /** Sends {@code deliveries} whenever a delivery of the event changes status or gets an attempt. */
-    @GetMapping(path = "/events/{id}/stream", produces = "text/event-stream")
+    @GetMapping(path = "/events/{id}/stream")
     SseEmitter stream(ConsoleScope scope, @PathVariable UUID id) {
         events.get(calls.request(scope, Map.of("id", id)));
         return live.eventChanges(scope.tenantId(), id);

@@ -47,7 +47,7 @@ class TailPages {
         return EndpointPages.page(scope, model, "console/tail");
     }
 
-    @GetMapping(path = "/tail/stream", produces = "text/event-stream")
+    @GetMapping(path = "/tail/stream")
     SseEmitter stream(ConsoleScope scope, @RequestParam(required = false) UUID endpointId,
             @RequestParam(required = false) String outcome) {
         if (outcome != null && !outcome.isBlank() && !OUTCOMES.contains(outcome)) {

@@ -41,7 +41,6 @@ class OperatorRepairsAFailedDeliveryInTheBrowserTest extends RelayIntegrationTes
             browser.findElement(By.id("password")).sendKeys(CONSOLE_PASSWORD);
             browser.findElement(By.cssSelector("button[type=submit]")).click();
             chromium.waiting().until(ExpectedConditions.textToBe(By.tagName("h1"), "Overview"));
-            chromium.screenshot("overview");
 
             browser.findElement(By.linkText(tenantName)).click();
             browser.findElement(By.linkText("Endpoints")).click();
@@ -106,6 +105,11 @@ class OperatorRepairsAFailedDeliveryInTheBrowserTest extends RelayIntegrationTes
             chromium.waiting().until(ExpectedConditions.presenceOfElementLocated(
                     By.cssSelector("#tail a[href$='/events/" + tailed + "']")));
             chromium.screenshot("live-tail");
+
+            browser.findElement(By.linkText("Overview")).click();
+            assertThat(browser.findElement(By.linkText(tenantName)).findElement(By.xpath("../..")).getText())
+                    .contains(tenantName + " 2 0");
+            chromium.screenshot("overview");
 
             browser.manage().window().setSize(new Dimension(390, 844));
             browser.get(console + "/t/" + tenantId + "/events/" + eventId);
