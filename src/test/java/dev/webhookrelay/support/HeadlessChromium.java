@@ -4,12 +4,12 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Comparator;
+import java.util.Map;
 
 import org.openqa.selenium.Dimension;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -55,16 +55,15 @@ public final class HeadlessChromium implements AutoCloseable {
         return new WebDriverWait(driver, PATIENCE, Duration.ofMillis(200));
     }
 
-    /** The page as it is now, at its full height, as target/console-screenshots/{name}.png. */
+    /** The page as it is now, at its full height (up to 4000 px), as target/console-screenshots/{name}.png. */
     public void screenshot(String name) throws IOException {
         Files.createDirectories(SCREENSHOTS);
-        Dimension window = driver.manage().window().getSize();
-        Object height = driver.executeScript("return document.documentElement.scrollHeight");
-        driver.manage().window().setSize(new Dimension(window.getWidth(),
-                Math.min(4000, Math.max(window.getHeight(), ((Number) height).intValue()))));
-        File shot = driver.getScreenshotAs(OutputType.FILE);
-        Files.copy(shot.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
-        driver.manage().window().setSize(window);
+        Object width = driver.executeScript("return document.documentElement.scrollWidth");
+        Object height = driver.executeScript("return Math.min(4000, document.documentElement.scrollHeight)");
+        Map<String, Object> shot = driver.executeCdpCommand("Page.captureScreenshot", Map.of("format", "png",
+                "captureBeyondViewport", true,
+                "clip", Map.of("x", 0, "y", 0, "width", width, "height", height, "scale", 1)));
+        Files.write(SCREENSHOTS.resolve(name + ".png"), Base64.getDecoder().decode((String) shot.get("data")));
     }
 
     @Override
