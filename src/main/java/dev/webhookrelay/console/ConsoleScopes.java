@@ -54,8 +54,8 @@ class ConsoleScopes implements HandlerMethodArgumentResolver {
         }
         UUID tenantId;
         try {
-            tenantId = UUID.fromString(path.get("tenant"));
-        } catch (IllegalArgumentException | NullPointerException e) {
+            tenantId = UUID.fromString(path.getOrDefault("tenant", ""));
+        } catch (IllegalArgumentException e) {
             throw ProblemException.notFound("No such tenant");
         }
         Principal user = request.getUserPrincipal();

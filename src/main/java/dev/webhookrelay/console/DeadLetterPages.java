@@ -54,7 +54,7 @@ class DeadLetterPages {
         model.addAttribute("page", deliveries.deadLettered(calls.request(scope, parameters)));
         model.addAttribute("endpoints", endpoints.list(calls.request(scope, Map.of("limit", 500))).get("data"));
         model.addAttribute("query", query);
-        return EndpointPages.page(scope, model, "console/dead-letters");
+        return Pages.view(scope, model, "console/dead-letters");
     }
 
     /** The selected rows (or the one whose button was pressed), replayed one by one through the API's replay. */
@@ -95,7 +95,7 @@ class DeadLetterPages {
     @GetMapping("/replays/{id}")
     String replay(ConsoleScope scope, @PathVariable UUID id, Model model) {
         model.addAttribute("replay", replayService.status(calls.request(scope, Map.of("id", id))));
-        return EndpointPages.page(scope, model, "console/replay");
+        return Pages.view(scope, model, "console/replay");
     }
 
     /** The progress bar alone, which the page polls while the replay runs. */

@@ -1,6 +1,7 @@
 package dev.webhookrelay.console;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -40,7 +41,7 @@ class EndpointPages {
     String list(ConsoleScope scope, @RequestParam(required = false) String cursor, Model model) {
         model.addAttribute("page", endpoints.list(calls.request(scope, Map.of("limit", 100, "cursor", cursorOrEmpty(cursor)))));
         model.addAttribute("form", Map.of());
-        return page(scope, model, "console/endpoints");
+        return Pages.view(scope, model, "console/endpoints");
     }
 
     @PostMapping("/endpoints")
@@ -63,11 +64,12 @@ class EndpointPages {
             model.addAttribute("error", refused);
             model.addAttribute("form", form);
             model.addAttribute("page", endpoints.list(calls.request(scope, Map.of("limit", 100))));
-            return page(scope, model, "console/endpoints");
+            return Pages.view(scope, model, "console/endpoints");
         }
     }
 
     @GetMapping("/endpoints/{id}")
+    @SuppressWarnings("unchecked")
     String show(ConsoleScope scope, @PathVariable UUID id, Model model) {
         Map<String, Object> endpoint = endpoints.get(calls.request(scope, Map.of("id", id)));
         model.addAttribute("endpoint", endpoint);
@@ -75,12 +77,12 @@ class EndpointPages {
             Map<String, Object> form = new LinkedHashMap<>();
             form.put("url", endpoint.get("url"));
             form.put("description", endpoint.get("description"));
-            form.put("eventTypes", String.join(", ", (Iterable<String>) endpoint.get("eventTypes")));
+            form.put("eventTypes", String.join(", ", (List<String>) endpoint.get("eventTypes")));
             form.put("rateLimit", endpoint.get("rateLimit"));
             form.put("retrySchedule", endpoint.get("retrySchedule"));
             model.addAttribute("form", form);
         }
-        return page(scope, model, "console/endpoint");
+        return Pages.view(scope, model, "console/endpoint");
     }
 
     @PostMapping("/endpoints/{id}")
@@ -146,11 +148,5 @@ class EndpointPages {
 
     private static String cursorOrEmpty(String cursor) {
         return cursor == null ? "" : cursor;
-    }
-
-    static String page(ConsoleScope scope, Model model, String view) {
-        model.addAttribute("scope", scope);
-        model.addAttribute("base", scope.base());
-        return view;
     }
 }

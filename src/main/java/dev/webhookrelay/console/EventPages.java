@@ -66,7 +66,7 @@ class EventPages {
         parameters.put("cursor", Forms.blankToNull(query.get("cursor")));
         model.addAttribute("page", events.list(calls.request(scope, parameters)));
         model.addAttribute("query", query);
-        return EndpointPages.page(scope, model, "console/events");
+        return Pages.view(scope, model, "console/events");
     }
 
     @GetMapping("/events/{id}")
@@ -75,7 +75,7 @@ class EventPages {
         model.addAttribute("event", event);
         model.addAttribute("payload", prettyJson.writeValueAsString(event.get("payload")));
         model.addAttribute("deliveries", withAttempts(scope, event));
-        return EndpointPages.page(scope, model, "console/event");
+        return Pages.view(scope, model, "console/event");
     }
 
     @GetMapping("/events/{id}/deliveries")
@@ -84,7 +84,7 @@ class EventPages {
         model.addAttribute("event", event);
         model.addAttribute("payload", prettyJson.writeValueAsString(event.get("payload")));
         model.addAttribute("deliveries", withAttempts(scope, event));
-        EndpointPages.page(scope, model, "console/event");
+        Pages.view(scope, model, "console/event");
         return "console/event :: deliveries";
     }
 

@@ -44,7 +44,7 @@ class TailPages {
         model.addAttribute("outcomes", OUTCOMES);
         model.addAttribute("endpointId", endpointId);
         model.addAttribute("outcome", outcome);
-        return EndpointPages.page(scope, model, "console/tail");
+        return Pages.view(scope, model, "console/tail");
     }
 
     @GetMapping(path = "/tail/stream")

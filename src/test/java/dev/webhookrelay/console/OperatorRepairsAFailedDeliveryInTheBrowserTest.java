@@ -46,6 +46,13 @@ class OperatorRepairsAFailedDeliveryInTheBrowserTest extends RelayIntegrationTes
             browser.findElement(By.linkText("Endpoints")).click();
             UUID goodEndpoint = createEndpoint(chromium, tenantId, good.url(), "order.*");
             chromium.screenshot("endpoint");
+            assertThat(jdbc.queryForObject("SELECT actor FROM audit_records WHERE resource_id = ? AND action = 'endpoint.create'",
+                    String.class, goodEndpoint.toString())).isEqualTo("console:admin");
+            Object withoutToken = browser.executeAsyncScript("const done = arguments[arguments.length - 1];"
+                    + "fetch('/console/t/" + tenantId + "/endpoints/" + goodEndpoint + "/enabled', {method: 'POST',"
+                    + " headers: {'Content-Type': 'application/x-www-form-urlencoded'}, body: 'enabled=false'})"
+                    + ".then(r => done(r.status))");
+            assertThat(withoutToken).as("a change with the session cookie but no CSRF token").isEqualTo(403L);
 
             JsonNode accepted = postEvent(apiKey,
                     "{\"type\":\"order.created\",\"payload\":{\"order\":42,\"note\":\"<script>window.ran=1</script>\"}}",
@@ -91,7 +98,11 @@ class OperatorRepairsAFailedDeliveryInTheBrowserTest extends RelayIntegrationTes
                     + failing.get("id").asText() + "']")).click();
             chromium.waiting().until(ExpectedConditions.textToBe(By.id("status-" + failed), "DEAD_LETTERED"));
             browser.executeScript("window.stillTheSamePage = true");
-            browser.findElement(By.id("replay-" + failed)).click();
+            // The deliveries section may be swapped by a live update at any moment: click it as it is then.
+            chromium.waiting().until(d -> {
+                d.findElement(By.id("replay-" + failed)).click();
+                return true;
+            });
             chromium.waiting().until(ExpectedConditions.textToBe(By.id("status-" + failed), "DELIVERED"));
             assertThat(browser.executeScript("return window.stillTheSamePage === true")).isEqualTo(true);
             assertThat(status(failed)).isEqualTo("DELIVERED");

@@ -60,45 +60,40 @@ class PortalLinkShowsOnlyItsTenantTest extends RelayIntegrationTest {
     }
 
     @Test
-    void theAdminMintsLinksForAnyTenantAndTamperedLinksOpenNothing() {
+    void theAdminMintsLinksForAnyTenantWhoseBulkReplayShowsItsProgressAndTamperedLinksOpenNothing() {
         String apiKey = createTenant("Portal Admin " + UUID.randomUUID());
         try (TestReceiver refusing = new TestReceiver(TestReceiver.Reply.status(400))) {
-            mintReplayAndTamper(apiKey, refusing);
+            createEndpoint(apiKey, refusing.url(), "[]");
+            JsonNode accepted = postEvent(apiKey, "{\"type\":\"order.created\",\"payload\":{}}", null).json();
+            String eventId = accepted.get("id").asText();
+            awaitStatus(UUID.fromString(accepted.get("deliveries").get(0).get("id").asText()), "DEAD_LETTERED",
+                    HeadlessChromium.PATIENCE);
+            UUID tenantId = jdbc.queryForObject("SELECT tenant_id FROM events WHERE id = ?::uuid", UUID.class, eventId);
+            Map<String, String> admin = Map.of("Authorization", "Bearer " + ADMIN_TOKEN);
+
+            Response minted = post("/v1/admin/tenants/" + tenantId + "/portal-links", "", admin);
+            assertThat(minted.status()).isEqualTo(201);
+            String path = minted.json().get("url").asText().replaceFirst("^http://[^/]+", "");
+            Response page = get(path + "/events/" + eventId, Map.of());
+            assertThat(page.status()).isEqualTo(200);
+            assertThat(page.body()).contains(eventId);
+            assertThat(page.header("Content-Security-Policy")).contains("frame-ancestors 'none'", "script-src 'self'");
+            assertThat(page.headers()).doesNotContainKey("set-cookie");
+
+            Response started = post(path + "/dead-letters/replay-all", "", Map.of());
+            assertThat(started.status()).isEqualTo(302);
+            String progress = started.header("Location").replaceFirst("^http://[^/]+", "");
+            assertThat(progress).startsWith(path + "/replays/");
+            assertThat(get(progress, Map.of()).body()).contains("Re-queued", "replay-bar");
+            assertThat(get(progress + "/progress", Map.of()).body()).contains("replay-status").doesNotContain("<html");
+
+            assertThat(post("/v1/admin/tenants/" + UUID.randomUUID() + "/portal-links", "", admin).status()).isEqualTo(404);
+            assertThat(post("/v1/admin/tenants/" + tenantId + "/portal-links", "", Map.of()).status()).isEqualTo(401);
+            assertThat(post("/v1/portal-links", "", Map.of()).status()).isEqualTo(401);
+            String token = path.substring("/portal/".length());
+            String tampered = token.substring(0, 10) + (token.charAt(10) == 'A' ? 'B' : 'A') + token.substring(11);
+            assertThat(get("/portal/" + tampered + "/events/" + eventId, Map.of()).status()).isEqualTo(404);
+            assertThat(get("/portal/not-a-token/events", Map.of()).status()).isEqualTo(404);
         }
-    }
-
-    /** A link minted by the admin opens the portal, which starts a bulk replay and shows its progress. */
-    private void mintReplayAndTamper(String apiKey, TestReceiver refusing) {
-        createEndpoint(apiKey, refusing.url(), "[]");
-        JsonNode accepted = postEvent(apiKey, "{\"type\":\"order.created\",\"payload\":{}}", null).json();
-        String eventId = accepted.get("id").asText();
-        awaitStatus(UUID.fromString(accepted.get("deliveries").get(0).get("id").asText()), "DEAD_LETTERED",
-                HeadlessChromium.PATIENCE);
-        UUID tenantId = jdbc.queryForObject("SELECT tenant_id FROM events WHERE id = ?::uuid", UUID.class, eventId);
-        Map<String, String> admin = Map.of("Authorization", "Bearer " + ADMIN_TOKEN);
-
-        Response minted = post("/v1/admin/tenants/" + tenantId + "/portal-links", "", admin);
-        assertThat(minted.status()).isEqualTo(201);
-        String path = minted.json().get("url").asText().replaceFirst("^http://[^/]+", "");
-        Response page = get(path + "/events/" + eventId, Map.of());
-        assertThat(page.status()).isEqualTo(200);
-        assertThat(page.body()).contains(eventId);
-        assertThat(page.header("Content-Security-Policy")).contains("frame-ancestors 'none'", "script-src 'self'");
-        assertThat(page.headers()).doesNotContainKey("set-cookie");
-
-        Response started = post(path + "/dead-letters/replay-all", "", Map.of());
-        assertThat(started.status()).isEqualTo(302);
-        String progress = started.header("Location").replaceFirst("^http://[^/]+", "");
-        assertThat(progress).startsWith(path + "/replays/");
-        assertThat(get(progress, Map.of()).body()).contains("Re-queued", "replay-bar");
-        assertThat(get(progress + "/progress", Map.of()).body()).contains("replay-status").doesNotContain("<html");
-
-        assertThat(post("/v1/admin/tenants/" + UUID.randomUUID() + "/portal-links", "", admin).status()).isEqualTo(404);
-        assertThat(post("/v1/admin/tenants/" + tenantId + "/portal-links", "", Map.of()).status()).isEqualTo(401);
-        assertThat(post("/v1/portal-links", "", Map.of()).status()).isEqualTo(401);
-        String token = path.substring("/portal/".length());
-        String tampered = token.substring(0, 10) + (token.charAt(10) == 'A' ? 'B' : 'A') + token.substring(11);
-        assertThat(get("/portal/" + tampered + "/events/" + eventId, Map.of()).status()).isEqualTo(404);
-        assertThat(get("/portal/not-a-token/events", Map.of()).status()).isEqualTo(404);
     }
 }

@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.Map;
 
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -51,8 +52,11 @@ public final class HeadlessChromium implements AutoCloseable {
         return driver;
     }
 
+    /** Waits, generously; an element that htmx swapped while it was read is read again. */
     public WebDriverWait waiting() {
-        return new WebDriverWait(driver, PATIENCE, Duration.ofMillis(200));
+        WebDriverWait wait = new WebDriverWait(driver, PATIENCE, Duration.ofMillis(200));
+        wait.ignoring(StaleElementReferenceException.class);
+        return wait;
     }
 
     /** The page as it is now, at its full height (up to 4000 px), as target/console-screenshots/{name}.png. */
