@@ -59,22 +59,26 @@ class LiveStreams implements SmartLifecycle {
     }
 
     /**
-     * The tenant's attempts as they are recorded, oldest first, rendered as table rows by the
-     * given renderer; filtered by endpoint and outcome.
+     * The tenant's attempts, filtered by endpoint and outcome, rendered as table rows by the given
+     * renderer: first the latest of the last hour (so an attempt made just before the stream opened
+     * is not missed), then each as it is recorded, oldest first.
      */
     SseEmitter attempts(UUID tenantId, UUID endpointId, String outcome,
             Function<List<Map<String, Object>>, String> rows) {
-        Long start = jdbc.queryForObject("SELECT coalesce(max(id), 0) FROM attempts", Long.class);
+        String matching = """
+                FROM attempts a JOIN deliveries d ON d.id = a.delivery_id
+                WHERE d.tenant_id = ? AND (?::uuid IS NULL OR d.endpoint_id = ?::uuid)
+                  AND (?::text IS NULL OR a.outcome = ?::text)""";
+        Long start = jdbc.queryForObject("SELECT coalesce(min(id) - 1, 0) FROM (SELECT a.id " + matching
+                + " AND a.created_at > now() - interval '1 hour' ORDER BY a.id DESC LIMIT %d) latest".formatted(TAIL_BATCH),
+                Long.class, tenantId, endpointId, endpointId, outcome, outcome);
         long[] after = {start == null ? 0 : start};
         return stream(emitter -> {
             List<Map<String, Object>> recorded = jdbc.queryForList("""
                     SELECT a.id, a.delivery_id, a.attempt_number, a.url, a.response_status, a.duration_ms, a.error_message,
                            a.outcome, a.created_at, d.event_id, d.endpoint_id
-                      FROM attempts a JOIN deliveries d ON d.id = a.delivery_id
-                     WHERE a.id > ? AND d.tenant_id = ?
-                       AND (?::uuid IS NULL OR d.endpoint_id = ?::uuid) AND (?::text IS NULL OR a.outcome = ?::text)
-                     ORDER BY a.id LIMIT %d""".formatted(TAIL_BATCH),
-                    after[0], tenantId, endpointId, endpointId, outcome, outcome);
+                    %s AND a.id > ? ORDER BY a.id LIMIT %d""".formatted(matching, TAIL_BATCH),
+                    tenantId, endpointId, endpointId, outcome, outcome, after[0]);
             if (recorded.isEmpty()) {
                 return null;
             }
