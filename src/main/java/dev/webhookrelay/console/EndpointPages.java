@@ -54,6 +54,7 @@ class EndpointPages {
         body.put("headers", Forms.headers(form.get("headers")));
         body.put("rateLimit", Forms.number(form.get("rateLimit")));
         body.put("retrySchedule", Forms.blankToNull(form.get("retrySchedule")));
+        body.put("filter", Forms.blankToNull(form.get("filter")));
         try {
             Map<String, Object> created = endpoints.create(calls.request(scope, null, body));
             model.addAttribute("secret", created.get("secret"));
@@ -80,6 +81,8 @@ class EndpointPages {
             form.put("eventTypes", String.join(", ", (List<String>) endpoint.get("eventTypes")));
             form.put("rateLimit", endpoint.get("rateLimit"));
             form.put("retrySchedule", endpoint.get("retrySchedule"));
+            form.put("headers", Forms.headerLines((Map<String, Object>) endpoint.get("headers")));
+            form.put("filter", endpoint.get("filter"));
             model.addAttribute("form", form);
         }
         return Pages.view(scope, model, "console/endpoint");
@@ -94,6 +97,8 @@ class EndpointPages {
         body.put("eventTypes", Forms.list(form.get("eventTypes")));
         body.put("rateLimit", Forms.number(form.get("rateLimit")));
         body.put("retrySchedule", Forms.blankToNull(form.get("retrySchedule")));
+        body.put("headers", Forms.headers(form.get("headers")));
+        body.put("filter", Forms.blankToNull(form.get("filter")));
         return change(scope, id, body, "Endpoint saved.", form, model, response);
     }
 

@@ -13,6 +13,8 @@ import dev.webhookrelay.api.problem.ProblemException;
 /** Form fields as the API's JSON: the services validate them as they validate any API request. */
 final class Forms {
 
+    private static final String SENSITIVE = " (sensitive)";
+
     private Forms() {
     }
 
@@ -28,9 +30,12 @@ final class Forms {
         return Arrays.stream(value.split("[,\\s]+")).filter(s -> !s.isBlank()).toList();
     }
 
-    /** "Name: value" per line: the headers object. */
-    static Map<String, String> headers(String value) {
-        Map<String, String> headers = new LinkedHashMap<>();
+    /**
+     * "Name: value" per line: the headers object; "Name (sensitive): value" marks the value sensitive
+     * ({"value", "sensitive": true}), as the API takes it.
+     */
+    static Map<String, Object> headers(String value) {
+        Map<String, Object> headers = new LinkedHashMap<>();
         if (value == null) {
             return headers;
         }
@@ -42,9 +47,29 @@ final class Forms {
             if (colon < 1) {
                 throw ProblemException.invalid("headers", "each header line must be \"Name: value\"");
             }
-            headers.put(line.substring(0, colon).strip(), line.substring(colon + 1).strip());
+            String name = line.substring(0, colon).strip();
+            String headerValue = line.substring(colon + 1).strip();
+            if (name.endsWith(SENSITIVE)) {
+                headers.put(name.substring(0, name.length() - SENSITIVE.length()).strip(),
+                        Map.of("value", headerValue, "sensitive", true));
+            } else {
+                headers.put(name, headerValue);
+            }
         }
         return headers;
+    }
+
+    /** The headers as the API shows them (sensitive values masked), in the form's "Name: value" lines. */
+    static String headerLines(Map<String, Object> shown) {
+        StringBuilder lines = new StringBuilder();
+        shown.forEach((name, value) -> {
+            if (value instanceof Map<?, ?> marked) {
+                lines.append(name).append(SENSITIVE).append(": ").append(marked.get("value")).append('\n');
+            } else {
+                lines.append(name).append(": ").append(value).append('\n');
+            }
+        });
+        return lines.toString();
     }
 
     /** A whole number, or the text as typed so that the service names the field it refuses. */

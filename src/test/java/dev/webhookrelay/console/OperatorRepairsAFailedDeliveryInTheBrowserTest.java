@@ -44,7 +44,7 @@ class OperatorRepairsAFailedDeliveryInTheBrowserTest extends RelayIntegrationTes
 
             browser.findElement(By.linkText(tenantName)).click();
             browser.findElement(By.linkText("Endpoints")).click();
-            UUID goodEndpoint = createEndpoint(chromium, tenantId, good.url(), "order.*");
+            UUID goodEndpoint = createEndpoint(chromium, tenantId, good.url(), "order.*", "");
             chromium.screenshot("endpoint");
             assertThat(jdbc.queryForObject("SELECT actor FROM audit_records WHERE resource_id = ? AND action = 'endpoint.create'",
                     String.class, goodEndpoint.toString())).isEqualTo("console:admin");
@@ -74,7 +74,8 @@ class OperatorRepairsAFailedDeliveryInTheBrowserTest extends RelayIntegrationTes
             chromium.screenshot("event");
 
             browser.findElement(By.linkText("Endpoints")).click();
-            UUID brokenEndpoint = createEndpoint(chromium, tenantId, broken.url(), "invoice.*");
+            UUID brokenEndpoint = createEndpoint(chromium, tenantId, broken.url(), "invoice.*",
+                    "X-Api-Key: s3cret-value\nX-Region: eu");
             JsonNode failing = postEvent(apiKey, "{\"type\":\"invoice.paid\",\"payload\":{\"invoice\":7}}", null).json();
             UUID failed = UUID.fromString(failing.get("deliveries").get(0).get("id").asText());
             browser.findElement(By.linkText("Dead letters")).click();
@@ -86,6 +87,8 @@ class OperatorRepairsAFailedDeliveryInTheBrowserTest extends RelayIntegrationTes
             chromium.screenshot("dead-letters");
 
             browser.findElement(By.cssSelector("#dead-letter-" + failed + " a[href$='/endpoints/" + brokenEndpoint + "']")).click();
+            assertThat(browser.findElement(By.cssSelector("#edit-endpoint #headers")).getDomProperty("value"))
+                    .contains("X-Api-Key: ********", "X-Region: eu").doesNotContain("s3cret-value");
             var url = browser.findElement(By.cssSelector("#edit-endpoint #url"));
             url.clear();
             url.sendKeys(good.url());
@@ -107,6 +110,8 @@ class OperatorRepairsAFailedDeliveryInTheBrowserTest extends RelayIntegrationTes
             assertThat(browser.executeScript("return window.stillTheSamePage === true")).isEqualTo(true);
             assertThat(status(failed)).isEqualTo("DELIVERED");
             await().atMost(HeadlessChromium.PATIENCE).until(() -> good.received().size() >= 2);
+            assertThat(good.received().get(good.received().size() - 1).header("x-api-key"))
+                    .as("the masked header value kept through the console's edit").isEqualTo("s3cret-value");
             chromium.screenshot("event-replayed");
 
             browser.get(console + "/t/" + tenantId + "/tail?endpointId=" + goodEndpoint);
@@ -130,11 +135,13 @@ class OperatorRepairsAFailedDeliveryInTheBrowserTest extends RelayIntegrationTes
     }
 
     /** Fills the create form of the endpoints page; answers the new endpoint's id. */
-    private UUID createEndpoint(HeadlessChromium chromium, UUID tenantId, String url, String eventTypes) {
+    private UUID createEndpoint(HeadlessChromium chromium, UUID tenantId, String url, String eventTypes, String headers) {
         WebDriver browser = chromium.driver();
         browser.findElement(By.cssSelector("#create-endpoint #url")).sendKeys(url);
         browser.findElement(By.cssSelector("#create-endpoint #eventTypes")).sendKeys(eventTypes);
+        browser.findElement(By.cssSelector("#create-endpoint #headers")).sendKeys(headers);
         browser.findElement(By.cssSelector("#create-endpoint button[type=submit]")).click();
+        assertThat(browser.findElements(By.cssSelector(".error"))).as("a refusal").extracting(e -> e.getText()).isEmpty();
         chromium.waiting().until(d -> d.findElement(By.id("new-secret")).getDomProperty("value").startsWith("whsec_"));
         return jdbc.queryForObject("SELECT id FROM endpoints WHERE tenant_id = ? AND url = ? AND deleted_at IS NULL",
                 UUID.class, tenantId, url);
