@@ -7,7 +7,9 @@ import jakarta.servlet.http.HttpServletRequest;
 /**
  * Finds the header or query parameter of a request that holds text no API field can hold: control
  * characters other than tab (NUL among them) and unassigned code points, the characters Spring
- * Security's firewall refuses.
+ * Security's firewall refuses. Outside the API (/v1/), a parameter value may also hold line breaks,
+ * as the firewall's own rule for parameter values allows: the web console's forms have multi-line
+ * fields (an endpoint's static headers, one per line).
  */
 final class UnreadableText {
 
@@ -23,12 +25,13 @@ final class UnreadableText {
                 }
             }
         }
+        boolean api = request.getRequestURI().startsWith("/v1/");
         for (var parameter : request.getParameterMap().entrySet()) {
             if (!readable(parameter.getKey())) {
                 return "query parameter";
             }
             for (String value : parameter.getValue()) {
-                if (!readable(value)) {
+                if (!readable(api ? value : value.replace("\r", "").replace("\n", ""))) {
                     return parameter.getKey();
                 }
             }

@@ -5,8 +5,8 @@ import java.util.UUID;
 import org.apache.camel.Exchange;
 
 /**
- * Who made an API request, as the authenticators established it: the id of the tenant's API key, or
- * {@code admin} for the admin token. The audit trail records it as the actor of every change.
+ * Who made an API request, as the authenticators established it: the id of the tenant's API key,
+ * {@code admin} for the admin token, or the web console's user. The audit trail records it as the actor of every change.
  */
 public final class Caller {
 
@@ -18,6 +18,11 @@ public final class Caller {
 
     public static String actorOf(Exchange exchange) {
         return exchange.getProperty(ACTOR, String.class);
+    }
+
+    /** A person in the web console: the operator's user name, or the tenant's portal link. */
+    public static void identifyConsoleUser(Exchange exchange, String actor) {
+        exchange.setProperty(ACTOR, actor);
     }
 
     static void identifyKey(Exchange exchange, UUID keyId) {

@@ -100,7 +100,16 @@ public record RelayProperties(
     public record Retention(@NotNull Duration maxAge, @Positive int batchSize, @NotNull Duration audit) {
     }
 
-    public record Console(boolean loginRequired, String username, String password) {
+    /**
+     * The console user (Hawtio and the web console), and the tenant portal's signed links: how long
+     * one opens the portal, and which origins may frame the portal (a CSP frame-ancestors source list).
+     */
+    public record Console(
+            boolean loginRequired,
+            String username,
+            String password,
+            @NotNull Duration portalLinkTtl,
+            @NotNull String portalFrameAncestors) {
     }
 
     public record Metrics(@NotNull Duration backlogSampleInterval) {

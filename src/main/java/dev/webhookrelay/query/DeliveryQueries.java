@@ -68,11 +68,17 @@ public class DeliveryQueries {
                 .page(jdbc, request, this::delivery);
     }
 
+    /** The DLQ; {@code reason} matches the last HTTP status exactly, or any part of the last error. */
     public Map<String, Object> deadLettered(Exchange exchange) {
         ListRequest request = ListRequest.of(exchange);
-        return new PageQuery(DEAD_LETTER_COLUMNS, "updated_at", "id")
+        PageQuery query = new PageQuery(DEAD_LETTER_COLUMNS, "updated_at", "id")
                 .where("tenant_id = ?", ApiKeyAuthenticator.tenantOf(exchange))
-                .where("status = 'DEAD_LETTERED'")
+                .where("status = 'DEAD_LETTERED'");
+        String reason = request.text("reason");
+        if (reason != null) {
+            query.where("(last_status::text = ? OR strpos(lower(last_error), lower(?)) > 0)", reason, reason);
+        }
+        return query
                 .whereIf(request.uuid("endpointId"), "endpoint_id = ?")
                 .whereIf(request.instant("since"), "updated_at >= ?")
                 .whereIf(request.instant("until"), "updated_at < ?")

@@ -43,6 +43,7 @@ public class EventQueries {
         return new PageQuery(COLUMNS, "created_at", "id")
                 .where("tenant_id = ?", ApiKeyAuthenticator.tenantOf(exchange))
                 .whereIf(type, "type = ?")
+                .whereIf(request.text("idempotencyKey"), "idempotency_key = ?")
                 .whereIf(request.instant("since"), "created_at >= ?")
                 .whereIf(request.instant("until"), "created_at < ?")
                 .withinBytes(maxListBytes)

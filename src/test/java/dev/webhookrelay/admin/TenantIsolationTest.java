@@ -3,6 +3,7 @@ package dev.webhookrelay.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,7 +12,10 @@ import dev.webhookrelay.support.TestReceiver;
 import dev.webhookrelay.support.TestReceiver.Reply;
 import org.junit.jupiter.api.Test;
 
-/** Every tenant route, called with another tenant's key, neither shows nor changes anything. */
+/**
+ * Every tenant route, called with another tenant's key, neither shows nor changes anything; nor does
+ * any page of the other tenant's portal.
+ */
 class TenantIsolationTest extends RelayIntegrationTest {
 
     @Test
@@ -70,6 +74,22 @@ class TenantIsolationTest extends RelayIntegrationTest {
             }
             JsonNode intruderReplay = post("/v1/dlq/replay", "{\"dryRun\":true}", as(intruder)).json();
             assertThat(intruderReplay.get("count").asInt()).isZero();
+
+            String intrudersPortal = post("/v1/portal-links", null, as(intruder)).json().get("url").asText()
+                    .replaceFirst("^http://[^/]+", "");
+            assertThat(get(intrudersPortal + "/events/" + eventId, Map.of()).status()).isEqualTo(404);
+            assertThat(get(intrudersPortal + "/events/" + eventId + "/stream", Map.of()).status()).isEqualTo(404);
+            assertThat(get(intrudersPortal + "/endpoints/" + endpointId, Map.of()).status()).isEqualTo(404);
+            assertThat(get(intrudersPortal + "/replays/" + replayId, Map.of()).status()).isEqualTo(404);
+            assertThat(get(intrudersPortal + "/tail/stream?endpointId=" + endpointId, Map.of()).status()).isEqualTo(404);
+            assertThat(post(intrudersPortal + "/deliveries/" + deliveryId + "/replay", "", Map.of()).status()).isEqualTo(404);
+            assertThat(post(intrudersPortal + "/endpoints/" + endpointId + "/enabled?enabled=false", "", Map.of()).status())
+                    .isEqualTo(404);
+            for (String page : new String[] {"/events", "/endpoints", "/dead-letters"}) {
+                Response shown = get(intrudersPortal + page, Map.of());
+                assertThat(shown.status()).as(page).isEqualTo(200);
+                assertThat(shown.body()).as(page).doesNotContain(eventId, endpointId, deliveryId);
+            }
 
             JsonNode stillThere = get("/v1/endpoints/" + endpointId, as(owner)).json();
             assertThat(stillThere.get("enabled").asBoolean()).isTrue();
