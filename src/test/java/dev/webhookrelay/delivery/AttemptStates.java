@@ -47,6 +47,12 @@ public final class AttemptStates {
         attempt.answered(new AttemptResult(status, Map.of(), "", null, 5));
     }
 
+    /** The endpoint's transformation failed: no request, the delivery dead-lettered with the reason. */
+    public static void failTransformation(DeliveryAttempt attempt) {
+        attempt.answered(new AttemptResult(null, Map.of(), null, new IllegalStateException("no such function"), 1));
+        attempt.judged(Next.DEAD_LETTER, "transformation error: no such function", false, null);
+    }
+
     public static void judge(DeliveryAttempt attempt, Next next, boolean endpointGone) {
         attempt.judged(next, "HTTP " + attempt.result().status(), endpointGone, null);
     }

@@ -144,6 +144,19 @@ class DeliveryRouteDecisionsTest extends FastRouteTest {
     }
 
     @Test
+    void aFailedTransformationIsDeadLetteredAndRecordedWithoutARequest() throws Exception {
+        doAnswer(decides(AttemptStates::failTransformation)).when(payloadTransformer).transform(any());
+
+        consume();
+
+        InOrder order = inOrder(workPublisher, attemptRecorder, workQueueAcks);
+        order.verify(workPublisher).deadLetter(attempt);
+        order.verify(attemptRecorder).record(attempt);
+        order.verify(workQueueAcks).ack(any());
+        verifyNoInteractions(webhookRequest, deliveryClient, responseClassifier, retryPolicy);
+    }
+
+    @Test
     void goneDisablesTheEndpointBeforeTheDeadLetterAndTheRecord() throws Exception {
         answersWith(Next.DEAD_LETTER, true);
 
