@@ -3,16 +3,13 @@ package dev.webhookrelay.admin;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.webhookrelay.api.JsonBodies;
 import dev.webhookrelay.api.problem.ProblemException;
 import dev.webhookrelay.auth.ApiKeyAuthenticator;
-import dev.webhookrelay.ingest.EventTypes;
 import dev.webhookrelay.query.ListRequest;
 import org.apache.camel.Exchange;
 import org.postgresql.util.PSQLException;
@@ -34,8 +31,6 @@ public class EndpointFilters {
      * ({@code $.data.amount}) fails on this empty event with "single boolean result is expected".
      */
     private static final String EMPTY_EVENT = "{\"type\":\"\",\"data\":{}}";
-    private static final Set<String> PREVIEW_FIELDS = Set.of("event");
-    private static final Set<String> EVENT_FIELDS = Set.of("type", "payload");
 
     private final JdbcTemplate jdbc;
     private final ObjectMapper json;
@@ -72,24 +67,7 @@ public class EndpointFilters {
     public Map<String, Object> preview(Exchange exchange) throws JsonProcessingException {
         UUID tenantId = ApiKeyAuthenticator.tenantOf(exchange);
         UUID endpointId = ListRequest.of(exchange).pathId("id");
-        JsonNode body = JsonBodies.object(json, exchange.getMessage().getBody(byte[].class), PREVIEW_FIELDS);
-        JsonNode event = body.get("event");
-        if (event == null || !event.isObject()) {
-            throw ProblemException.invalid("event", "event must be an object: {\"type\", \"payload\"}, as posted to /v1/events");
-        }
-        event.fieldNames().forEachRemaining(name -> {
-            if (!EVENT_FIELDS.contains(name)) {
-                throw ProblemException.invalid("event." + name, "Unknown field '" + name + "'; allowed: " + EVENT_FIELDS);
-            }
-        });
-        JsonNode type = event.get("type");
-        if (type == null || !type.isTextual() || !EventTypes.isValidType(type.textValue())) {
-            throw ProblemException.invalid("event.type", "event.type must match ^[A-Za-z0-9._-]{1,128}$");
-        }
-        JsonNode payload = event.get("payload");
-        if (payload == null || payload.isNull()) {
-            throw ProblemException.invalid("event.payload", "event.payload is required");
-        }
+        ExampleEvent event = ExampleEvent.wrapped(json, exchange.getMessage().getBody(byte[].class));
         List<Map<String, Object>> found = jdbc.query("""
                 SELECT filter, relay_event_type_matches(event_types, ?) AS type_matches,
                        relay_filter_matches(filter, ?, ?::jsonb) AS filter_matches
@@ -102,7 +80,7 @@ public class EndpointFilters {
                     answer.put("filter", rs.getString("filter"));
                     return answer;
                 },
-                type.textValue(), type.textValue(), json.writeValueAsString(payload), endpointId, tenantId);
+                event.type(), event.type(), json.writeValueAsString(event.payload()), endpointId, tenantId);
         if (found.isEmpty()) {
             throw ProblemException.notFound("No endpoint " + endpointId);
         }

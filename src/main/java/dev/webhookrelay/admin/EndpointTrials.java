@@ -3,13 +3,10 @@ package dev.webhookrelay.admin;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.webhookrelay.api.JsonBodies;
 import dev.webhookrelay.api.problem.ProblemException;
 import dev.webhookrelay.auth.ApiKeyAuthenticator;
 import dev.webhookrelay.delivery.AttemptResult;
@@ -20,7 +17,6 @@ import dev.webhookrelay.delivery.PayloadTransformer;
 import dev.webhookrelay.delivery.ResponseClassifier;
 import dev.webhookrelay.delivery.SampleDeliveries;
 import dev.webhookrelay.delivery.WebhookRequest;
-import dev.webhookrelay.ingest.EventTypes;
 import dev.webhookrelay.query.ListRequest;
 import dev.webhookrelay.quota.EndpointTestQuota;
 import dev.webhookrelay.transform.TransformationException;
@@ -37,8 +33,6 @@ import org.springframework.stereotype.Component;
 @Component("endpointTrials")
 public class EndpointTrials {
 
-    private static final Set<String> PREVIEW_FIELDS = Set.of("event");
-    private static final Set<String> EVENT_FIELDS = Set.of("type", "payload");
 
     private final ObjectMapper json;
     private final SampleDeliveries samples;
@@ -63,12 +57,7 @@ public class EndpointTrials {
     public Map<String, Object> preview(Exchange exchange) throws JsonProcessingException {
         UUID tenantId = ApiKeyAuthenticator.tenantOf(exchange);
         UUID endpointId = ListRequest.of(exchange).pathId("id");
-        JsonNode body = JsonBodies.object(json, exchange.getMessage().getBody(byte[].class), PREVIEW_FIELDS);
-        JsonNode event = body.get("event");
-        if (event == null || !event.isObject()) {
-            throw ProblemException.invalid("event", "event must be an object: {\"type\", \"payload\"}, as posted to /v1/events");
-        }
-        DeliveryContext sample = sample(tenantId, endpointId, event, "event.");
+        DeliveryContext sample = sample(tenantId, endpointId, ExampleEvent.wrapped(json, exchange.getMessage().getBody(byte[].class)));
         Transformed transformed;
         try {
             transformed = transformer.apply(sample);
@@ -83,8 +72,7 @@ public class EndpointTrials {
     public Map<String, Object> test(Exchange exchange) throws JsonProcessingException {
         UUID tenantId = ApiKeyAuthenticator.tenantOf(exchange);
         UUID endpointId = ListRequest.of(exchange).pathId("id");
-        JsonNode body = JsonBodies.object(json, exchange.getMessage().getBody(byte[].class), EVENT_FIELDS);
-        DeliveryContext sample = sample(tenantId, endpointId, body, "");
+        DeliveryContext sample = sample(tenantId, endpointId, ExampleEvent.bare(json, exchange.getMessage().getBody(byte[].class)));
         quota.take(tenantId);
         Map<String, Object> record = new LinkedHashMap<>();
         Transformed transformed;
@@ -119,22 +107,8 @@ public class EndpointTrials {
         return record;
     }
 
-    private DeliveryContext sample(UUID tenantId, UUID endpointId, JsonNode event, String prefix)
-            throws JsonProcessingException {
-        event.fieldNames().forEachRemaining(name -> {
-            if (!EVENT_FIELDS.contains(name)) {
-                throw ProblemException.invalid(prefix + name, "Unknown field '" + name + "'; allowed: " + EVENT_FIELDS);
-            }
-        });
-        JsonNode type = event.get("type");
-        if (type == null || !type.isTextual() || !EventTypes.isValidType(type.textValue())) {
-            throw ProblemException.invalid(prefix + "type", prefix + "type must match ^[A-Za-z0-9._-]{1,128}$");
-        }
-        JsonNode payload = event.get("payload");
-        if (payload == null || payload.isNull()) {
-            throw ProblemException.invalid(prefix + "payload", prefix + "payload is required");
-        }
-        return samples.of(tenantId, endpointId, type.textValue(), json.writeValueAsString(payload))
+    private DeliveryContext sample(UUID tenantId, UUID endpointId, ExampleEvent event) throws JsonProcessingException {
+        return samples.of(tenantId, endpointId, event.type(), json.writeValueAsString(event.payload()))
                 .orElseThrow(() -> ProblemException.notFound("No endpoint " + endpointId));
     }
 
