@@ -34,11 +34,7 @@ now() { date +%s.%N; }
 calc() { python3 -c "print($1)"; }
 delivered() { sql "SELECT count(*) FROM deliveries WHERE status = 'DELIVERED'"; }
 undelivered() { sql "SELECT count(*) FROM deliveries WHERE status <> 'DELIVERED'"; }
-consumers() { # consumers start|stop: the consume-work-queue route, over Jolokia
-  curl -fsS -u "admin:$CONSOLE_PASSWORD" \
-    "http://127.0.0.1:$BENCH_PORT/actuator/jolokia/exec/org.apache.camel:context=webhook-relay,type=routes,name=%22consume-work-queue%22/$1()" \
-    | grep -q '"status":200' || { echo "could not $1 the consumers" >&2; exit 1; }
-}
+consumers() { bench_consumers "$BENCH_PORT" "$CONSOLE_PASSWORD" "$1"; } # consumers start|stop
 wait_drained() { # wait_drained TIMEOUT_S
   for _ in $(seq 1 $(( $1 * 5 ))); do
     [ "$(undelivered)" -eq 0 ] && return

@@ -58,4 +58,4 @@ TABLE="| drain of a backlog (median of $ROUNDS) | rate | note |
 $(printf '%s\n' "${rows[@]}")
 | fifo / unordered | $(calc "round($rate_fifo / $rate_none, 2)") | one attempt at a time: a claim under the endpoint's lock, the POST, the record, the next head's publish |"
 bench_print_and_record "Ordered delivery (bench/fifo.sh)" "$(machine)" "bash bench/fifo.sh ${1:-}" \
-  "one relay; receiver answers at once; the machine was shared with other work" "$TABLE" "${1:-}"
+  "one relay; receiver answers at once" "$TABLE" "${1:-}"
