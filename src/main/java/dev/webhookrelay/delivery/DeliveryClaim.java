@@ -2,22 +2,10 @@ package dev.webhookrelay.delivery;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-
 import dev.webhookrelay.config.RelayProperties;
-import dev.webhookrelay.secrets.SealedHeaders;
-import dev.webhookrelay.secrets.SecretCipher;
-import dev.webhookrelay.secrets.SecretContexts;
 import org.apache.camel.Variable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,11 +49,8 @@ public class DeliveryClaim {
                AND CASE WHEN p.ordering = 'fifo' THEN NOT %s ELSE true END
             RETURNING d.event_id, d.endpoint_id, d.tenant_id, p.url, e.type, e.payload::text, e.created_at, p.ordering,
                       d.attempt_count, p.headers::text AS headers, p.retry_schedule, p.auth, p.transformation,
-                      p.updated_at AS endpoint_version,
-                      ARRAY(SELECT s.secret FROM endpoint_secrets s
-                             WHERE s.endpoint_id = p.id AND (s.expires_at IS NULL OR s.expires_at > now())
-                             ORDER BY s.created_at DESC) AS secrets""".formatted(DeliveryStatus.PENDING_SQL,
-            FifoOrder.WAITS_FOR_ANOTHER);
+                      p.updated_at AS endpoint_version, %s""".formatted(DeliveryStatus.PENDING_SQL,
+            FifoOrder.WAITS_FOR_ANOTHER, OpenedEndpoints.SECRETS_COLUMN);
 
     /** A message moved back from the DLQ (e.g. in the management UI) starts a fresh attempt budget. */
     private static final String REOPEN_DEAD_LETTERED = """
@@ -74,30 +59,21 @@ public class DeliveryClaim {
                AND EXISTS (SELECT 1 FROM endpoints p WHERE p.id = d.endpoint_id AND p.enabled AND p.deleted_at IS NULL)""";
 
     private final JdbcTemplate jdbc;
-    private final ObjectMapper json;
-    /**
-     * Endpoints' static headers by endpoint and stored JSON text: opened once, not on every attempt.
-     * The endpoint is part of the key because a sealed value opens only for its own endpoint.
-     */
-    private final Cache<String, EndpointHeaders> openedHeaders = Caffeine.newBuilder().maximumSize(10_000).build();
-    private final SecretCipher cipher;
-    private final SealedHeaders sealedHeaders;
+    private final OpenedEndpoints opened;
     private final DeliveryMetrics metrics;
     private final PausedDeliveries paused;
     private final FifoOrder fifo;
     private final double leaseSeconds;
 
-    public DeliveryClaim(JdbcTemplate jdbc, ObjectMapper json, DeliveryMetrics metrics, PausedDeliveries paused,
-            RelayProperties properties, SecretCipher cipher, SealedHeaders sealedHeaders, FifoOrder fifo) {
+    public DeliveryClaim(JdbcTemplate jdbc, OpenedEndpoints opened, DeliveryMetrics metrics, PausedDeliveries paused,
+            RelayProperties properties, FifoOrder fifo) {
         this.jdbc = jdbc;
-        this.json = json;
+        this.opened = opened;
         this.metrics = metrics;
         this.paused = paused;
         this.fifo = fifo;
         // Longer than any attempt can take (the deadline ends it), so a live attempt never loses its claim.
         this.leaseSeconds = properties.delivery().attemptDeadline().plusSeconds(30).toMillis() / 1000.0;
-        this.cipher = cipher;
-        this.sealedHeaders = sealedHeaders;
     }
 
     /** Claims the attempt, or says why not: postponed while another consumer holds it, skipped otherwise. */
@@ -157,23 +133,9 @@ public class DeliveryClaim {
         attempt.skip(reason);
     }
 
-    /** Opened, then only what {@link StaticHeaders} allows, whatever the row holds. */
-    private EndpointHeaders parseHeaders(UUID endpointId, String headersJson) {
-        SealedHeaders.Opened opened = sealedHeaders.open(endpointId, headersJson);
-        Map<String, String> sendable = StaticHeaders.sendable(json.valueToTree(opened.values()));
-        Set<String> sensitive = new LinkedHashSet<>(opened.sensitive());
-        sensitive.retainAll(sendable.keySet());
-        return new EndpointHeaders(Collections.unmodifiableMap(sendable), Collections.unmodifiableSet(sensitive));
-    }
-
     private DeliveryContext context(ResultSet rs, UUID deliveryId, int attempt) throws SQLException {
         UUID endpointId = rs.getObject("endpoint_id", UUID.class);
-        List<String> secrets = new ArrayList<>();
-        for (String stored : (String[]) rs.getArray("secrets").getArray()) {
-            secrets.add(cipher.reveal(stored, SecretContexts.signingSecret(endpointId)));
-        }
-        String headersJson = rs.getString("headers");
-        EndpointHeaders headers = openedHeaders.get(endpointId + headersJson, key -> parseHeaders(endpointId, headersJson));
+        OpenedEndpoints.Headers headers = opened.headers(endpointId, rs.getString("headers"));
         return new DeliveryContext(deliveryId,
                 rs.getObject("event_id", UUID.class),
                 endpointId,
@@ -182,7 +144,7 @@ public class DeliveryClaim {
                 rs.getString("type"),
                 rs.getString("payload"),
                 rs.getTimestamp("created_at").toInstant(),
-                List.copyOf(secrets),
+                opened.secrets(endpointId, rs.getArray("secrets")),
                 headers.values(),
                 rs.getString("retry_schedule"),
                 attempt,
@@ -192,8 +154,5 @@ public class DeliveryClaim {
                 rs.getString("auth"),
                 rs.getString("transformation"),
                 rs.getTimestamp("endpoint_version").toInstant());
-    }
-
-    private record EndpointHeaders(Map<String, String> values, Set<String> sensitive) {
     }
 }
