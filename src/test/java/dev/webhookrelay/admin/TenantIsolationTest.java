@@ -41,6 +41,12 @@ class TenantIsolationTest extends RelayIntegrationTest {
             assertThat(post("/v1/endpoints/" + endpointId + "/secret/rotate", null, as(intruder)).status()).isEqualTo(404);
             assertThat(post("/v1/endpoints/" + endpointId + "/recover", "{\"since\":\"2020-01-01T00:00:00Z\"}",
                     as(intruder)).status()).isEqualTo(404);
+            assertThat(post("/v1/endpoints/" + endpointId + "/filter-preview",
+                    "{\"event\":{\"type\":\"a.b\",\"payload\":{}}}", as(intruder)).status()).isEqualTo(404);
+            for (String fifo : new String[] {"/fifo/skip", "/fifo/retry"}) {
+                assertThat(post("/v1/endpoints/" + endpointId + fifo, null, as(intruder)).status()).as(fifo).isEqualTo(404);
+            }
+            assertThat(get("/v1/endpoints/" + endpointId + "/fifo", as(intruder)).status()).isEqualTo(404);
             assertThat(post("/v1/endpoints/" + endpointId + "/transform-preview",
                     "{\"event\":{\"type\":\"a.b\",\"payload\":{}}}", as(intruder)).status()).isEqualTo(404);
             int received = receiver.received().size();

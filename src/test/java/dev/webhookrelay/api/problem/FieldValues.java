@@ -48,6 +48,13 @@ final class FieldValues {
                     "{\"X-A\":{\"value\":\"v\",\"sensitive\":true}}", "{\"X-A\":{\"value\":1}}",
                     "{\"X-A\":{\"sensitive\":\"yes\"}}", "{\"X-A\":{\"value\":\"v\",\"x\":{}}}",
                     "{\"X-Api-Key\":\"********\"}");
+            case "filter" -> List.of("\"$.data.n > 1\"", "\"$.data.n >\"", "\"$.data.n\"", "\"\"", "\"\\u0000\"",
+                    "\"$.** ? (@ like_regex \\\"(a+)+$\\\")\"", "\"" + "$.a".repeat(700) + "\"", "1", "{}", "null");
+            case "transformation" -> List.of("\"data\"", "\"data.\"", "\"$f(\"", "\"\"", "\"\\u0000\"",
+                    "\"($f := function($x){$f($x)}; $f(1))\"", "\"{\\\"$relay\\\":{\\\"path\\\":\\\"/../x\\\"}}\"", "1", "null");
+            case "ordering" -> List.of("\"fifo\"", "\"none\"", "\"lifo\"", "\"FIFO\"", "\"\"", "1", "null", "[]");
+            case "event" -> List.of("{\"type\":\"a.b\",\"payload\":{}}", "{\"type\":\"a b\",\"payload\":{}}",
+                    "{\"type\":\"a.b\"}", "{\"payload\":{}}", "{\"type\":\"a.b\",\"payload\":{},\"x\":1}", "[]", "\"e\"", "null");
             case "auth" -> List.of("null", "{}", "[]", "\"basic\"", "{\"type\":\"basic\",\"username\":\"u\",\"password\":\"p\"}",
                     "{\"type\":\"basic\",\"username\":\"u:v\",\"password\":\"p\"}", "{\"type\":\"basic\"}",
                     "{\"type\":\"bearer\",\"token\":\"t\"}", "{\"type\":\"bearer\",\"token\":\"a\\u0000b\"}",

@@ -34,6 +34,7 @@ final class HostileRequests {
             Map.entry("/v1/endpoints/{id}/recover", List.of("since", "until")),
             Map.entry("/v1/endpoints/{id}/secret/rotate", List.of("overlap")),
             Map.entry("/v1/endpoints/{id}/transform-preview", List.of("event")),
+            Map.entry("/v1/endpoints/{id}/filter-preview", List.of("event")),
             Map.entry("/v1/endpoints/{id}/test", List.of("type", "payload")),
             Map.entry("/v1/api-keys", List.of("name", "expiresAt", "scope")),
             Map.entry("/v1/admin/tenants/{tenantId}/api-keys", List.of("name", "expiresAt", "scope")),
