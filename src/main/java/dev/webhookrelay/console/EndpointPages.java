@@ -47,14 +47,7 @@ class EndpointPages {
     @PostMapping("/endpoints")
     String create(ConsoleScope scope, @RequestParam Map<String, String> form, Model model, HttpServletResponse response)
             throws JsonProcessingException {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("url", Forms.blankToNull(form.get("url")));
-        body.put("description", Forms.blankToNull(form.get("description")));
-        body.put("eventTypes", Forms.list(form.get("eventTypes")));
-        body.put("headers", Forms.headers(form.get("headers")));
-        body.put("rateLimit", Forms.number(form.get("rateLimit")));
-        body.put("retrySchedule", Forms.blankToNull(form.get("retrySchedule")));
-        body.put("filter", Forms.blankToNull(form.get("filter")));
+        Map<String, Object> body = endpointBody(form);
         try {
             Map<String, Object> created = endpoints.create(calls.request(scope, null, body));
             model.addAttribute("secret", created.get("secret"));
@@ -91,14 +84,7 @@ class EndpointPages {
     @PostMapping("/endpoints/{id}")
     String update(ConsoleScope scope, @PathVariable UUID id, @RequestParam Map<String, String> form, Model model,
             HttpServletResponse response) throws JsonProcessingException {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("url", Forms.blankToNull(form.get("url")));
-        body.put("description", Forms.blankToNull(form.get("description")));
-        body.put("eventTypes", Forms.list(form.get("eventTypes")));
-        body.put("rateLimit", Forms.number(form.get("rateLimit")));
-        body.put("retrySchedule", Forms.blankToNull(form.get("retrySchedule")));
-        body.put("headers", Forms.headers(form.get("headers")));
-        body.put("filter", Forms.blankToNull(form.get("filter")));
+        Map<String, Object> body = endpointBody(form);
         return change(scope, id, body, "Endpoint saved.", form, model, response);
     }
 
@@ -153,5 +139,18 @@ class EndpointPages {
 
     private static String cursorOrEmpty(String cursor) {
         return cursor == null ? "" : cursor;
+    }
+
+    /** The endpoint form's fields as the endpoint API takes them: blank means unset. */
+    private static Map<String, Object> endpointBody(Map<String, String> form) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("url", Forms.blankToNull(form.get("url")));
+        body.put("description", Forms.blankToNull(form.get("description")));
+        body.put("eventTypes", Forms.list(form.get("eventTypes")));
+        body.put("headers", Forms.headers(form.get("headers")));
+        body.put("rateLimit", Forms.number(form.get("rateLimit")));
+        body.put("retrySchedule", Forms.blankToNull(form.get("retrySchedule")));
+        body.put("filter", Forms.blankToNull(form.get("filter")));
+        return body;
     }
 }
