@@ -32,7 +32,7 @@ public final class TestServices {
     public static final String RABBIT_PASSWORD = "guest";
     private static final String MANAGEMENT = "http://" + HOST + ":15672/api";
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMddHHmmss");
-    private static final Pattern STAMPED = Pattern.compile("relay_test_(\\d{14})_.*|relay-test-(\\d{14})-.*");
+    private static final Pattern STAMPED = Pattern.compile("relay_test_(\\d{14})_(\\d+)|relay-test-(\\d{14})-(\\d+)(-.*)?");
 
     public static final String RUN = LocalDateTime.now().format(STAMP) + "_" + ProcessHandle.current().pid();
     public static final String DATABASE = "relay_test_" + RUN;
@@ -155,8 +155,12 @@ public final class TestServices {
         if (!m.matches()) {
             return false;
         }
-        String stamp = m.group(1) != null ? m.group(1) : m.group(2);
-        return LocalDateTime.parse(stamp, STAMP).isBefore(LocalDateTime.now().minusMinutes(30));
+        boolean database = m.group(1) != null;
+        String stamp = database ? m.group(1) : m.group(3);
+        long pid = Long.parseLong(database ? m.group(2) : m.group(4));
+        // A run on a busy machine can outlast any age limit: only a run whose JVM is gone is stale.
+        return LocalDateTime.parse(stamp, STAMP).isBefore(LocalDateTime.now().minusMinutes(30))
+                && ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
     }
 
     private static String encode(String value) {
