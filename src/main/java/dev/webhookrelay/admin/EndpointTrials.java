@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.webhookrelay.api.problem.ProblemException;
 import dev.webhookrelay.auth.ApiKeyAuthenticator;
 import dev.webhookrelay.delivery.AttemptResult;
-import dev.webhookrelay.delivery.DeliveryClient;
+import dev.webhookrelay.delivery.DeliveryAttempt;
 import dev.webhookrelay.delivery.DeliveryContext;
 import dev.webhookrelay.delivery.OutgoingRequest;
 import dev.webhookrelay.delivery.PayloadTransformer;
@@ -22,33 +22,37 @@ import dev.webhookrelay.quota.EndpointTestQuota;
 import dev.webhookrelay.transform.TransformationException;
 import dev.webhookrelay.transform.Transformed;
 import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.RuntimeCamelException;
 import org.springframework.stereotype.Component;
 
 /**
  * What a receiver sees, without an event: the transformation preview (the exact request an example
  * event would make, nothing sent) and the test send (one signed, transformed attempt sent right away
- * through the delivery client, with its SSRF guard, bounded reads and deadline). Neither stores an
+ * through the delivery route's send-authenticated-request: the endpoint's auth as a delivery has it,
+ * then the delivery client, with its SSRF guard, bounded reads and deadline). Neither stores an
  * event, a delivery or an attempt: the answer is the only record.
  */
 @Component("endpointTrials")
 public class EndpointTrials {
 
+    private static final String SEND = "direct:send-authenticated-request";
 
     private final ObjectMapper json;
     private final SampleDeliveries samples;
     private final PayloadTransformer transformer;
     private final WebhookRequest requests;
-    private final DeliveryClient client;
+    private final ProducerTemplate producer;
     private final ResponseClassifier classifier;
     private final EndpointTestQuota quota;
 
     public EndpointTrials(ObjectMapper json, SampleDeliveries samples, PayloadTransformer transformer,
-            WebhookRequest requests, DeliveryClient client, ResponseClassifier classifier, EndpointTestQuota quota) {
+            WebhookRequest requests, ProducerTemplate producer, ResponseClassifier classifier, EndpointTestQuota quota) {
         this.json = json;
         this.samples = samples;
         this.transformer = transformer;
         this.requests = requests;
-        this.client = client;
+        this.producer = producer;
         this.classifier = classifier;
         this.quota = quota;
     }
@@ -86,11 +90,17 @@ public class EndpointTrials {
             record.put("error", "transformation error: " + failed.getMessage());
             return record;
         }
-        OutgoingRequest request = requests.signed(sample, transformed, "msg_test_" + UUID.randomUUID());
-        AttemptResult result = client.post(request);
+        DeliveryAttempt attempt = DeliveryAttempt.trial(sample,
+                requests.signed(sample, transformed, "msg_test_" + UUID.randomUUID()));
+        Exchange sent = producer.send(SEND, send -> send.setVariable("attempt", attempt));
+        if (sent.getException() != null) {
+            throw RuntimeCamelException.wrapRuntimeCamelException(sent.getException());
+        }
+        AttemptResult result = attempt.result();
         ResponseClassifier.Classification verdict = classifier.classify(result.status(), result.failure(),
                 retryAfter(result), Instant.now());
-        record.put("request", shown(request));
+        // As sent, with its Authorization (if the endpoint has auth) redacted like any credential header.
+        record.put("request", shown(attempt.request()));
         if (result.status() == null) {
             record.put("response", null);
         } else {

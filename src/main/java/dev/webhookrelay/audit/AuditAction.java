@@ -26,7 +26,8 @@ public enum AuditAction {
     SOURCE_SECRET_ROTATE("source.secret.rotate", "source"),
     EVENT_TYPE_CREATE("event-type.create", "event-type"),
     EVENT_TYPE_UPDATE("event-type.update", "event-type"),
-    EVENT_TYPE_DELETE("event-type.delete", "event-type");
+    EVENT_TYPE_DELETE("event-type.delete", "event-type"),
+    PORTAL_LINK_CREATE("portal-link.create", "portal-link");
 
     public static final Set<String> CODES = Arrays.stream(values()).map(AuditAction::code)
             .collect(Collectors.toUnmodifiableSet());

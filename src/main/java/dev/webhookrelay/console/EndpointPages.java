@@ -6,7 +6,9 @@ import java.util.Map;
 import java.util.UUID;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.webhookrelay.admin.EndpointAdmin;
+import dev.webhookrelay.admin.EndpointTrials;
 import dev.webhookrelay.api.problem.ProblemException;
 import dev.webhookrelay.replay.ReplayService;
 import jakarta.servlet.http.HttpServletResponse;
@@ -15,26 +17,34 @@ import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 /**
  * A tenant's endpoints: list, create, edit, enable and disable, rotate the secret, recover since a
- * time. Each action is the API's (admin.EndpointAdmin, replay.ReplayService); a refused form is shown
- * again with the service's reason. A new secret is shown on the page that answers the change, once.
+ * time, send a test event. Each action is the API's (admin.EndpointAdmin, admin.EndpointTrials,
+ * replay.ReplayService); a refused form is shown again with the service's reason. A new secret is
+ * shown on the page that answers the change, once.
  */
 @Controller
 @RequestMapping({"/console/t/{tenant}", "/portal/{token}"})
 class EndpointPages {
 
     private final EndpointAdmin endpoints;
+    private final EndpointTrials trials;
     private final ReplayService replays;
     private final ServiceCalls calls;
+    private final ObjectMapper json;
 
-    EndpointPages(EndpointAdmin endpoints, ReplayService replays, ServiceCalls calls) {
+    EndpointPages(EndpointAdmin endpoints, EndpointTrials trials, ReplayService replays, ServiceCalls calls,
+            ObjectMapper json) {
         this.endpoints = endpoints;
+        this.trials = trials;
         this.replays = replays;
         this.calls = calls;
+        this.json = json;
     }
 
     @GetMapping("/endpoints")
@@ -122,6 +132,38 @@ class EndpointPages {
         }
     }
 
+    /**
+     * One test send, as POST /v1/endpoints/{id}/test makes it. Its record (or the service's refusal,
+     * with its status) is the page's test result: the fragment alone for htmx, which swaps it into
+     * the page's live region; otherwise the operator's page after a redirect, carried by a flash
+     * attribute, and for the portal, which keeps no session to carry one (it sets no cookie), the
+     * page itself in answer to the POST.
+     */
+    @PostMapping("/endpoints/{id}/test")
+    String test(ConsoleScope scope, @PathVariable UUID id, @RequestParam Map<String, String> form,
+            @RequestHeader(name = "HX-Request", required = false) String htmx, Model model, RedirectAttributes flash,
+            HttpServletResponse response) throws JsonProcessingException {
+        Map<String, Object> result = new LinkedHashMap<>();
+        try {
+            result.put("test", trials.test(calls.request(scope, id, testBody(form))));
+        } catch (ProblemException refused) {
+            response.setStatus(refused.status());
+            result.put("testRefusal", refused);
+        }
+        result.put("testForm", form);
+        if (htmx != null) {
+            model.addAllAttributes(result);
+            Pages.view(scope, model, "console/endpoint");
+            return "console/endpoint :: test-result";
+        }
+        if (scope.operator()) {
+            result.forEach(flash::addFlashAttribute);
+            return "redirect:" + scope.base() + "/endpoints/" + id + "#test";
+        }
+        model.addAllAttributes(result);
+        return show(scope, id, model);
+    }
+
     private String change(ConsoleScope scope, UUID id, Map<String, Object> body, String notice, Map<String, String> form,
             Model model, HttpServletResponse response) throws JsonProcessingException {
         try {
@@ -139,6 +181,19 @@ class EndpointPages {
 
     private static String cursorOrEmpty(String cursor) {
         return cursor == null ? "" : cursor;
+    }
+
+    /** The test form's fields as the test API takes them, {"type", "payload"}: the payload is JSON text. */
+    private Map<String, Object> testBody(Map<String, String> form) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", Forms.blankToNull(form.get("type")));
+        String payload = Forms.blankToNull(form.get("payload"));
+        try {
+            body.put("payload", payload == null ? null : json.readTree(payload));
+        } catch (JsonProcessingException e) {
+            throw ProblemException.invalid("payload", "payload must be JSON, as in an event posted to /v1/events");
+        }
+        return body;
     }
 
     /** The endpoint form's fields as the endpoint API takes them: blank means unset. */

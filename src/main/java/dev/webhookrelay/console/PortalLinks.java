@@ -18,6 +18,8 @@ import javax.crypto.Mac;
 import javax.crypto.SecretKey;
 
 import dev.webhookrelay.api.problem.ProblemException;
+import dev.webhookrelay.audit.AuditAction;
+import dev.webhookrelay.audit.AuditTrail;
 import dev.webhookrelay.auth.ApiKeyAuthenticator;
 import dev.webhookrelay.config.RelayProperties;
 import dev.webhookrelay.query.ListRequest;
@@ -32,7 +34,8 @@ import org.springframework.stereotype.Component;
  * signed with HMAC-SHA256 under a key derived from the master key. Nothing is stored: a link is
  * valid until it expires (relay.console.portal-link-ttl), so keep the TTL short; rotating the master
  * key ends every link at once. The token is the portal's only credential, so the portal needs no
- * cookie and works inside another site's iframe.
+ * cookie and works inside another site's iframe. Each link minted is an audit record (who, for
+ * which tenant, until when), which never holds the link or its token.
  */
 @Component("portalLinks")
 public class PortalLinks {
@@ -45,12 +48,14 @@ public class PortalLinks {
     private final SecretKey key;
     private final Duration ttl;
     private final JdbcTemplate jdbc;
+    private final AuditTrail audit;
     private final Clock clock = Clock.systemUTC();
 
-    public PortalLinks(MasterKeys masterKeys, RelayProperties properties, JdbcTemplate jdbc) {
+    public PortalLinks(MasterKeys masterKeys, RelayProperties properties, JdbcTemplate jdbc, AuditTrail audit) {
         this.key = masterKeys.derived("webhook-relay portal links v1");
         this.ttl = properties.console().portalLinkTtl();
         this.jdbc = jdbc;
+        this.audit = audit;
     }
 
     /** POST /v1/portal-links: a link to the calling tenant's portal. */
@@ -70,6 +75,8 @@ public class PortalLinks {
 
     private Map<String, Object> answer(Exchange exchange, UUID tenantId) {
         Instant expiresAt = clock.instant().plus(ttl).truncatedTo(ChronoUnit.SECONDS);
+        // Recorded before the link exists: a link whose record failed is never handed out.
+        audit.record(exchange, tenantId, AuditAction.PORTAL_LINK_CREATE, null, null, Map.of("expiresAt", expiresAt));
         Map<String, Object> link = new LinkedHashMap<>();
         link.put("url", origin(exchange) + PATH + token(tenantId, expiresAt));
         link.put("expiresAt", expiresAt);

@@ -70,6 +70,17 @@ public final class DeliveryAttempt {
         return new DeliveryAttempt(message, fromDeadLetterQueue, Next.SEND, null);
     }
 
+    /**
+     * An endpoint's test send: no work message, a sample delivery ({@link SampleDeliveries}) and its
+     * request already signed, sent through the delivery route's send-authenticated-request only.
+     */
+    public static DeliveryAttempt trial(DeliveryContext sample, OutgoingRequest request) {
+        DeliveryAttempt attempt = new DeliveryAttempt(null, false, Next.SEND, null);
+        attempt.claimed(sample);
+        attempt.requestBuilt(request);
+        return attempt;
+    }
+
     public static DeliveryAttempt malformed(String why) {
         return new DeliveryAttempt(null, false, Next.MALFORMED, why);
     }

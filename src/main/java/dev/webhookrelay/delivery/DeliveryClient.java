@@ -168,10 +168,6 @@ public class DeliveryClient implements DisposableBean {
         attempt.answered(execute(client, request.url(), request.headers(), request.body(), ContentType.APPLICATION_JSON));
     }
 
-    public AttemptResult post(OutgoingRequest request) {
-        return execute(http, request.url(), request.headers(), request.body(), ContentType.APPLICATION_JSON);
-    }
-
     /** A form POST through the same guard and limits (an OAuth2 token request). */
     public AttemptResult postForm(String url, Map<String, String> headers, String form) {
         return execute(http, url, headers, form, ContentType.APPLICATION_FORM_URLENCODED);

@@ -24,6 +24,8 @@ import org.springframework.transaction.annotation.Transactional;
  * One that is overdue by more than relay.reconcile.grace has lost its message (a purged work queue, a
  * deleted wait queue, a broker rebuilt empty), and is republished for the attempt it waits for. The
  * claim judges every copy, so a copy of a message that still exists is skipped, never sent twice.
+ * A republished message carries its event's trace parent (events.trace_parent): the attempt joins
+ * the event's trace, as the outbox sweeper's republishes and replays do, instead of starting one.
  *
  * <p>One relay at a time reconciles (a transaction-scoped advisory lock). A delivery that is only
  * slow, such as the tail of a long backlog, is not copied every interval: each republish doubles the
@@ -56,7 +58,8 @@ public class DeliveryReconciler {
                  ORDER BY created_at
                  LIMIT ?
                  FOR UPDATE SKIP LOCKED))
-            RETURNING d.id, d.endpoint_id, d.tenant_id, d.status, d.budget_attempts, d.next_attempt_at IS NOT NULL AS leased"""
+            RETURNING d.id, d.endpoint_id, d.tenant_id, d.status, d.budget_attempts, d.next_attempt_at IS NOT NULL AS leased,
+                      (SELECT e.trace_parent FROM events e WHERE e.id = d.event_id)"""
             .formatted(DeliveryStatus.UNFINISHED_SQL);
 
     private final JdbcTemplate jdbc;
@@ -81,8 +84,8 @@ public class DeliveryReconciler {
         }
         double grace = reconcile.grace().toMillis() / 1000.0;
         List<Overdue> overdue = jdbc.query(CLAIM, (rs, n) -> Overdue.of(rs.getObject(1, UUID.class),
-                rs.getObject(2, UUID.class), rs.getObject(3, UUID.class), rs.getString(4), rs.getInt(5), rs.getBoolean(6)),
-                grace, grace, reconcile.batchSize());
+                rs.getObject(2, UUID.class), rs.getObject(3, UUID.class), rs.getString(4), rs.getInt(5), rs.getBoolean(6),
+                rs.getString(7)), grace, grace, reconcile.batchSize());
         if (overdue.isEmpty()) {
             return List.of();
         }
@@ -91,7 +94,7 @@ public class DeliveryReconciler {
         for (Overdue delivery : overdue) {
             byReason.merge(delivery.reason(), 1, Integer::sum);
             messages.add(new WorkMessage(delivery.deliveryId(), delivery.endpointId(), delivery.tenantId(),
-                    delivery.attempt()));
+                    delivery.attempt(), delivery.traceparent()));
             LOG.debug("reconcile delivery={} endpoint={} attempt={} reason={}", delivery.deliveryId(),
                     delivery.endpointId(), delivery.attempt(), delivery.reason());
         }
@@ -102,18 +105,18 @@ public class DeliveryReconciler {
         return messages;
     }
 
-    /** An overdue delivery, the attempt its claim waits for, and why it is overdue. */
-    record Overdue(UUID deliveryId, UUID endpointId, UUID tenantId, int attempt, String reason) {
+    /** An overdue delivery, the attempt its claim waits for, why it is overdue, and its event's trace parent. */
+    record Overdue(UUID deliveryId, UUID endpointId, UUID tenantId, int attempt, String reason, String traceparent) {
 
         static Overdue of(UUID deliveryId, UUID endpointId, UUID tenantId, String status, int budgetAttempts,
-                boolean leased) {
+                boolean leased, String traceparent) {
             if ("RETRY_SCHEDULED".equals(status)) {
-                return new Overdue(deliveryId, endpointId, tenantId, budgetAttempts + 1, "retry-overdue");
+                return new Overdue(deliveryId, endpointId, tenantId, budgetAttempts + 1, "retry-overdue", traceparent);
             }
             // A claimed attempt whose relay died: the same attempt again once its lease ran out.
             return leased
-                    ? new Overdue(deliveryId, endpointId, tenantId, budgetAttempts, "lease-expired")
-                    : new Overdue(deliveryId, endpointId, tenantId, budgetAttempts + 1, "queued-overdue");
+                    ? new Overdue(deliveryId, endpointId, tenantId, budgetAttempts, "lease-expired", traceparent)
+                    : new Overdue(deliveryId, endpointId, tenantId, budgetAttempts + 1, "queued-overdue", traceparent);
         }
     }
 }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -75,6 +76,15 @@ class AuditTrailRecordsEveryChangeTest extends RelayIntegrationTest {
             assertThat(put("/v1/event-types/order.created", "{\"description\":\"d\"}", as(key)).status()).isEqualTo(200);
             assertThat(delete("/v1/event-types/order.created", as(key)).status()).isEqualTo(204);
             assertThat(patch("/v1/tenant", "{\"requireKnownTypes\":false}", as(key)).status()).isEqualTo(200);
+            Response ownLink = post("/v1/portal-links", "", Map.of("Authorization", "Bearer " + key));
+            assertThat(ownLink.status()).isEqualTo(201);
+            Response adminLink = post("/v1/admin/tenants/" + tenantId + "/portal-links", "",
+                    Map.of("Authorization", "Bearer " + ADMIN_TOKEN));
+            assertThat(adminLink.status()).isEqualTo(201);
+            for (Response link : List.of(ownLink, adminLink)) {
+                String url = link.json().get("url").asText();
+                secrets.add(url.substring(url.indexOf("/portal/") + "/portal/".length()));
+            }
 
             Response trail = get("/v1/audit?limit=500", as(key));
             assertThat(trail.status()).isEqualTo(200);
@@ -101,6 +111,21 @@ class AuditTrailRecordsEveryChangeTest extends RelayIntegrationTest {
             assertThat(only(records, "event-type.update").get("resourceId").asText()).isEqualTo("order.created");
             assertThat(only(records, "event-type.update").get("after").get("description").asText()).isEqualTo("d");
             assertThat(only(records, "tenant.update").get("after").get("requireKnownTypes").asBoolean()).isFalse();
+            Map<String, JsonNode> linksByActor = new HashMap<>();
+            records.forEach(record -> {
+                if (record.get("action").asText().equals("portal-link.create")) {
+                    linksByActor.put(record.get("actor").asText(), record);
+                }
+            });
+            assertThat(linksByActor).containsOnlyKeys(keyId, "admin");
+            for (Map.Entry<String, Response> minted : Map.of(keyId, ownLink, "admin", adminLink).entrySet()) {
+                JsonNode record = linksByActor.get(minted.getKey());
+                assertThat(record.get("tenantId").asText()).isEqualTo(tenantId);
+                assertThat(record.get("resourceType").asText()).isEqualTo("portal-link");
+                assertThat(record.get("after").get("expiresAt").asText())
+                        .isEqualTo(minted.getValue().json().get("expiresAt").asText());
+                assertThat(record.get("after").size()).as("the expiry only, never the link").isEqualTo(1);
+            }
 
             JsonNode headers = only(records, "endpoint.create").get("after").get("headers");
             assertThat(headers.get("Authorization").asText()).isEqualTo("[REDACTED]");

@@ -2,6 +2,8 @@ package dev.webhookrelay.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -18,8 +20,9 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 
 /**
  * A tenant portal link, minted with the tenant's API key, opens that tenant's console pages in a
- * browser without a login; another tenant's event is a 404 there, as is a tampered link. The
- * portal sets no cookie and may be framed only by relay.console.portal-frame-ancestors.
+ * browser without a login; another tenant's event is a 404 there, as is a tampered link, and
+ * another tenant's endpoint cannot be sent a test event. The portal sets no cookie and may be framed
+ * only by relay.console.portal-frame-ancestors.
  */
 class PortalLinkShowsOnlyItsTenantTest extends RelayIntegrationTest {
 
@@ -56,6 +59,43 @@ class PortalLinkShowsOnlyItsTenantTest extends RelayIntegrationTest {
             browser.get(url + "/events/" + otherEvent);
             assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("404 Not Found");
             assertThat(browser.manage().getCookies()).isEmpty();
+        }
+    }
+
+    @Test
+    void aPortalLinkSendsTestEventsToItsOwnTenantsEndpointsOnly() {
+        String ownKey = createTenant("Portal Tester " + UUID.randomUUID());
+        String otherKey = createTenant("Portal Tested " + UUID.randomUUID());
+        try (TestReceiver own = new TestReceiver(); TestReceiver other = new TestReceiver()) {
+            String ownEndpoint = createEndpoint(ownKey, own.url(), "[]").get("id").asText();
+            String otherEndpoint = createEndpoint(otherKey, other.url(), "[]").get("id").asText();
+            String path = post("/v1/portal-links", "", Map.of("Authorization", "Bearer " + ownKey)).json().get("url").asText()
+                    .replaceFirst("^http://[^/]+", "");
+            Map<String, String> form = Map.of("Content-Type", "application/x-www-form-urlencoded");
+            Map<String, String> htmx = Map.of("Content-Type", "application/x-www-form-urlencoded", "HX-Request", "true");
+            String event = "type=order.created&payload=" + URLEncoder.encode("{\"n\":1}", StandardCharsets.UTF_8);
+
+            // Without JavaScript: the page itself answers the POST (the portal keeps no session for a flash).
+            Response page = post(path + "/endpoints/" + ownEndpoint + "/test", event, form);
+            assertThat(page.status()).isEqualTo(200);
+            assertThat(page.body()).contains("Receiver answered HTTP 200", "<html");
+            assertThat(page.headers()).doesNotContainKey("set-cookie");
+            Response fragment = post(path + "/endpoints/" + ownEndpoint + "/test", event, htmx);
+            assertThat(fragment.status()).isEqualTo(200);
+            assertThat(fragment.body()).contains("Receiver answered HTTP 200").doesNotContain("<html");
+            assertThat(own.received()).hasSize(2);
+
+            assertThat(post(path + "/endpoints/" + otherEndpoint + "/test", event, form).status()).isEqualTo(404);
+            Response refused = post(path + "/endpoints/" + otherEndpoint + "/test", event, htmx);
+            assertThat(refused.status()).isEqualTo(404);
+            assertThat(refused.body()).contains("Not sent.").doesNotContain("<html");
+            assertThat(other.received()).isEmpty();
+
+            Response invalid = post(path + "/endpoints/" + ownEndpoint + "/test", "type=order.created&payload=%7Bnot+json",
+                    htmx);
+            assertThat(invalid.status()).isEqualTo(422);
+            assertThat(invalid.body()).contains("(field <code>payload</code>)");
+            assertThat(own.received()).hasSize(2);
         }
     }
 

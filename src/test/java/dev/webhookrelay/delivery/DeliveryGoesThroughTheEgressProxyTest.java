@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 
 import dev.webhookrelay.config.RelayProperties;
 import dev.webhookrelay.support.TestReceiver;
@@ -37,9 +38,12 @@ class DeliveryGoesThroughTheEgressProxyTest {
             DeliveryClient client = new DeliveryClient(properties, policy, new TargetAddressGuard(new AddressPolicy(List.of())));
 
             // A name only the proxy could resolve (.test is reserved): the relay itself must not look it up.
-            AttemptResult result = client.post(new OutgoingRequest("http://receiver.webhook-relay.test/hooks/orders",
+            DeliveryAttempt attempt = AttemptStates.readable(UUID.randomUUID(), UUID.randomUUID(), 1);
+            attempt.requestBuilt(new OutgoingRequest("http://receiver.webhook-relay.test/hooks/orders",
                     Map.of("webhook-id", "msg_1"), "{\"type\":\"order.created\"}", Set.of()));
+            client.send(attempt);
             client.destroy();
+            AttemptResult result = attempt.result();
 
             assertThat(result.failure()).isNull();
             assertThat(result.status()).isEqualTo(200);

@@ -28,7 +28,7 @@ class DeliverySurvivesErrorsInTheConsumerTest extends RelayIntegrationTest {
 
     @Test
     void anErrorDuringAnAttemptRequeuesTheMessage() throws Exception {
-        AdviceWith.adviceWith(camel, "send-webhook", route -> route.weaveById("send-webhook-request").before()
+        AdviceWith.adviceWith(camel, "send-authenticated-request", route -> route.weaveById("send-webhook-request").before()
                 .process(exchange -> {
                     DeliveryAttempt attempt = exchange.getVariable("attempt", DeliveryAttempt.class);
                     if (FAIL_ONCE.remove(attempt.delivery().endpointId())) {

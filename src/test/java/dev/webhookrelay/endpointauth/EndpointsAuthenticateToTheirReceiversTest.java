@@ -66,6 +66,10 @@ class EndpointsAuthenticateToTheirReceiversTest extends RelayIntegrationTest {
 
             assertNowhereInTheRecords(key, deliveryId, "s3cret-basic", "YWxpY2U6czNjcmV0LWJhc2lj");
             assertThat(attempts(deliveryId).get(0).get("request_headers").toString()).contains("\"Authorization\": \"[redacted]\"");
+
+            JsonNode tested = testSend(key, endpoint, 200, "s3cret-basic", "YWxpY2U6czNjcmV0LWJhc2lj");
+            assertThat(tested.get("outcome").asText()).isEqualTo("DELIVERED");
+            assertThat(receiver.seen("/hook")).hasSize(2).allSatisfy(seen -> assertThat(seen.authorization()).isEqualTo(expected));
         }
     }
 
@@ -85,10 +89,12 @@ class EndpointsAuthenticateToTheirReceiversTest extends RelayIntegrationTest {
             assertThat(kept.status()).isEqualTo(200);
             UUID again = postAndGetDelivery(key, "order.created");
             awaitStatus(again, "DELIVERED", Duration.ofSeconds(15));
+            testSend(key, endpoint, 200, "tok-bearer-42");
             patch("/v1/endpoints/" + endpoint.get("id").asText(), "{\"auth\":{\"type\":\"bearer\",\"token\":\"wrong\"}}", as(key));
             UUID refused = postAndGetDelivery(key, "order.created");
             await().atMost(Duration.ofSeconds(15)).until(() -> !attempts(refused).isEmpty());
             assertThat(attempts(refused).get(0).get("response_status")).isEqualTo(401);
+            testSend(key, endpoint, 401, "tok-bearer-42", "wrong");
         }
     }
 
@@ -127,6 +133,13 @@ class EndpointsAuthenticateToTheirReceiversTest extends RelayIntegrationTest {
             assertThat(attempts).hasSize(1);
             assertThat(attempts.get(0).get("response_status")).isEqualTo(200);
             assertNowhereInTheRecords(key, third, "client-s3cret", "oauth-tok-");
+
+            // A test send shares the deliveries' token, and refreshes it the same way when it is refused.
+            testSend(key, endpoint, 200, "client-s3cret", "oauth-tok-");
+            assertThat(receiver.seen("/token")).hasSize(2);
+            issued.incrementAndGet();
+            testSend(key, endpoint, 200, "client-s3cret", "oauth-tok-");
+            assertThat(receiver.seen("/token")).hasSize(3);
         }
     }
 
@@ -179,6 +192,20 @@ class EndpointsAuthenticateToTheirReceiversTest extends RelayIntegrationTest {
                 .put("privateKey", "-----BEGIN RSA PRIVATE KEY-----\nabc\n-----END RSA PRIVATE KEY-----").toString(), "auth.privateKey");
         assertRefused(key, JSON.createObjectNode().put("type", "mtls").put("certificate", one.certificatePem())
                 .put("privateKey", two.privateKeyPem()).toString(), "auth.privateKey");
+    }
+
+    /**
+     * POST /v1/endpoints/{id}/test, which authenticates as a delivery does: answers the record, whose
+     * receiver status is {@code status} and in which no credential appears.
+     */
+    private JsonNode testSend(String key, JsonNode endpoint, int status, String... credentials) {
+        Response tested = post("/v1/endpoints/" + endpoint.get("id").asText() + "/test",
+                "{\"type\":\"order.created\",\"payload\":{\"n\":1}}", as(key));
+        assertThat(tested.status()).as(tested.body()).isEqualTo(200);
+        assertThat(tested.json().get("response").get("status").asInt()).as(tested.body()).isEqualTo(status);
+        assertThat(tested.json().get("request").get("headers").get("Authorization").asText()).isEqualTo("[redacted]");
+        assertThat(tested.body()).doesNotContain(credentials);
+        return tested.json();
     }
 
     private void assertRefused(String key, String auth, String field) {

@@ -14,7 +14,9 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -22,6 +24,8 @@ import java.util.regex.Pattern;
  * The real PostgreSQL and RabbitMQ of this machine, isolated per test run: a database and a vhost
  * named after the run, so a test run never touches a running relay's tables or queues. Both are
  * dropped when the run ends; leftovers of killed runs older than 30 minutes are dropped at start.
+ * A test class whose context must not share rows with the others' (their reconcilers and sweepers
+ * would race it) gets a database of its own, named after the run too ({@link #ownDatabase}).
  */
 public final class TestServices {
 
@@ -32,13 +36,14 @@ public final class TestServices {
     public static final String RABBIT_PASSWORD = "guest";
     private static final String MANAGEMENT = "http://" + HOST + ":15672/api";
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMddHHmmss");
-    private static final Pattern STAMPED = Pattern.compile("relay_test_(\\d{14})_(\\d+)|relay-test-(\\d{14})-(\\d+)(-.*)?");
+    private static final Pattern STAMPED = Pattern.compile("relay_test_(\\d{14})_(\\d+)(?:_[a-z]+)?|relay-test-(\\d{14})-(\\d+)(-.*)?");
 
     public static final String RUN = LocalDateTime.now().format(STAMP) + "_" + ProcessHandle.current().pid();
     public static final String DATABASE = "relay_test_" + RUN;
     public static final String VHOST = "relay-test-" + RUN.replace('_', '-');
 
     private static boolean created;
+    private static final Set<String> OWN_DATABASES = new LinkedHashSet<>();
 
     private TestServices() {
     }
@@ -57,13 +62,19 @@ public final class TestServices {
         Runtime.getRuntime().addShutdownHook(new Thread(TestServices::dropQuietly, "drop-test-services"));
     }
 
-    /** Removes this run's database and vhost; FORCE ends the connections a closing context still holds. */
+    /** Removes this run's databases and vhost; FORCE ends the connections a closing context still holds. */
     private static void dropQuietly() {
-        try (Connection admin = DriverManager.getConnection(
-                "jdbc:postgresql://" + HOST + ":5432/postgres", DB_USER, DB_PASSWORD)) {
-            admin.createStatement().execute("DROP DATABASE IF EXISTS \"" + DATABASE + "\" WITH (FORCE)");
-        } catch (SQLException e) {
-            System.err.println("Could not drop test database " + DATABASE + ": " + e.getMessage());
+        List<String> databases = new ArrayList<>(List.of(DATABASE));
+        synchronized (TestServices.class) {
+            databases.addAll(OWN_DATABASES);
+        }
+        for (String database : databases) {
+            try (Connection admin = DriverManager.getConnection(
+                    "jdbc:postgresql://" + HOST + ":5432/postgres", DB_USER, DB_PASSWORD)) {
+                admin.createStatement().execute("DROP DATABASE IF EXISTS \"" + database + "\" WITH (FORCE)");
+            } catch (SQLException e) {
+                System.err.println("Could not drop test database " + database + ": " + e.getMessage());
+            }
         }
         try {
             send(http(), "DELETE", "/vhosts/" + encode(VHOST), null);
@@ -74,6 +85,24 @@ public final class TestServices {
 
     public static String jdbcUrl(int port) {
         return "jdbc:postgresql://" + HOST + ":" + port + "/" + DATABASE;
+    }
+
+    /**
+     * The URL of a database of this run's named {@code suffix} (lower-case letters), created empty on
+     * first use and dropped with the run's: the relay's Flyway migrates it when its context starts.
+     */
+    public static synchronized String ownDatabase(int port, String suffix) {
+        ensureCreated();
+        String database = DATABASE + "_" + suffix;
+        if (OWN_DATABASES.add(database)) {
+            try (Connection admin = DriverManager.getConnection(
+                    "jdbc:postgresql://" + HOST + ":5432/postgres", DB_USER, DB_PASSWORD)) {
+                admin.createStatement().execute("CREATE DATABASE \"" + database + "\"");
+            } catch (SQLException e) {
+                throw new IllegalStateException("PostgreSQL must be running: bash .ci/services", e);
+            }
+        }
+        return "jdbc:postgresql://" + HOST + ":" + port + "/" + database;
     }
 
     private static void createDatabase() throws SQLException {

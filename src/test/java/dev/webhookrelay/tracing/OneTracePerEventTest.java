@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -23,6 +24,7 @@ import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -34,8 +36,9 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 
 /**
- * Runs on a RabbitMQ vhost of its own: the other test classes' cached application contexts consume
- * the shared one, and their spans (and their propagate-trace setting) are not this context's.
+ * Runs on a RabbitMQ vhost and a database of its own: the other test classes' cached application
+ * contexts consume the shared vhost, and their spans (and their propagate-trace setting) are not this
+ * context's; their reconcilers would republish this class's overdue deliveries into their vhost.
  */
 @Import(OneTracePerEventTest.KeptSpans.class)
 @TestPropertySource(properties = "relay.delivery.propagate-trace=true")
@@ -62,10 +65,15 @@ class OneTracePerEventTest extends RelayIntegrationTest {
         // An address names its vhost and takes precedence over spring.rabbitmq.virtual-host, which the
         // base class sets (its dynamic properties are registered after these).
         registry.add("spring.rabbitmq.addresses", () -> "amqp://" + TestServices.HOST + ":" + RABBITMQ.port() + "/" + OWN_VHOST);
+        // Likewise Hikari's own URL is bound onto the pool after spring.datasource.url, so it wins.
+        registry.add("spring.datasource.hikari.jdbc-url", () -> TestServices.ownDatabase(POSTGRES.port(), "tracing"));
     }
 
     @Autowired
     private ConnectionFactory rabbit;
+
+    @Autowired
+    private CamelContext camel;
 
     @TestConfiguration(proxyBeanMethods = false)
     static class KeptSpans {
@@ -131,6 +139,47 @@ class OneTracePerEventTest extends RelayIntegrationTest {
             List<TestReceiver.Received> all = receiver.received();
             assertThat(all.get(all.size() - 1).header("traceparent"))
                     .isEqualTo("00-" + traceId + "-" + attemptSpans(replayed).get(2).getSpanId() + "-01");
+        }
+    }
+
+    @Test
+    void aDeliveryWhoseMessageTheBrokerLostIsRepublishedByTheReconcilerInItsEventsTrace() throws Exception {
+        assertThat(jdbc.queryForObject("SELECT current_database()", String.class)).endsWith("_tracing");
+        String traceId = UUID.randomUUID().toString().replace("-", "");
+        try (TestReceiver receiver = new TestReceiver()) {
+            String key = createTenant("traced-reconcile");
+            createEndpoint(key, receiver.url(), "[]");
+            UUID deliveryId;
+            // Nothing consumes while the delivery's message is lost, purged from relay.work.
+            camel.getRouteController().stopRoute("consume-work-queue", 5, TimeUnit.SECONDS);
+            try {
+                Response accepted = post("/v1/events", "{\"type\":\"order.created\",\"payload\":{\"n\":2}}",
+                        Map.of("Authorization", "Bearer " + key, "Content-Type", "application/json",
+                                "traceparent", "00-" + traceId + "-" + traceId.substring(16) + "-01"));
+                assertThat(accepted.status()).isEqualTo(202);
+                deliveryId = UUID.fromString(accepted.json().get("deliveries").get(0).get("id").asText());
+                awaitStatus(deliveryId, "DISPATCHING", Duration.ofSeconds(20));
+                TestServices.management("DELETE", "queues/" + URLEncoder.encode(OWN_VHOST, StandardCharsets.UTF_8)
+                        + "/relay.work/contents", null);
+                // Overdue now rather than after relay.reconcile.grace: the next reconcile (every second) republishes it.
+                jdbc.update("UPDATE deliveries SET updated_at = now() - interval '1 hour' WHERE id = ?", deliveryId);
+            } finally {
+                camel.getRouteController().startRoute("consume-work-queue");
+            }
+            awaitStatus(deliveryId, "DELIVERED", Duration.ofSeconds(20));
+            assertThat(jdbc.queryForObject("SELECT reconciled_at IS NOT NULL FROM deliveries WHERE id = ?", Boolean.class,
+                    deliveryId)).as("republished by the reconciler").isTrue();
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> attemptSpans(trace(traceId)).size() == 1
+                    && consumedWorkMessages(trace(traceId)).size() == 1);
+            List<SpanData> trace = trace(traceId);
+            Map<String, SpanData> byId = trace.stream().collect(Collectors.toMap(SpanData::getSpanId, Function.identity()));
+            SpanData ingest = trace.stream().filter(s -> s.getName().equals("/v1/events")).findFirst().orElseThrow();
+            SpanData republished = consumedWorkMessages(trace).get(0);
+            assertThat(ancestors(republished, byId)).as("the republished message is consumed under the event's ingest")
+                    .contains(ingest);
+            assertThat(ancestors(attemptSpans(trace).get(0), byId)).contains(republished, ingest);
+            assertThat(receiver.received()).hasSize(1);
         }
     }
 
