@@ -92,6 +92,31 @@ class OperationalWebhooksAnnounceTheRelaysEventsTest extends RelayIntegrationTes
     }
 
     @Test
+    void removingTheWebhookEndsWhatItWasStillOwedAsDeadLetters() throws Exception {
+        try (TestReceiver operations = new TestReceiver()) {
+            String key = createTenant("operational-removed");
+            registerOperationalWebhook(key, operations);
+            UUID operational = operationalEndpoint(key);
+            String endpoint = createEndpoint(key, "http://127.0.0.1:9/never", "[]").get("id").asText();
+            camel.getRouteController().stopRoute(CONSUMER);
+            try {
+                assertThat(patch("/v1/endpoints/" + endpoint, "{\"enabled\":false}", as(key)).status()).isEqualTo(200);
+                UUID owed = onlyDeliveryTo(operational);
+
+                assertThat(delete("/v1/operational-webhook", as(key)).status()).isEqualTo(204);
+
+                assertThat(status(owed)).isEqualTo("DEAD_LETTERED");
+                assertThat(jdbc.queryForObject("SELECT last_error FROM deliveries WHERE id = ?", String.class, owed))
+                        .isEqualTo("endpoint deleted");
+                assertThat(post("/v1/deliveries/" + owed + "/replay", "", as(key)).status()).isEqualTo(409);
+            } finally {
+                camel.getRouteController().startRoute(CONSUMER);
+            }
+            assertThat(operations.received()).isEmpty();
+        }
+    }
+
+    @Test
     void everyEventArrivesSignedWithTheLinksAnOperatorFollows() throws Exception {
         try (TestReceiver receiver = new TestReceiver(Reply.status(400)); TestReceiver operations = new TestReceiver()) {
             String key = createTenant("operational-events");
