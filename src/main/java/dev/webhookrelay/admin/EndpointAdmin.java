@@ -27,6 +27,7 @@ import dev.webhookrelay.endpointauth.EndpointAuths;
 import dev.webhookrelay.delivery.PausedDeliveries;
 import dev.webhookrelay.delivery.RetryGrid;
 import dev.webhookrelay.delivery.RetrySchedules;
+import dev.webhookrelay.operational.OperationalEvents;
 import dev.webhookrelay.query.ListRequest;
 import dev.webhookrelay.query.PageQuery;
 import dev.webhookrelay.quota.EndpointQuota;
@@ -47,6 +48,8 @@ import org.springframework.transaction.annotation.Transactional;
  * transaction as the change itself. Signing secrets and static header values are stored sealed
  * (secrets.SecretCipher), and so is its {@code auth} (endpointauth.EndpointAuths); deleting an
  * endpoint erases all three, and the API shows a sensitive header's value and auth credentials masked.
+ * Enabling or disabling one is announced to the tenant's operational endpoint in the same transaction.
+ * The operational endpoint itself is not one of these endpoints (OperationalWebhookAdmin manages it).
  */
 @Component("endpointAdmin")
 public class EndpointAdmin {
@@ -56,6 +59,7 @@ public class EndpointAdmin {
                    rate_limit, retry_schedule, filter, ordering, auth, transformation, created_at, updated_at,
                    created_at AS page_created_at, id::text AS page_id
               FROM endpoints""";
+    private static final String DISABLED_THROUGH_THE_API = "disabled through the API";
     private static final Set<String> ROTATE_FIELDS = Set.of("overlap");
     private static final Duration MAX_OVERLAP = Duration.ofDays(30);
 
@@ -71,11 +75,12 @@ public class EndpointAdmin {
     private final SecretCipher cipher;
     private final SealedHeaders sealedHeaders;
     private final EndpointAuths auths;
+    private final OperationalEvents operational;
 
     public EndpointAdmin(JdbcTemplate jdbc, ObjectMapper json, EndpointUrlValidator urlValidator,
             RetrySchedules schedules, EndpointQuota quota, PausedDeliveries paused, EndpointFilters filters,
             RelayProperties properties, AuditTrail audit, SecretCipher cipher, SealedHeaders sealedHeaders,
-            EndpointAuths auths) {
+            EndpointAuths auths, OperationalEvents operational) {
         this.jdbc = jdbc;
         this.json = json;
         this.urlValidator = urlValidator;
@@ -88,6 +93,7 @@ public class EndpointAdmin {
         this.cipher = cipher;
         this.sealedHeaders = sealedHeaders;
         this.auths = auths;
+        this.operational = operational;
     }
 
     @Transactional
@@ -142,6 +148,7 @@ public class EndpointAdmin {
         return new PageQuery(COLUMNS, "created_at", "id")
                 .where("tenant_id = ?", ApiKeyAuthenticator.tenantOf(exchange))
                 .where("deleted_at IS NULL")
+                .where("NOT operational")
                 .page(jdbc, request, this::endpoint);
     }
 
@@ -182,7 +189,7 @@ public class EndpointAdmin {
                 sets.add("disabled_by = NULL");
                 sets.add("failing_since = NULL");
             } else {
-                sets.add("disabled_reason = 'disabled through the API'");
+                sets.add("disabled_reason = '" + DISABLED_THROUGH_THE_API + "'");
                 sets.add("disabled_by = ?");
                 values.add(PauseReason.OPERATOR.code());
             }
@@ -234,6 +241,13 @@ public class EndpointAdmin {
         if (!sets.isEmpty()) {
             audit.record(exchange, tenantId, updateAction(before, after), endpointId, before, after);
         }
+        if (!before.get("enabled").equals(after.get("enabled"))) {
+            if (Boolean.TRUE.equals(after.get("enabled"))) {
+                operational.endpointEnabled(tenantId, endpointId);
+            } else {
+                operational.endpointDisabled(tenantId, endpointId, PauseReason.OPERATOR.code(), DISABLED_THROUGH_THE_API);
+            }
+        }
         return after;
     }
 
@@ -251,17 +265,29 @@ public class EndpointAdmin {
         UUID tenantId = ApiKeyAuthenticator.tenantOf(exchange);
         UUID endpointId = ListRequest.of(exchange).pathId("id");
         Map<String, Object> before = find(tenantId, endpointId);
+        if (!erase(tenantId, endpointId)) {
+            throw ProblemException.notFound("No endpoint " + endpointId);
+        }
+        audit.record(exchange, tenantId, AuditAction.ENDPOINT_DELETE, endpointId, before, null);
+        exchange.getMessage().setBody(null);
+    }
+
+    /**
+     * Deletes an endpoint (normal or operational) in the caller's transaction: its row stays for the
+     * history, its secrets, static header values and auth are erased, its unfinished deliveries end.
+     * False when there was no such live endpoint.
+     */
+    boolean erase(UUID tenantId, UUID endpointId) {
         int deleted = jdbc.update("""
                 UPDATE endpoints SET deleted_at = now(), enabled = false, disabled_reason = 'deleted', updated_at = now(),
                                      headers = '{}'::jsonb, auth = NULL
                 WHERE id = ? AND tenant_id = ? AND deleted_at IS NULL""", endpointId, tenantId);
         if (deleted == 0) {
-            throw ProblemException.notFound("No endpoint " + endpointId);
+            return false;
         }
         jdbc.update("DELETE FROM endpoint_secrets WHERE endpoint_id = ?", endpointId);
         paused.endAll(endpointId);
-        audit.record(exchange, tenantId, AuditAction.ENDPOINT_DELETE, endpointId, before, null);
-        exchange.getMessage().setBody(null);
+        return true;
     }
 
     /**
@@ -276,6 +302,18 @@ public class EndpointAdmin {
         UUID endpointId = ListRequest.of(exchange).pathId("id");
         Duration overlap = overlap(exchange.getMessage().getBody(byte[].class));
         find(tenantId, endpointId);
+        Map<String, Object> rotated = rotate(endpointId, overlap);
+        // Not named previousSecrets...: the audit redacts every member named after a secret.
+        audit.record(exchange, tenantId, AuditAction.ENDPOINT_SECRET_ROTATE, endpointId, null,
+                Map.of("secret", rotated.get("secret"), "overlapEndsAt", rotated.get("previousSecretsExpireAt")));
+        return rotated;
+    }
+
+    /**
+     * Rotates the secret of an endpoint (normal or operational) in the caller's transaction; answers
+     * {"secret", "previousSecretsExpireAt"}.
+     */
+    Map<String, Object> rotate(UUID endpointId, Duration overlap) {
         Instant previousExpire = Instant.now().plus(overlap);
         if (overlap.isZero()) {
             jdbc.update("DELETE FROM endpoint_secrets WHERE endpoint_id = ?", endpointId);
@@ -291,19 +329,16 @@ public class EndpointAdmin {
         Map<String, Object> rotated = new LinkedHashMap<>();
         rotated.put("secret", secret);
         rotated.put("previousSecretsExpireAt", previousExpire);
-        // Not named previousSecrets...: the audit redacts every member named after a secret.
-        audit.record(exchange, tenantId, AuditAction.ENDPOINT_SECRET_ROTATE, endpointId, null,
-                Map.of("secret", secret, "overlapEndsAt", previousExpire));
         return rotated;
     }
 
-    private void storeSecret(UUID endpointId, String secret) {
+    void storeSecret(UUID endpointId, String secret) {
         jdbc.update("INSERT INTO endpoint_secrets (id, endpoint_id, secret) VALUES (?, ?, ?)",
                 UUID.randomUUID(), endpointId, cipher.seal(secret, SecretContexts.signingSecret(endpointId)));
     }
 
     /** The optional body {"overlap": "1h"} (a duration, or a number of seconds); no body: the configured overlap. */
-    private Duration overlap(byte[] body) {
+    Duration overlap(byte[] body) {
         if (body == null || body.length == 0) {
             return rotationOverlap;
         }
@@ -311,7 +346,8 @@ public class EndpointAdmin {
     }
 
     Map<String, Object> find(UUID tenantId, UUID endpointId) {
-        List<Map<String, Object>> found = jdbc.query(COLUMNS + " WHERE id = ? AND tenant_id = ? AND deleted_at IS NULL",
+        List<Map<String, Object>> found = jdbc.query(
+                COLUMNS + " WHERE id = ? AND tenant_id = ? AND deleted_at IS NULL AND NOT operational",
                 this::endpoint, endpointId, tenantId);
         if (found.isEmpty()) {
             throw ProblemException.notFound("No endpoint " + endpointId);

@@ -71,7 +71,7 @@ public class EndpointFilters {
         List<Map<String, Object>> found = jdbc.query("""
                 SELECT filter, relay_event_type_matches(event_types, ?) AS type_matches,
                        relay_filter_matches(filter, ?, ?::jsonb) AS filter_matches
-                  FROM endpoints WHERE id = ? AND tenant_id = ? AND deleted_at IS NULL""",
+                  FROM endpoints WHERE id = ? AND tenant_id = ? AND deleted_at IS NULL AND NOT operational""",
                 (rs, n) -> {
                     Map<String, Object> answer = new LinkedHashMap<>();
                     answer.put("matches", rs.getBoolean("type_matches") && rs.getBoolean("filter_matches"));

@@ -6,15 +6,21 @@ import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.webhookrelay.operational.OperationalEvents;
 import org.apache.camel.Variable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Commits what an attempt did: the attempt row, the delivery's new status and the endpoint's failure
- * streak, atomically in one statement. The streak's start is handed to the circuit breaker.
+ * streak, atomically in one statement. The streak's start is handed to the circuit breaker. A dead
+ * letter, and the delivery of a delivery that had been dead-lettered, are also announced to the
+ * tenant's operational endpoint, in one transaction with that statement; every other outcome (nearly
+ * all of them) stays a single statement without a transaction.
  */
 @Component("attemptRecorder")
 public class AttemptRecorder {
@@ -24,11 +30,16 @@ public class AttemptRecorder {
     private final JdbcTemplate jdbc;
     private final ObjectMapper json;
     private final DeliveryMetrics metrics;
+    private final OperationalEvents operational;
+    private final TransactionTemplate transaction;
 
-    public AttemptRecorder(JdbcTemplate jdbc, ObjectMapper json, DeliveryMetrics metrics) {
+    public AttemptRecorder(JdbcTemplate jdbc, ObjectMapper json, DeliveryMetrics metrics, OperationalEvents operational,
+            PlatformTransactionManager transactions) {
         this.jdbc = jdbc;
         this.json = json;
         this.metrics = metrics;
+        this.operational = operational;
+        this.transaction = new TransactionTemplate(transactions);
     }
 
     /*
@@ -39,7 +50,7 @@ public class AttemptRecorder {
      * no lock on it that a transaction disabling the endpoint (and pausing its deliveries, this one
      * included) could deadlock with. A retry does not undo what happened to the delivery while the
      * attempt ran: its endpoint was disabled (PAUSED) or deleted (DEAD_LETTERED); a final outcome
-     * always stands.
+     * always stands. A delivered delivery is no longer recovering (see V49).
      */
     private static final String RECORD = """
             WITH attempt AS (
@@ -52,7 +63,7 @@ public class AttemptRecorder {
                                      ELSE ? END,
                        last_error = CASE WHEN ? = 'RETRY_SCHEDULED' AND status = 'DEAD_LETTERED' THEN last_error
                                          ELSE ? END,
-                       last_status = ?, next_attempt_at = ?, updated_at = now()
+                       last_status = ?, next_attempt_at = ?, recovering = recovering AND NOT ?, updated_at = now()
                 WHERE id = ?
             ), health AS (
                 UPDATE endpoints SET failing_since = CASE WHEN ? THEN NULL ELSE now() END
@@ -68,16 +79,34 @@ public class AttemptRecorder {
         String reason = attempt.reason();
         Instant nextAttemptAt = attempt.nextAttemptAt();
         boolean delivered = attempt.next() == DeliveryAttempt.Next.DELIVERED;
+        boolean deadLettered = attempt.next() == DeliveryAttempt.Next.DEAD_LETTER;
+        boolean recovered = delivered && delivery.recovering();
 
-        Timestamp failingSince = jdbc.queryForObject(RECORD, Timestamp.class,
-                delivery.deliveryId(), delivery.totalAttempts(), delivery.url(),
+        Object[] arguments = {delivery.deliveryId(), delivery.totalAttempts(), delivery.url(),
                 // No request when the transformation failed: nothing was sent.
                 json.writeValueAsString(attempt.request() == null ? Map.of() : attempt.request().recordedHeaders()),
                 result.status(), json.writeValueAsString(result.responseHeaders()), result.responseBody(),
                 (int) result.durationMillis(), result.errorClass(), result.errorMessage(), outcome,
                 outcome, outcome, outcome, delivered ? null : reason, result.status(),
-                nextAttemptAt == null ? null : Timestamp.from(nextAttemptAt), delivery.deliveryId(),
-                delivered, delivery.endpointId(), delivered, delivered, delivery.endpointId());
+                nextAttemptAt == null ? null : Timestamp.from(nextAttemptAt), delivered, delivery.deliveryId(),
+                delivered, delivery.endpointId(), delivered, delivered, delivery.endpointId()};
+        Timestamp failingSince;
+        if (deadLettered || recovered) {
+            failingSince = transaction.execute(status -> {
+                Timestamp streak = jdbc.queryForObject(RECORD, Timestamp.class, arguments);
+                OperationalEvents.Delivery described = new OperationalEvents.Delivery(delivery.tenantId(),
+                        delivery.deliveryId(), delivery.eventId(), delivery.endpointId(), delivery.eventType(),
+                        delivery.totalAttempts());
+                if (deadLettered) {
+                    operational.deliveryDeadLettered(described, result.status(), reason);
+                } else {
+                    operational.deliveryRecovered(described);
+                }
+                return streak;
+            });
+        } else {
+            failingSince = jdbc.queryForObject(RECORD, Timestamp.class, arguments);
+        }
         attempt.recorded(failingSince == null ? null : failingSince.toInstant());
         metrics.attempted(outcome, result.durationMillis());
         LOG.info("attempt event={} delivery={} endpoint={} attempt={} outcome={} status={} durationMs={} reason={}",

@@ -49,12 +49,15 @@ public class DeliveryClaim {
                AND CASE WHEN p.ordering = 'fifo' THEN NOT %s ELSE true END
             RETURNING d.event_id, d.endpoint_id, d.tenant_id, p.url, e.type, e.payload::text, e.created_at, p.ordering,
                       d.attempt_count, p.headers::text AS headers, p.retry_schedule, p.auth, p.transformation,
-                      p.updated_at AS endpoint_version, %s""".formatted(DeliveryStatus.PENDING_SQL,
+                      p.updated_at AS endpoint_version, d.recovering, %s""".formatted(DeliveryStatus.PENDING_SQL,
             FifoOrder.WAITS_FOR_ANOTHER, OpenedEndpoints.SECRETS_COLUMN);
 
-    /** A message moved back from the DLQ (e.g. in the management UI) starts a fresh attempt budget. */
+    /**
+     * A message moved back from the DLQ (e.g. in the management UI) starts a fresh attempt budget; if
+     * delivered now, the delivery has recovered.
+     */
     private static final String REOPEN_DEAD_LETTERED = """
-            UPDATE deliveries d SET status = 'DISPATCHING', budget_attempts = 0, updated_at = now()
+            UPDATE deliveries d SET status = 'DISPATCHING', budget_attempts = 0, recovering = true, updated_at = now()
              WHERE d.id = ? AND d.status = 'DEAD_LETTERED'
                AND EXISTS (SELECT 1 FROM endpoints p WHERE p.id = d.endpoint_id AND p.enabled AND p.deleted_at IS NULL)""";
 
@@ -153,6 +156,7 @@ public class DeliveryClaim {
                 "fifo".equals(rs.getString("ordering")),
                 rs.getString("auth"),
                 rs.getString("transformation"),
-                rs.getTimestamp("endpoint_version").toInstant());
+                rs.getTimestamp("endpoint_version").toInstant(),
+                rs.getBoolean("recovering"));
     }
 }

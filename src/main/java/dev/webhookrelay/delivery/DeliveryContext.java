@@ -12,6 +12,8 @@ import java.util.UUID;
  * says the endpoint takes its deliveries one at a time, in order. {@code auth} is the endpoint's
  * sealed auth (null: none), opened by {@link EndpointAuthentication}. The endpoint's transformation
  * (null: none) and its version (the endpoint's updated_at) key the compiled expression.
+ * {@code recovering}: the delivery had been dead-lettered and was re-queued since (delivering it is a
+ * recovery).
  */
 public record DeliveryContext(
         UUID deliveryId,
@@ -31,7 +33,8 @@ public record DeliveryContext(
         boolean fifo,
         String auth,
         String transformation,
-        Instant endpointVersion) {
+        Instant endpointVersion,
+        boolean recovering) {
 
     /** Secrets and header values stay out of logs and error messages that print the exchange. */
     @Override

@@ -1,7 +1,9 @@
 package dev.webhookrelay.delivery;
 
+import java.util.List;
 import java.util.UUID;
 
+import dev.webhookrelay.operational.OperationalEvents;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -12,7 +14,8 @@ import org.springframework.transaction.annotation.Transactional;
  * What becomes of an endpoint's pending deliveries when the endpoint is disabled (PAUSED, with the
  * reason), enabled again (back to RECEIVED: the outbox sweeper republishes them oldest first, a batch
  * at a time, and the consumers' in-flight cap and rate limit pace them to the receiver) or deleted
- * (DEAD_LETTERED, "endpoint deleted").
+ * (DEAD_LETTERED, "endpoint deleted"). The relay disabling an endpoint by itself is announced to the
+ * tenant's operational endpoint (endpoint.disabled), in the same transaction.
  *
  * <p>Every statement that decides between paused and pending reads the endpoint row under a lock (the
  * endpoint update itself, or FOR SHARE), so a delivery can never be paused by a decision taken on an
@@ -24,20 +27,24 @@ public class PausedDeliveries {
     private static final Logger LOG = LoggerFactory.getLogger(PausedDeliveries.class);
 
     private final JdbcTemplate jdbc;
+    private final OperationalEvents operational;
 
-    public PausedDeliveries(JdbcTemplate jdbc) {
+    public PausedDeliveries(JdbcTemplate jdbc, OperationalEvents operational) {
         this.jdbc = jdbc;
+        this.operational = operational;
     }
 
     /** Disables an endpoint the relay judged unfit (410, circuit breaker) and pauses its deliveries. */
     @Transactional
     public void disable(UUID endpointId, PauseReason by, String reason) {
-        int changed = jdbc.update("""
+        List<UUID> tenant = jdbc.query("""
                 UPDATE endpoints SET enabled = false, disabled_reason = ?, disabled_by = ?, updated_at = now()
-                WHERE id = ? AND enabled""", reason, by.code(), endpointId);
-        if (changed == 1) {
+                WHERE id = ? AND enabled
+                RETURNING tenant_id""", (rs, n) -> rs.getObject(1, UUID.class), reason, by.code(), endpointId);
+        if (!tenant.isEmpty()) {
             LOG.warn("endpoint={} disabled: {}", endpointId, reason);
             pauseAll(endpointId);
+            operational.endpointDisabled(tenant.get(0), endpointId, by.code(), reason);
         }
     }
 

@@ -24,11 +24,14 @@ public class SampleDeliveries {
         this.opened = opened;
     }
 
-    /** Empty when the tenant has no such endpoint (deleted ones included); a disabled one can still be tried. */
+    /**
+     * Empty when the tenant has no such endpoint (deleted ones included, and its operational endpoint,
+     * which is not one of its endpoints in the API); a disabled one can still be tried.
+     */
     public Optional<DeliveryContext> of(UUID tenantId, UUID endpointId, String type, String payloadJson) {
         List<DeliveryContext> found = jdbc.query("""
                 SELECT p.url, p.headers::text AS headers, p.retry_schedule, p.transformation, p.updated_at, p.auth, %s
-                  FROM endpoints p WHERE p.id = ? AND p.tenant_id = ? AND p.deleted_at IS NULL"""
+                  FROM endpoints p WHERE p.id = ? AND p.tenant_id = ? AND p.deleted_at IS NULL AND NOT p.operational"""
                 .formatted(OpenedEndpoints.SECRETS_COLUMN),
                 (rs, n) -> {
                     OpenedEndpoints.Headers headers = opened.headers(endpointId, rs.getString("headers"));
@@ -36,7 +39,7 @@ public class SampleDeliveries {
                             rs.getString("url"), type, payloadJson, Instant.now(),
                             opened.secrets(endpointId, rs.getArray("secrets")), headers.values(),
                             rs.getString("retry_schedule"), 1, 1, headers.sensitive(), false, rs.getString("auth"),
-                            rs.getString("transformation"), rs.getTimestamp("updated_at").toInstant());
+                            rs.getString("transformation"), rs.getTimestamp("updated_at").toInstant(), false);
                 }, endpointId, tenantId);
         return found.stream().findFirst();
     }

@@ -37,12 +37,13 @@ public class EventTypeCatalog {
     /*
      * Subscribed endpoints are those not deleted whose eventTypes select the type, exactly or by a
      * prefix* (relay_event_type_matches, shared with the ingest fan-out since V35); a disabled
-     * endpoint still subscribes. Payload filters are not counted: they depend on each event.
+     * endpoint still subscribes, the operational endpoint never does. Payload filters are not
+     * counted: they depend on each event.
      */
     private static final String COLUMNS = """
             SELECT t.name, t.description, t.schema::text AS schema, t.version, t.created_at, t.updated_at,
                    (SELECT count(*) FROM endpoints e
-                     WHERE e.tenant_id = t.tenant_id AND e.deleted_at IS NULL
+                     WHERE e.tenant_id = t.tenant_id AND e.deleted_at IS NULL AND NOT e.operational
                        AND relay_event_type_matches(e.event_types, t.name)) AS subscribed_endpoints,
                    t.created_at AS page_created_at, t.name AS page_id
               FROM event_types t""";

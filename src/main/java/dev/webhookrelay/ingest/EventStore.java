@@ -16,7 +16,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Writes an event and its fan-out in one statement: the event row and one RECEIVED delivery per
- * enabled endpoint whose filter matches. Runs inside the ingest route's transaction, together with
+ * enabled endpoint whose filter matches (never the tenant's operational endpoint, which receives the
+ * relay's own events only: operational.OperationalEvents). Runs inside the ingest route's transaction, together with
  * the idempotency record. The event keeps the trace parent of its ingest, which its replays continue.
  */
 @Component("eventStore")
@@ -41,7 +42,7 @@ public class EventStore {
                 SELECT endpoint.id, endpoint.ordering
                 FROM event
                 JOIN endpoints endpoint ON endpoint.tenant_id = event.tenant_id
-                    AND endpoint.enabled AND endpoint.deleted_at IS NULL
+                    AND endpoint.enabled AND endpoint.deleted_at IS NULL AND NOT endpoint.operational
                     AND relay_event_type_matches(endpoint.event_types, event.type)
                     AND relay_filter_matches(endpoint.filter, event.type, event.payload)
             ), fifo AS (

@@ -23,11 +23,15 @@ public class EndpointQuota {
         this.max = properties.quotas().maxEndpointsPerTenant();
     }
 
-    /** 409 when the tenant already has the most endpoints allowed (deleted ones do not count). */
+    /**
+     * 409 when the tenant already has the most endpoints allowed. Deleted ones do not count, nor does
+     * the operational endpoint: there is at most one, and no event of the tenant fans out to it.
+     */
     public void requireRoomForOneMore(UUID tenantId) {
         TenantLock.lock(jdbc, tenantId);
         Integer count = jdbc.queryForObject(
-                "SELECT count(*) FROM endpoints WHERE tenant_id = ? AND deleted_at IS NULL", Integer.class, tenantId);
+                "SELECT count(*) FROM endpoints WHERE tenant_id = ? AND deleted_at IS NULL AND NOT operational",
+                Integer.class, tenantId);
         if (count != null && count >= max) {
             throw ProblemException.conflict("The tenant has " + count + " endpoints, the most allowed"
                     + " (relay.quotas.max-endpoints-per-tenant = " + max + "); delete one to register another", null);

@@ -20,6 +20,7 @@ import dev.webhookrelay.audit.AuditTrail;
 import dev.webhookrelay.auth.ApiKeyAuthenticator;
 import dev.webhookrelay.broker.WorkMessage;
 import dev.webhookrelay.config.RelayProperties;
+import dev.webhookrelay.operational.OperationalEvents;
 import dev.webhookrelay.query.ListRequest;
 import dev.webhookrelay.quota.ReplayQuota;
 import org.apache.camel.Exchange;
@@ -41,9 +42,11 @@ public class ReplayService {
      * Back to RECEIVED with a fresh attempt budget; the lease (the one parameter) keeps the outbox
      * sweeper from publishing it too before the replay's own publish marks it DISPATCHING. A delivery
      * whose endpoint is disabled goes to PAUSED instead (with the endpoint's reason, read under a lock
-     * as `e`), so re-enabling the endpoint sends it.
+     * as `e`), so re-enabling the endpoint sends it. A dead letter replayed is recovering: delivering
+     * it is announced as delivery.recovered.
      */
     private static final String REQUEUE = """
+            recovering = d.status = 'DEAD_LETTERED',
             status = CASE WHEN e.enabled THEN 'RECEIVED' ELSE 'PAUSED' END,
             paused_reason = CASE WHEN e.enabled THEN NULL ELSE coalesce(e.disabled_by, 'operator') END,
             budget_attempts = 0,
@@ -58,14 +61,16 @@ public class ReplayService {
     private final RelayProperties properties;
     private final ReplayQuota quota;
     private final AuditTrail audit;
+    private final OperationalEvents operational;
 
     public ReplayService(JdbcTemplate jdbc, ObjectMapper json, RelayProperties properties, ReplayQuota quota,
-            AuditTrail audit) {
+            AuditTrail audit, OperationalEvents operational) {
         this.jdbc = jdbc;
         this.json = json;
         this.properties = properties;
         this.quota = quota;
         this.audit = audit;
+        this.operational = operational;
     }
 
     /** POST /v1/deliveries/{id}/replay: re-queues a finished delivery; the body becomes its work message. */
@@ -201,7 +206,8 @@ public class ReplayService {
     /**
      * One batch of the oldest running replay: re-queues up to relay.replay.batch-size of its
      * deliveries and returns their work messages. Dead letters newer than the replay request are
-     * not part of it (a delivery that fails again is not replayed in a loop).
+     * not part of it (a delivery that fails again is not replayed in a loop). The batch that re-queues
+     * the last of them completes the replay, announced as replay.completed in the same transaction.
      */
     @Transactional
     public List<WorkMessage> nextBatch() {
@@ -235,12 +241,17 @@ public class ReplayService {
                 ReplayService::requeued, args.toArray());
         List<WorkMessage> messages = requeued.stream().filter(Requeued::received).map(Requeued::message)
                 .toList();
-        jdbc.update("""
+        boolean completed = requeued.size() < batchSize;
+        Map<String, Object> progress = jdbc.queryForMap("""
                 UPDATE replays SET done = done + ?,
-                       status = CASE WHEN ? < ? THEN 'COMPLETED' ELSE status END,
-                       completed_at = CASE WHEN ? < ? THEN now() ELSE completed_at END
-                WHERE id = ?""", requeued.size(), requeued.size(), batchSize, requeued.size(), batchSize,
-                replay.get("id"));
+                       status = CASE WHEN ? THEN 'COMPLETED' ELSE status END,
+                       completed_at = CASE WHEN ? THEN now() ELSE completed_at END
+                WHERE id = ?
+                RETURNING total, done""", requeued.size(), completed, completed, replay.get("id"));
+        if (completed) {
+            operational.replayCompleted(filter.tenantId(), (UUID) replay.get("id"), filter.endpointId(),
+                    (Integer) progress.get("total"), (Integer) progress.get("done"));
+        }
         return messages;
     }
 

@@ -20,9 +20,11 @@ class TenantIsolationTest extends RelayIntegrationTest {
 
     @Test
     void anotherTenantsKeySeesAndChangesNothing() {
-        try (TestReceiver receiver = new TestReceiver(Reply.status(400))) {
+        try (TestReceiver receiver = new TestReceiver(Reply.status(400)); TestReceiver operations = new TestReceiver()) {
             String owner = createTenant("owner");
             String intruder = createTenant("intruder");
+            String ownersOperational = put("/v1/operational-webhook", "{\"url\":\"" + operations.url() + "\"}", as(owner))
+                    .json().get("id").asText();
             String endpointId = createEndpoint(owner, receiver.url(), "[]").get("id").asText();
             Response accepted = postEvent(owner, "{\"type\":\"secret.thing\",\"payload\":{\"s\":1}}", null);
             String eventId = accepted.json().get("id").asText();
@@ -71,6 +73,13 @@ class TenantIsolationTest extends RelayIntegrationTest {
             assertThat(post("/v1/sources/" + sourceId + "/secret/rotate", "{\"secret\":\"intruders-secret\"}",
                     as(intruder)).status()).isEqualTo(404);
             assertThat(delete("/v1/sources/" + sourceId, as(intruder)).status()).isEqualTo(404);
+            assertThat(get("/v1/operational-webhook", as(intruder)).status()).isEqualTo(404);
+            assertThat(post("/v1/operational-webhook/secret/rotate", null, as(intruder)).status()).isEqualTo(404);
+            assertThat(delete("/v1/operational-webhook", as(intruder)).status()).isEqualTo(404);
+            assertThat(get("/v1/endpoints/" + ownersOperational, as(intruder)).status()).isEqualTo(404);
+            Response intrudersOwn = put("/v1/operational-webhook", "{\"url\":\"http://127.0.0.1:9/intruder\"}", as(intruder));
+            assertThat(intrudersOwn.status()).isEqualTo(201);
+            assertThat(intrudersOwn.json().get("id").asText()).isNotEqualTo(ownersOperational);
             for (String list : new String[] {"/v1/endpoints", "/v1/events", "/v1/deliveries", "/v1/dlq", "/v1/sources", "/v1/event-types"}) {
                 assertThat(get(list, as(intruder)).json().get("data")).as(list).isEmpty();
             }
@@ -99,7 +108,10 @@ class TenantIsolationTest extends RelayIntegrationTest {
 
             JsonNode stillThere = get("/v1/endpoints/" + endpointId, as(owner)).json();
             assertThat(stillThere.get("enabled").asBoolean()).isTrue();
-            assertThat(get("/v1/events", as(owner)).json().get("data")).hasSize(1);
+            assertThat(get("/v1/events?type=secret.thing", as(owner)).json().get("data")).hasSize(1);
+            JsonNode operational = get("/v1/operational-webhook", as(owner)).json();
+            assertThat(operational.get("id").asText()).isEqualTo(ownersOperational);
+            assertThat(operational.get("url").asText()).isEqualTo(operations.url());
             assertThat(get("/v1/api-keys", as(owner)).json().get("data")).hasSize(1);
             assertThat(get("/v1/sources/" + sourceId, as(owner)).status()).isEqualTo(200);
             assertThat(jdbc.queryForObject("SELECT count(*) FROM source_secrets WHERE source_id = ?::uuid", Integer.class,

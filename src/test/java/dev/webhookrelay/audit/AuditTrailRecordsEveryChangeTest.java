@@ -85,6 +85,13 @@ class AuditTrailRecordsEveryChangeTest extends RelayIntegrationTest {
                 String url = link.json().get("url").asText();
                 secrets.add(url.substring(url.indexOf("/portal/") + "/portal/".length()));
             }
+            Response operational = put("/v1/operational-webhook", "{\"url\":\"" + receiver.url() + "\"}", as(key));
+            assertThat(operational.status()).as(operational.body()).isEqualTo(201);
+            secrets.add(operational.json().get("secret").asText());
+            assertThat(put("/v1/operational-webhook", "{\"url\":\"" + receiver.url() + "/moved\"}", as(key)).status())
+                    .isEqualTo(200);
+            secrets.add(post("/v1/operational-webhook/secret/rotate", null, as(key)).json().get("secret").asText());
+            assertThat(delete("/v1/operational-webhook", as(key)).status()).isEqualTo(204);
 
             Response trail = get("/v1/audit?limit=500", as(key));
             assertThat(trail.status()).isEqualTo(200);
@@ -135,6 +142,13 @@ class AuditTrailRecordsEveryChangeTest extends RelayIntegrationTest {
             assertThat(headers.get("X-Trace").asText()).isEqualTo("[REDACTED]");
             assertThat(only(records, "endpoint.create").get("after").get("secret").asText()).isEqualTo("[REDACTED]");
             assertThat(only(records, "endpoint.secret.rotate").get("after").get("secret").asText()).isEqualTo("[REDACTED]");
+            JsonNode operationalCreated = only(records, "operational-webhook.create");
+            assertThat(operationalCreated.get("resourceType").asText()).isEqualTo("operational-webhook");
+            assertThat(operationalCreated.get("after").get("secret").asText()).isEqualTo("[REDACTED]");
+            assertThat(only(records, "operational-webhook.update").get("after").get("url").asText()).endsWith("/moved");
+            assertThat(only(records, "operational-webhook.secret.rotate").get("after").get("secret").asText())
+                    .isEqualTo("[REDACTED]");
+            assertThat(only(records, "operational-webhook.delete").get("after").isNull()).isTrue();
 
             String stored = String.join("\n", jdbc.queryForList(
                     "SELECT coalesce(before::text, '') || coalesce(after::text, '') FROM audit_records WHERE tenant_id = ?::uuid",

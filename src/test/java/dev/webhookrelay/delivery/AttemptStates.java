@@ -40,7 +40,8 @@ public final class AttemptStates {
         WorkMessage message = attempt.message();
         attempt.claimed(new DeliveryContext(message.deliveryId(), UUID.randomUUID(), message.endpointId(),
                 message.tenantId(), "https://receiver.example/hook", "order.created", "{}", Instant.now(),
-                List.of("whsec_test"), Map.of(), null, message.attempt(), message.attempt(), Set.of(), fifo, null, null, Instant.now()));
+                List.of("whsec_test"), Map.of(), null, message.attempt(), message.attempt(), Set.of(), fifo, null, null, Instant.now(),
+                false));
     }
 
     public static void answer(DeliveryAttempt attempt, int status) {

@@ -40,11 +40,12 @@ class ApiRouteConfigurationsTest extends FastRouteTest {
         }
         softly.assertAll();
 
-        assertThat(tenantRoutes).contains("ingest-event", "create-endpoint", "list-deliveries", "replay-delivery")
+        assertThat(tenantRoutes).contains("ingest-event", "create-endpoint", "list-deliveries", "replay-delivery",
+                "put-operational-webhook", "delete-operational-webhook")
                 .hasSizeGreaterThanOrEqualTo(16);
         verifyNoInteractions(adminTokenGuard, ingestRateLimiter, ingestRequestParser, eventStore, storedIdempotentAnswer,
                 acceptedEventResponder, workMessages, workPublisher, endpointAdmin, eventQueries,
-                deliveryQueries, replayService);
+                deliveryQueries, replayService, operationalWebhookAdmin);
         assertThat(transactions.commits() + transactions.rollbacks()).isZero();
     }
 

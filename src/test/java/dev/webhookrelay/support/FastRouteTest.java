@@ -18,6 +18,7 @@ import dev.webhookrelay.admin.EndpointAdmin;
 import dev.webhookrelay.admin.EndpointFilters;
 import dev.webhookrelay.admin.EndpointTrials;
 import dev.webhookrelay.admin.FifoHeads;
+import dev.webhookrelay.admin.OperationalWebhookAdmin;
 import dev.webhookrelay.admin.TenantAdmin;
 import dev.webhookrelay.api.problem.ProblemException;
 import dev.webhookrelay.auth.AdminTokenGuard;
@@ -95,7 +96,8 @@ import org.springframework.transaction.CannotCreateTransactionException;
 @SpringBootTest(classes = FastRouteTier.class, webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = {
     "camel.main.routes-include-pattern=file:routes/api.camel.yaml,file:routes/ingest.camel.yaml,"
         + "file:routes/admin.camel.yaml,file:routes/replay.camel.yaml,file:routes/reconcile.camel.yaml,"
-        + "file:routes/retention.camel.yaml,file:routes/delivery.camel.yaml,file:routes/retry.camel.yaml",
+        + "file:routes/retention.camel.yaml,file:routes/delivery.camel.yaml,file:routes/retry.camel.yaml,"
+        + "file:routes/operational.camel.yaml",
     "camel.main.jmx-enabled=false",
     "spring.jmx.enabled=false",
     "spring.main.banner-mode=off"})
@@ -155,6 +157,8 @@ public abstract class FastRouteTest {
     protected EndpointFilters endpointFilters;
     @MockitoBean(name = "fifoHeads")
     protected FifoHeads fifoHeads;
+    @MockitoBean(name = "operationalWebhookAdmin")
+    protected OperationalWebhookAdmin operationalWebhookAdmin;
     @MockitoBean(name = "dataRetention")
     protected DataRetention dataRetention;
     @MockitoBean(name = "workQueueAcks")

@@ -226,7 +226,9 @@ class ApiAnswersHostileRequestsWithProblemsTest extends RelayIntegrationTest {
         return jdbc.queryForObject("""
                 SELECT (SELECT count(*) FROM tenants),
                        (SELECT count(*) FROM endpoints WHERE tenant_id = ?),
-                       (SELECT count(*) FROM events WHERE tenant_id = ?),
+                       (SELECT count(*) FROM events ev WHERE ev.tenant_id = ? AND NOT EXISTS (
+                            SELECT 1 FROM deliveries d JOIN endpoints p ON p.id = d.endpoint_id
+                             WHERE d.event_id = ev.id AND p.operational)),
                        (SELECT count(*) FROM replays WHERE tenant_id = ?),
                        (SELECT count(*) FROM api_keys WHERE tenant_id = ? AND revoked_at IS NULL),
                        (SELECT count(*) FROM audit_records WHERE tenant_id = ?)""",
@@ -235,7 +237,11 @@ class ApiAnswersHostileRequestsWithProblemsTest extends RelayIntegrationTest {
                 fuzzTenant, fuzzTenant, fuzzTenant, fuzzTenant, fuzzTenant);
     }
 
-    /** Rows a request can create: tenants anywhere, the fuzzing tenant's endpoints, events, replays, keys and audit records. */
+    /**
+     * Rows a request can create: tenants anywhere, the fuzzing tenant's endpoints, events, replays, keys
+     * and audit records. Operational events are not counted: once a generated PUT registered an
+     * operational webhook, they follow the fixture endpoint's dead letters at any time, not a request.
+     */
     private record Counts(long tenants, long endpoints, long events, long replays, long apiKeys, long auditRecords) {
 
         boolean atMostOneMoreThan(Counts before) {

@@ -43,7 +43,9 @@ final class HostileRequests {
             // A provider's event: any JSON; unsigned, it is refused before the body is read.
             Map.entry("/v1/in/{id}", List.of("type", "payload")),
             Map.entry("/v1/event-types/{name}", List.of("description", "schema")),
-            Map.entry("/v1/tenant", List.of("requireKnownTypes")));
+            Map.entry("/v1/tenant", List.of("requireKnownTypes")),
+            Map.entry("/v1/operational-webhook", List.of("url")),
+            Map.entry("/v1/operational-webhook/secret/rotate", List.of("overlap")));
     private static final List<String> ALL_FIELDS = FIELDS.values().stream().flatMap(List::stream).distinct().toList();
     private static final Set<String> BODY_METHODS = Set.of("POST", "PATCH", "PUT");
 
