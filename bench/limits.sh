@@ -10,8 +10,10 @@
 LIMIT_SECONDS="${LIMIT_SECONDS:-15}"
 PERFTEST_VHOST="${PERFTEST_VHOST:-$BENCH_VHOST-perftest}"
 
+PERFTEST_LIB="$ROOT/bench/out/perftest"
+
 perftest_install() {
-  ls "$OUT"/perftest/perf-test-*.jar >/dev/null 2>&1 \
+  ls "$PERFTEST_LIB"/perf-test-*.jar >/dev/null 2>&1 \
     || mvn -B -ntp -q -f "$ROOT/bench/perftest/pom.xml" dependency:copy-dependencies >&2
 }
 
@@ -29,7 +31,7 @@ limit_rabbitmq() {
   # What ConfirmedPublisher sends for a new delivery: the id as body, these headers, text/plain, persistent.
   local props="relay-delivery-id=$(uuid),relay-endpoint-id=$(uuid),relay-tenant-id=$(uuid),relay-attempt=1"
   props+=",spring_returned_message_correlation=$(uuid),content_type=text/plain,content_encoding=UTF-8"
-  out=$("$BENCH_JAVA" -Xmx256m -cp "$OUT/perftest/*" com.rabbitmq.perf.PerfTest \
+  out=$("$BENCH_JAVA" -Xmx256m -cp "$PERFTEST_LIB/*" com.rabbitmq.perf.PerfTest \
     -h "amqp://guest:guest@127.0.0.1:5672/$PERFTEST_VHOST" --quorum-queue -u perftest-quorum \
     -s 36 -f persistent -mp "$props" -z "$LIMIT_SECONDS" ${PERFTEST_ARGS:--x 2 -y 2 -c 64 -q 64} 2>&1)
   curl -sS -u guest:guest -X DELETE "$api/vhosts/$PERFTEST_VHOST" >/dev/null
