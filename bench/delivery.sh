@@ -13,8 +13,11 @@
 #     closed-loop maximum
 #  5. end-to-end latency (commit to receiver) p50/p99 at 200 events/s
 #  6. isolation: 20 healthy endpoints at 210 events/s, without and with one endpoint that never answers
-# Prints a Markdown table; --record appends it to bench/RESULTS.md.
+# Then the limits of the same run (bench/limits.sh: PerfTest for RabbitMQ, pgbench for the ingest rows),
+# and the drain and sustained rates as ratios of them. Prints a Markdown table; --record appends it to
+# bench/RESULTS.md.
 source "$(dirname "$0")/lib.sh"
+source "$ROOT/bench/limits.sh"
 BACKLOG_SECONDS="${BACKLOG_SECONDS:-12}"
 DRAIN_ROUNDS="${DRAIN_ROUNDS:-3}"
 WARMUP_SECONDS="${WARMUP_SECONDS:-60}"
@@ -75,7 +78,8 @@ wait_drained 300
 # 3. Warm drains.
 rates=(); backlogs=()
 for _ in $(seq 1 "$DRAIN_ROUNDS"); do d=$(drain); rates+=("${d% *}"); backlogs+=("${d#* }"); done
-rows+=("| drain a backlog, 10 endpoints, warm | $(median "${rates[@]}") deliveries/s | | median of $DRAIN_ROUNDS drains: ${rates[*]}/s of ${backlogs[*]} |")
+warm_drain=$(median "${rates[@]}")
+rows+=("| drain a backlog, 10 endpoints, warm | $warm_drain deliveries/s | | median of $DRAIN_ROUNDS drains: ${rates[*]}/s of ${backlogs[*]} |")
 
 # 3b. Warm drains with a transformation on every endpoint, then the transformations removed again.
 TRANSFORMATION='{"text": "Order " & $string(data.orderId) & " (" & type & ")", "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": data.note}}], "at": timestamp}'
@@ -111,7 +115,8 @@ for _ in $(seq 1 "$SUSTAINED_ROUNDS"); do
   s=$(sustained 32 "$SUSTAINED_RATE"); runs+=("$s")
   ins+=("$(echo "$s" | cut -d' ' -f1)"); outs+=("$(echo "$s" | cut -d' ' -f2)")
 done
-rows+=("| sustained, $SUSTAINED_RATE events/s offered, ingest + delivery together | $(median "${ins[@]}") events/s in, $(median "${outs[@]}") deliveries/s out | $(for s in "${runs[@]}"; do echo "$s" | grep -o 'p50_ms=[0-9.]* p99_ms=[0-9.]*'; done | paste -sd';' | sed 's/;/; /g') | median of $SUSTAINED_ROUNDS runs of ${SECONDS_PER_RUN} s (in/out: ${ins[*]} / ${outs[*]}); left undelivered at each run's end: $(for s in "${runs[@]}"; do field "$s" left; done | paste -sd' ') |")
+sustained_out=$(median "${outs[@]}")
+rows+=("| sustained, $SUSTAINED_RATE events/s offered, ingest + delivery together | $(median "${ins[@]}") events/s in, $sustained_out deliveries/s out | $(for s in "${runs[@]}"; do echo "$s" | grep -o 'p50_ms=[0-9.]* p99_ms=[0-9.]*'; done | paste -sd';' | sed 's/;/; /g') | median of $SUSTAINED_ROUNDS runs of ${SECONDS_PER_RUN} s (in/out: ${ins[*]} / ${outs[*]}); left undelivered at each run's end: $(for s in "${runs[@]}"; do field "$s" left; done | paste -sd' ') |")
 s=$(sustained 16)
 rows+=("| sustained, closed loop (16 connections), ingest + delivery together | $(echo "$s" | cut -d' ' -f1) events/s in, $(echo "$s" | cut -d' ' -f2) deliveries/s out | $(echo "$s" | grep -o 'p50_ms=[0-9.]* p99_ms=[0-9.]*') | left undelivered at the end: $(field "$s" left); ingest p99 $(field "$s" ingest_p99_ms) ms |")
 
@@ -139,6 +144,12 @@ with=$(iso_run isoh.t 21)
 ratio=$(calc "round($(field "$with" p99_ms) / max($(field "$without" p99_ms), 0.001), 2)")
 rows+=("| isolation: 20 healthy endpoints, 210 events/s | | $without | healthy endpoints, no hanging endpoint |")
 rows+=("| isolation: same + 1 endpoint that never answers | | $with | healthy endpoints; p99 ratio with/without = $ratio |")
+
+bench_stop_relays
+LIMIT_SECONDS="$SECONDS_PER_RUN"
+read -r mq_in mq_out <<< "$(limit_rabbitmq)"
+read -r pg_tps pg_lat <<< "$(limit_postgres pgbench-ingest.sql)"
+rows+=("| limits of this run: PerfTest (quorum queue, confirms, acks, relay-sized messages); pgbench (the ingest transaction, 16 clients) | $mq_in msg/s published, $mq_out consumed; $pg_tps tps | avg $pg_lat ms (pgbench) | warm drain = $(ratio "$warm_drain" "$mq_out") of PerfTest's consumed rate; sustained out = $(ratio "$sustained_out" "$pg_tps") of pgbench, $(ratio "$sustained_out" "$mq_out") of PerfTest |")
 
 table=$(printf '%s\n' "| run | rate | latency | notes |" "|---|---|---|---|" "${rows[@]}")
 bench_print_and_record Delivery "$(machine)" "bash bench/delivery.sh" \

@@ -1,19 +1,23 @@
 # Shared by the benchmark scripts: a relay of its own (database relay_bench, vhost relay-bench; set
-# BENCH_DB, BENCH_VHOST and BENCH_PORT to run beside another benchmark on a shared machine).
+# BENCH_DB, BENCH_VHOST and BENCH_PORT to run beside another benchmark on a shared machine). BENCH_JAR
+# runs another build of the relay (default: this tree's, built when stale), and RELAY_ROUTES_DIR
+# other route files: two relays side by side compare two versions under the same load (each with its
+# own BENCH_OUT for logs and results).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BENCH_DB="${BENCH_DB:-relay_bench}"
 BENCH_VHOST="${BENCH_VHOST:-relay-bench}"
 BENCH_PORT="${BENCH_PORT:-18080}"
 ADMIN_TOKEN=bench-admin-token
-OUT="$ROOT/bench/out"
+OUT="${BENCH_OUT:-$ROOT/bench/out}"
+BENCH_JAR="${BENCH_JAR:-$ROOT/target/webhook-relay-0.1.0-SNAPSHOT.jar}"
 mkdir -p "$OUT"
 
 bench_prepare() {
   bash "$ROOT/.ci/services" >/dev/null
   command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
   local jar="$ROOT/target/webhook-relay-0.1.0-SNAPSHOT.jar"
-  if [ ! -f "$jar" ] || [ -n "$(find "$ROOT/src" "$ROOT/pom.xml" -newer "$jar" -print -quit)" ]; then
+  if [ "$BENCH_JAR" = "$jar" ] && { [ ! -f "$jar" ] || [ -n "$(find "$ROOT/src" "$ROOT/pom.xml" -newer "$jar" -print -quit)" ]; }; then
     (cd "$ROOT" && mvn -B -ntp -q -DskipTests package)
   fi
   psql -q -h 127.0.0.1 -U relay -d postgres -c "DROP DATABASE IF EXISTS $BENCH_DB WITH (FORCE)" -c "CREATE DATABASE $BENCH_DB" >/dev/null
@@ -24,18 +28,18 @@ bench_prepare() {
     "$api/permissions/$BENCH_VHOST/guest" >/dev/null
 }
 
-# The relay runs on the newest JDK installed (the image ships JDK 25; virtual threads need 21+),
-# unless BENCH_JAVA names one.
-BENCH_JAVA="${BENCH_JAVA:-$(for j in /usr/lib/jvm/*/bin/java; do echo "$("$j" -XshowSettings:properties -version 2>&1 \
-  | awk '/java.specification.version/{print $3}') $j"; done | sort -n | tail -1 | cut -d' ' -f2)}"
-BENCH_JAVA="${BENCH_JAVA:-java}"
+# The relay runs as .ci/relay runs it: on the newest JDK installed, 17 or later (.ci/java; BENCH_JAVA
+# names another), with .ci/relay.jvm-options, then BENCH_JAVA_OPTS, and glibc's malloc arenas capped.
+BENCH_JAVA="${BENCH_JAVA:-$(RELAY_JAVA="" bash "$ROOT/.ci/java")}"
+BENCH_JAVA_OPTS="${BENCH_JAVA_OPTS:-}"
+export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 
 # bench_start_relay NAME PORT [extra spring args...]
 # The benchmarks measure one tenant against the relay's capacity: the tenant quotas are lifted.
 bench_start_relay() {
   local name=$1 port=$2; shift 2
   # A fixed key of the benchmarks' own, so a relay restarted on the same database opens what it sealed.
-  (cd "$ROOT" && RELAY_SECRETS_MASTER_KEY="${RELAY_SECRETS_MASTER_KEY:-YmVuY2htYXJrIG1hc3RlciBrZXksIG5vdCBzZWNyZXQ=}" exec "$BENCH_JAVA" ${BENCH_JAVA_OPTS:--Xms1g -Xmx1g} -jar target/webhook-relay-0.1.0-SNAPSHOT.jar \
+  (cd "$ROOT" && RELAY_SECRETS_MASTER_KEY="${RELAY_SECRETS_MASTER_KEY:-YmVuY2htYXJrIG1hc3RlciBrZXksIG5vdCBzZWNyZXQ=}" exec "$BENCH_JAVA" @.ci/relay.jvm-options $BENCH_JAVA_OPTS -jar "$BENCH_JAR" \
     --server.port="$port" \
     --spring.datasource.url="jdbc:postgresql://127.0.0.1:5432/$BENCH_DB" \
     --spring.rabbitmq.virtual-host="$BENCH_VHOST" \

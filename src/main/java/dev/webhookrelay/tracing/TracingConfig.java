@@ -10,6 +10,8 @@ import io.opentelemetry.context.propagation.ContextPropagators;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.opentelemetry.sdk.trace.SpanProcessor;
+import org.apache.camel.CamelContext;
+import org.apache.camel.opentelemetry2.OpenTelemetryTracer;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -42,6 +44,17 @@ public class TracingConfig {
                 })
                 .build()
                 .getOpenTelemetrySdk();
+    }
+
+    /**
+     * Camel's tracer (camel-opentelemetry2), in place of its starter's: the same, set up as the
+     * starter would, but for how timer routes are excluded (TimerExcludingTracer).
+     */
+    @Bean
+    public OpenTelemetryTracer camelTracer(CamelContext camelContext) {
+        OpenTelemetryTracer tracer = new TimerExcludingTracer();
+        tracer.init(camelContext);
+        return tracer;
     }
 
     @Bean
