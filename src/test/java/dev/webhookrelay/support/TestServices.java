@@ -32,13 +32,15 @@ public final class TestServices {
     public static final String RABBIT_PASSWORD = "guest";
     private static final String MANAGEMENT = "http://" + HOST + ":15672/api";
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMddHHmmss");
-    private static final Pattern STAMPED = Pattern.compile("relay_test_(\\d{14})_(\\d+)|relay-test-(\\d{14})-(\\d+)(-.*)?");
+    private static final Pattern STAMPED =
+            Pattern.compile("relay_test_(\\d{14})_(\\d+)(_[a-z]+)?|relay-test-(\\d{14})-(\\d+)(-.*)?");
 
     public static final String RUN = LocalDateTime.now().format(STAMP) + "_" + ProcessHandle.current().pid();
     public static final String DATABASE = "relay_test_" + RUN;
     public static final String VHOST = "relay-test-" + RUN.replace('_', '-');
 
     private static boolean created;
+    private static final List<String> EXTRA_DATABASES = new ArrayList<>();
 
     private TestServices() {
     }
@@ -57,13 +59,37 @@ public final class TestServices {
         Runtime.getRuntime().addShutdownHook(new Thread(TestServices::dropQuietly, "drop-test-services"));
     }
 
-    /** Removes this run's database and vhost; FORCE ends the connections a closing context still holds. */
-    private static void dropQuietly() {
+    /**
+     * Another empty database of this run, named DATABASE_suffix, dropped with the run's: for relays
+     * that must not see the run's other deliveries (those on another broker).
+     */
+    public static synchronized String createExtraDatabase(String suffix) {
+        if (!suffix.matches("[a-z]+")) {
+            throw new IllegalArgumentException("suffix: lower-case letters only");
+        }
+        ensureCreated();
+        String name = DATABASE + "_" + suffix;
         try (Connection admin = DriverManager.getConnection(
                 "jdbc:postgresql://" + HOST + ":5432/postgres", DB_USER, DB_PASSWORD)) {
-            admin.createStatement().execute("DROP DATABASE IF EXISTS \"" + DATABASE + "\" WITH (FORCE)");
+            admin.createStatement().execute("CREATE DATABASE \"" + name + "\"");
         } catch (SQLException e) {
-            System.err.println("Could not drop test database " + DATABASE + ": " + e.getMessage());
+            throw new IllegalStateException(e);
+        }
+        EXTRA_DATABASES.add(name);
+        return "jdbc:postgresql://" + HOST + ":5432/" + name;
+    }
+
+    /** Removes this run's databases and vhost; FORCE ends the connections a closing context still holds. */
+    private static void dropQuietly() {
+        List<String> databases = new ArrayList<>(EXTRA_DATABASES);
+        databases.add(DATABASE);
+        try (Connection admin = DriverManager.getConnection(
+                "jdbc:postgresql://" + HOST + ":5432/postgres", DB_USER, DB_PASSWORD)) {
+            for (String database : databases) {
+                admin.createStatement().execute("DROP DATABASE IF EXISTS \"" + database + "\" WITH (FORCE)");
+            }
+        } catch (SQLException e) {
+            System.err.println("Could not drop test databases " + databases + ": " + e.getMessage());
         }
         try {
             send(http(), "DELETE", "/vhosts/" + encode(VHOST), null);
@@ -156,8 +182,8 @@ public final class TestServices {
             return false;
         }
         boolean database = m.group(1) != null;
-        String stamp = database ? m.group(1) : m.group(3);
-        long pid = Long.parseLong(database ? m.group(2) : m.group(4));
+        String stamp = database ? m.group(1) : m.group(4);
+        long pid = Long.parseLong(database ? m.group(2) : m.group(5));
         // A run on a busy machine can outlast any age limit: only a run whose JVM is gone is stale.
         return LocalDateTime.parse(stamp, STAMP).isBefore(LocalDateTime.now().minusMinutes(30))
                 && ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
