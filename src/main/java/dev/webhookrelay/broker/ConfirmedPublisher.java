@@ -86,11 +86,11 @@ public class ConfirmedPublisher {
 
     /*
      * A nack means the broker could not take the message, typically because a quorum queue's leader
-     * died. RabbitMQ 3.10 keeps the dead leader in the state of a channel that had not published to
-     * that queue before, and refuses every later publish on that channel to that queue (seen for 30 s
-     * and more after a node was killed), while a new channel finds the new leader. So a channel that
-     * got a nack, or no confirm at all, is closed when this publish releases it: the retry gets
-     * another one.
+     * died. RabbitMQ 3.10 then goes on refusing on the same channel: a channel's first publish to a
+     * quorum queue asks the node it believes leads the queue, and while that node is down, that
+     * publish and every later one on the channel to that queue are refused (seen for 30 s and more
+     * after a node was killed), while a new channel finds the new leader. So a channel that got a
+     * nack, or no confirm in time, is closed when this publish releases it: the retry gets another.
      */
     private static void discardChannel(RabbitOperations operations) {
         operations.execute(channel -> {

@@ -54,7 +54,10 @@ public final class RelayProcess implements AutoCloseable {
     }
 
     public RelayProcess start() {
-        TestServices.ensureCreated();
+        // The run's database and vhost, unless the settings replace both (a relay on another broker).
+        if (!settings.containsKey("spring.datasource.url") || !settings.containsKey("spring.rabbitmq.virtual-host")) {
+            TestServices.ensureCreated();
+        }
         String jar = System.getProperty("relay.jar", "target/webhook-relay-0.1.0-SNAPSHOT.jar");
         Map<String, String> arguments = new LinkedHashMap<>();
         arguments.put("server.port", String.valueOf(port));

@@ -40,7 +40,6 @@ public final class TestServices {
     public static final String VHOST = "relay-test-" + RUN.replace('_', '-');
 
     private static boolean created;
-    private static final List<String> EXTRA_DATABASES = new ArrayList<>();
 
     private TestServices() {
     }
@@ -60,14 +59,14 @@ public final class TestServices {
     }
 
     /**
-     * Another empty database of this run, named DATABASE_suffix, dropped with the run's: for relays
-     * that must not see the run's other deliveries (those on another broker).
+     * Another empty database of this run, named DATABASE_suffix and dropped when the run ends (or,
+     * left by a killed run, by a later run): for relays that must not see the run's other deliveries
+     * (those on another broker). It needs neither the run's database nor its vhost.
      */
     public static synchronized String createExtraDatabase(String suffix) {
         if (!suffix.matches("[a-z]+")) {
             throw new IllegalArgumentException("suffix: lower-case letters only");
         }
-        ensureCreated();
         String name = DATABASE + "_" + suffix;
         try (Connection admin = DriverManager.getConnection(
                 "jdbc:postgresql://" + HOST + ":5432/postgres", DB_USER, DB_PASSWORD)) {
@@ -75,26 +74,26 @@ public final class TestServices {
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
-        EXTRA_DATABASES.add(name);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> dropDatabase(name), "drop-" + name));
         return "jdbc:postgresql://" + HOST + ":5432/" + name;
     }
 
-    /** Removes this run's databases and vhost; FORCE ends the connections a closing context still holds. */
+    /** Removes this run's database and vhost; FORCE ends the connections a closing context still holds. */
     private static void dropQuietly() {
-        List<String> databases = new ArrayList<>(EXTRA_DATABASES);
-        databases.add(DATABASE);
-        try (Connection admin = DriverManager.getConnection(
-                "jdbc:postgresql://" + HOST + ":5432/postgres", DB_USER, DB_PASSWORD)) {
-            for (String database : databases) {
-                admin.createStatement().execute("DROP DATABASE IF EXISTS \"" + database + "\" WITH (FORCE)");
-            }
-        } catch (SQLException e) {
-            System.err.println("Could not drop test databases " + databases + ": " + e.getMessage());
-        }
+        dropDatabase(DATABASE);
         try {
             send(http(), "DELETE", "/vhosts/" + encode(VHOST), null);
         } catch (Exception e) {
             System.err.println("Could not delete test vhost " + VHOST + ": " + e.getMessage());
+        }
+    }
+
+    private static void dropDatabase(String name) {
+        try (Connection admin = DriverManager.getConnection(
+                "jdbc:postgresql://" + HOST + ":5432/postgres", DB_USER, DB_PASSWORD)) {
+            admin.createStatement().execute("DROP DATABASE IF EXISTS \"" + name + "\" WITH (FORCE)");
+        } catch (SQLException e) {
+            System.err.println("Could not drop test database " + name + ": " + e.getMessage());
         }
     }
 
