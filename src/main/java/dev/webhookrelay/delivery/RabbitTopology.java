@@ -19,7 +19,8 @@ import org.springframework.context.annotation.Configuration;
 /**
  * The RabbitMQ topology, declared by Spring's RabbitAdmin on every (re)connection, together with the
  * per-endpoint wait queues declared since start (see {@link #amqpAdmin}). All queues are durable
- * quorum queues, with relay.rabbitmq.quorum-initial-group-size replicas (0: the broker's default). The routes in routes/ publish to the exchanges declared here:
+ * quorum queues, with relay.rabbitmq.quorum-initial-group-size replicas (0: the broker's default).
+ * The routes in routes/ publish to the exchanges declared here:
  *
  * <pre>
  * work exchange --work--> work queue --(consumer)--> delivery route
