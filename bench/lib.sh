@@ -16,16 +16,26 @@ mkdir -p "$OUT"
 bench_prepare() {
   bash "$ROOT/.ci/services" >/dev/null
   command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-  local jar="$ROOT/target/webhook-relay-0.1.0-SNAPSHOT.jar"
-  if [ "$BENCH_JAR" = "$jar" ] && { [ ! -f "$jar" ] || [ -n "$(find "$ROOT/src" "$ROOT/pom.xml" -newer "$jar" -print -quit)" ]; }; then
-    (cd "$ROOT" && mvn -B -ntp -q -DskipTests package)
-  fi
-  psql -q -h 127.0.0.1 -U relay -d postgres -c "DROP DATABASE IF EXISTS $BENCH_DB WITH (FORCE)" -c "CREATE DATABASE $BENCH_DB" >/dev/null
+  bench_jar
+  bench_database
   local api=http://127.0.0.1:15672/api
   curl -sS -u guest:guest -X DELETE "$api/vhosts/$BENCH_VHOST" >/dev/null
   curl -fsS -u guest:guest -X PUT "$api/vhosts/$BENCH_VHOST" >/dev/null
   curl -fsS -u guest:guest -X PUT -H 'Content-Type: application/json' -d '{"configure":".*","write":".*","read":".*"}' \
     "$api/permissions/$BENCH_VHOST/guest" >/dev/null
+}
+
+# This tree's jar, rebuilt when a source is newer than it (unless BENCH_JAR names another build).
+bench_jar() {
+  local jar="$ROOT/target/webhook-relay-0.1.0-SNAPSHOT.jar"
+  if [ "$BENCH_JAR" = "$jar" ] && { [ ! -f "$jar" ] || [ -n "$(find "$ROOT/src" "$ROOT/pom.xml" -newer "$jar" -print -quit)" ]; }; then
+    (cd "$ROOT" && mvn -B -ntp -q -DskipTests package)
+  fi
+}
+
+# An empty database BENCH_DB.
+bench_database() {
+  psql -q -h 127.0.0.1 -U relay -d postgres -c "DROP DATABASE IF EXISTS $BENCH_DB WITH (FORCE)" -c "CREATE DATABASE $BENCH_DB" >/dev/null
 }
 
 # The relay runs as .ci/relay runs it: on the newest JDK installed, 17 or later (.ci/java; BENCH_JAVA

@@ -3,6 +3,8 @@
 --   WRK_RATE     events/s over all threads, paced open-loop (each request takes the next slot of
 --                its thread's schedule, whatever the latency of the others); unset: closed loop
 --   WRK_THREADS  wrk's -t, needed with WRK_RATE
+--   WRK_KEY_PREFIX  Idempotency-Key prefix (default bench): wrk processes started in the same second
+--                get the same random run id, so give each its own
 --   WRK_TYPES    spread events over types <WRK_TYPE_PREFIX>0 .. <N-1> (one endpoint each);
 --                unset: order.created
 local ffi = require("ffi")
@@ -28,6 +30,7 @@ end
 
 local filler = string.rep("x", 1000)
 local types = tonumber(os.getenv("WRK_TYPES") or "0")
+local key_prefix = os.getenv("WRK_KEY_PREFIX") or "bench"
 local type_prefix = os.getenv("WRK_TYPE_PREFIX") or "order.t"
 local thread_count = tonumber(os.getenv("WRK_THREADS") or "1")
 local rate = tonumber(os.getenv("WRK_RATE") or "0")
@@ -44,7 +47,7 @@ end
 
 function request()
   counter = counter + 1
-  local key = "bench-" .. run_id .. "-" .. thread_id .. "-" .. counter
+  local key = key_prefix .. "-" .. run_id .. "-" .. thread_id .. "-" .. counter
   wrk.headers["Idempotency-Key"] = key
   local event_type = types > 0 and (type_prefix .. (counter % types)) or "order.created"
   -- amount and currency are what the fan-out benchmark's payload filters read: about a quarter of

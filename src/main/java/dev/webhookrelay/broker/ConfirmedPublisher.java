@@ -14,6 +14,8 @@ import org.springframework.amqp.core.AmqpAdmin;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.rabbit.connection.CorrelationData;
+import org.springframework.amqp.rabbit.connection.RabbitUtils;
+import org.springframework.amqp.rabbit.core.RabbitOperations;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.stereotype.Component;
 
@@ -43,14 +45,21 @@ public class ConfirmedPublisher {
     public void publish(String exchangeName, String routingKey, Map<String, Object> headers, String body)
             throws InterruptedException {
         CorrelationData correlation = new CorrelationData();
-        template.send(exchangeName, routingKey, toAmqp(headers, body), correlation);
-        CorrelationData.Confirm confirm;
-        try {
-            confirm = correlation.getFuture().get(confirmTimeoutMillis, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            throw new AmqpException("no confirm from the broker within " + confirmTimeoutMillis + " ms", e);
-        } catch (ExecutionException e) {
-            throw new AmqpException("publish failed", e.getCause());
+        Message message = toAmqp(headers, body);
+        // The channel stays this publish's own until its confirm is in: one that failed is closed, not cached.
+        CorrelationData.Confirm confirm = template.invoke(operations -> {
+            operations.send(exchangeName, routingKey, message, correlation);
+            CorrelationData.Confirm answer = awaitConfirm(correlation);
+            if (answer == null || !answer.isAck()) {
+                discardChannel(operations);
+            }
+            return answer;
+        });
+        if (Thread.interrupted()) {
+            throw new InterruptedException("interrupted while waiting for the broker's confirm");
+        }
+        if (confirm == null) {
+            throw new AmqpException("no confirm from the broker within " + confirmTimeoutMillis + " ms");
         }
         if (!confirm.isAck()) {
             throw new AmqpException("the broker refused the message: " + confirm.getReason());
@@ -59,6 +68,35 @@ public class ConfirmedPublisher {
             redeclareTopology();
             throw new UnroutableMessageException(correlation.getReturned());
         }
+    }
+
+    /** The confirm, or null when none came in time (or the thread was interrupted, which stays flagged). */
+    private CorrelationData.Confirm awaitConfirm(CorrelationData correlation) {
+        try {
+            return correlation.getFuture().get(confirmTimeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (ExecutionException e) {
+            throw new AmqpException("publish failed", e.getCause());
+        }
+    }
+
+    /*
+     * A nack means the broker could not take the message, typically because a quorum queue's leader
+     * died. RabbitMQ 3.10 then goes on refusing on the same channel: a channel's first publish to a
+     * quorum queue asks the node it believes leads the queue, and while that node is down, that
+     * publish and every later one on the channel to that queue are refused (seen for 30 s and more
+     * after a node was killed), while a new channel finds the new leader. So a channel that got a
+     * nack, or no confirm in time, is closed when this publish releases it: the retry gets another.
+     */
+    private static void discardChannel(RabbitOperations operations) {
+        operations.execute(channel -> {
+            RabbitUtils.setPhysicalCloseRequired(channel, true);
+            return null;
+        });
     }
 
     /*

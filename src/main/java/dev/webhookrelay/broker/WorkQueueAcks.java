@@ -37,11 +37,22 @@ public class WorkQueueAcks {
     }
 
     public void ack(@Variable("receipt") Receipt receipt) throws IOException {
+        if (!receipt.channel().isOpen()) {
+            throw new IOException("the channel closed before the ack (its connection or broker node went away): "
+                    + "the broker delivers the message again");
+        }
         receipt.channel().basicAck(receipt.deliveryTag(), false);
     }
 
+    /*
+     * A closed channel (its connection or broker node is gone) already gave its unacked messages back.
+     * Nacking through Spring's cached channel would open a new channel on the new connection, where
+     * the delivery tag is unknown and the broker closes that channel too (PRECONDITION_FAILED).
+     */
     public void requeue(@Variable("receipt") Receipt receipt) throws IOException {
         requeues.increment();
-        receipt.channel().basicNack(receipt.deliveryTag(), false, true);
+        if (receipt.channel().isOpen()) {
+            receipt.channel().basicNack(receipt.deliveryTag(), false, true);
+        }
     }
 }

@@ -33,7 +33,10 @@ public class WorkQueueRecoverer implements MessageRecoverer {
         }
         try {
             Thread.sleep(PAUSE_MILLIS);
-            channel.basicNack(message.getMessageProperties().getDeliveryTag(), false, true);
+            // A closed channel gave the message back itself (see WorkQueueAcks.requeue).
+            if (channel.isOpen()) {
+                channel.basicNack(message.getMessageProperties().getDeliveryTag(), false, true);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted before requeueing delivery " + deliveryId, cause);

@@ -6,6 +6,7 @@ import java.util.List;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.PositiveOrZero;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 import org.springframework.util.unit.DataSize;
@@ -56,7 +57,8 @@ public record RelayProperties(
             String deadLetterQueue,
             @Positive int workQueueDeliveryLimit,
             String deadLetterRecorderQueue,
-            @NotNull Duration confirmTimeout) {
+            @NotNull Duration confirmTimeout,
+            @PositiveOrZero int quorumInitialGroupSize) {
     }
 
     public record Delivery(

@@ -19,7 +19,8 @@ import org.springframework.context.annotation.Configuration;
 /**
  * The RabbitMQ topology, declared by Spring's RabbitAdmin on every (re)connection, together with the
  * per-endpoint wait queues declared since start (see {@link #amqpAdmin}). All queues are durable
- * quorum queues. The routes in routes/ publish to the exchanges declared here:
+ * quorum queues, with relay.rabbitmq.quorum-initial-group-size replicas (0: the broker's default).
+ * The routes in routes/ publish to the exchanges declared here:
  *
  * <pre>
  * work exchange --work--> work queue --(consumer)--> delivery route
@@ -68,7 +69,7 @@ public class RabbitTopology {
         declarables.add(wait);
         declarables.add(deadLetter);
 
-        Queue workQueue = reliable(QueueBuilder.durable(names.workQueue()))
+        Queue workQueue = reliable(quorum(names.workQueue(), names))
                 .deadLetterExchange(names.deadLetterExchange())
                 .deadLetterRoutingKey(DEAD_LETTER_ROUTING_KEY)
                 .deliveryLimit(names.workQueueDeliveryLimit())
@@ -76,11 +77,11 @@ public class RabbitTopology {
         declarables.add(workQueue);
         declarables.add(BindingBuilder.bind(workQueue).to(work).with(WORK_ROUTING_KEY));
 
-        Queue deadLetterQueue = QueueBuilder.durable(names.deadLetterQueue()).quorum().build();
+        Queue deadLetterQueue = quorum(names.deadLetterQueue(), names).build();
         declarables.add(deadLetterQueue);
         declarables.add(BindingBuilder.bind(deadLetterQueue).to(deadLetter).with(DEAD_LETTER_ROUTING_KEY));
         // The same dead letters once more, for the relay alone: operators can move or purge theirs freely.
-        Queue recorderQueue = QueueBuilder.durable(names.deadLetterRecorderQueue()).quorum().build();
+        Queue recorderQueue = quorum(names.deadLetterRecorderQueue(), names).build();
         declarables.add(recorderQueue);
         declarables.add(BindingBuilder.bind(recorderQueue).to(deadLetter).with(DEAD_LETTER_ROUTING_KEY));
 
@@ -95,16 +96,31 @@ public class RabbitTopology {
 
     /** A wait queue: no consumers; its TTL expiry dead-letters the message back to the work exchange. */
     public static Queue waitQueue(RetrySchedule.WaitQueue waitQueue, RelayProperties.Rabbitmq names) {
-        return reliable(QueueBuilder.durable(waitQueue.name()))
+        return reliable(quorum(waitQueue.name(), names))
                 .ttl((int) waitQueue.ttlMillis())
                 .deadLetterExchange(names.workExchange())
                 .deadLetterRoutingKey(WORK_ROUTING_KEY)
                 .build();
     }
 
+    /**
+     * A durable quorum queue, with x-quorum-initial-group-size when one is configured. The arguments
+     * never depend on the cluster the relay finds (RabbitMQ caps a group size above the cluster's
+     * node count), so one node and three get the same declarations, and every restart repeats them
+     * exactly: RabbitMQ refuses (PRECONDITION_FAILED) a declaration whose arguments differ from the
+     * existing queue's, this one included. 0 sends none, as relays before the setting did.
+     */
+    private static QueueBuilder quorum(String name, RelayProperties.Rabbitmq names) {
+        QueueBuilder builder = QueueBuilder.durable(name).quorum();
+        if (names.quorumInitialGroupSize() > 0) {
+            builder.withArgument("x-quorum-initial-group-size", names.quorumInitialGroupSize());
+        }
+        return builder;
+    }
+
     /** Quorum queues dead-letter at-most-once unless told otherwise, which could drop a retry. */
     private static QueueBuilder reliable(QueueBuilder builder) {
-        return builder.quorum()
+        return builder
                 .withArgument("x-dead-letter-strategy", "at-least-once")
                 .overflow(QueueBuilder.Overflow.rejectPublish);
     }

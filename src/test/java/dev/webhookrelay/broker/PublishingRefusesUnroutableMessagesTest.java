@@ -14,6 +14,7 @@ import dev.webhookrelay.support.RelayIntegrationTest;
 import dev.webhookrelay.support.TestReceiver;
 import dev.webhookrelay.support.TestServices;
 import org.junit.jupiter.api.Test;
+import org.springframework.amqp.AmqpException;
 import org.springframework.beans.factory.annotation.Autowired;
 
 class PublishingRefusesUnroutableMessagesTest extends RelayIntegrationTest {
@@ -35,6 +36,23 @@ class PublishingRefusesUnroutableMessagesTest extends RelayIntegrationTest {
     void aRoutedMessageIsConfirmed() {
         assertThatCode(() -> publisher.publish("relay.wait-exchange", retrySchedule.shortestWaitQueueName(), headers(), "x"))
                 .doesNotThrowAnyException();
+    }
+
+    @Test
+    void aMessageTheBrokerRefusesFailsItsPublishAndTheNextPublishGoesThrough() {
+        // A queue that is always full, with reject-publish: the broker nacks every message routed to it.
+        TestServices.management("PUT", "queues/{vhost}/relay.test.full",
+                "{\"durable\":true,\"arguments\":{\"x-max-length\":0,\"x-overflow\":\"reject-publish\"}}");
+        TestServices.management("POST", "bindings/{vhost}/e/relay.wait-exchange/q/relay.test.full",
+                "{\"routing_key\":\"relay.test.full\"}");
+        try {
+            assertThatThrownBy(() -> publisher.publish("relay.wait-exchange", "relay.test.full", headers(), "x"))
+                    .isInstanceOf(AmqpException.class).hasMessageContaining("refused");
+            assertThatCode(() -> publisher.publish("relay.wait-exchange", retrySchedule.shortestWaitQueueName(), headers(), "x"))
+                    .doesNotThrowAnyException();
+        } finally {
+            TestServices.management("DELETE", "queues/{vhost}/relay.test.full", null);
+        }
     }
 
     private static Map<String, Object> headers() {

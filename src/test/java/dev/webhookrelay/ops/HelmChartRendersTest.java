@@ -107,6 +107,28 @@ class HelmChartRendersTest extends RelayIntegrationTest {
         assertThat(known).containsAll(used);
     }
 
+    @Test
+    void theApplicationConfigurationPointsAtEveryNodeOfTheRabbitMqCluster() throws IOException {
+        Map<String, Object> rabbitmq = map(map(applicationConfig().get("spring")).get("rabbitmq"));
+        Map<String, Object> values = map(new Yaml().load(Files.readString(CHART.resolve("values.yaml"))));
+        List<?> nodes = (List<?>) map(values.get("rabbitmq")).get("addresses");
+
+        assertThat(nodes).hasSize(3);
+        assertThat(rabbitmq).containsEntry("addresses", String.join(",", nodes.stream().map(String::valueOf).toList()))
+                .doesNotContainKeys("host", "port");
+        assertThat(map(map(applicationConfig().get("relay")).get("rabbitmq")))
+                .containsEntry("quorum-initial-group-size", 0);
+        assertThatThrownBy(() -> new Helm(CHART).template().withName("relay").set("secrets.adminToken", "t")
+                .set("secrets.consolePassword", "c").set("secrets.masterKey", MASTER_KEY)
+                .set("rabbitmq.addresses", "null").call()).hasMessageContaining("rabbitmq.addresses");
+    }
+
+    private static Map<String, Object> applicationConfig() {
+        Map<String, Object> config = manifests.stream().filter(m -> "ConfigMap".equals(m.get("kind")))
+                .filter(m -> ((String) map(m.get("metadata")).get("name")).endsWith("-config")).findFirst().orElseThrow();
+        return new Yaml().load((String) map(config.get("data")).get("application.yaml"));
+    }
+
     private static Map<String, Object> container() {
         Map<String, Object> podSpec = map(map(map(kind("Deployment").get("spec")).get("template")).get("spec"));
         List<?> containers = (List<?>) podSpec.get("containers");

@@ -50,6 +50,11 @@ public final class RelayClient {
         }
     }
 
+    /** POST /v1/dlq/replay for one endpoint: returns how many dead letters it re-queues. */
+    public int replayDeadLetters(String apiKey, String endpointId) {
+        return post("/v1/dlq/replay", apiKey, "{\"endpointId\":\"" + endpointId + "\"}").get("count").asInt();
+    }
+
     private JsonNode post(String path, String bearer, String body) {
         try {
             HttpResponse<String> response = http.send(request(path, bearer, body).build(),

@@ -2,15 +2,20 @@ package dev.webhookrelay.support;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The packaged relay as a separate OS process, against this run's database and vhost: for tests
@@ -22,11 +27,22 @@ public final class RelayProcess implements AutoCloseable {
 
     private final int port;
     private final String name;
+    private final Map<String, String> settings;
     private Process process;
+    private long logOffset;
 
     public RelayProcess(String name) {
+        this(name, Map.of());
+    }
+
+    /**
+     * With settings that replace or add to this run's (another database, a RabbitMQ cluster): each
+     * key is given once, since Spring joins a key repeated on the command line into a list.
+     */
+    public RelayProcess(String name, Map<String, String> settings) {
         this.name = name;
         this.port = freePort();
+        this.settings = settings;
     }
 
     public int port() {
@@ -38,30 +54,36 @@ public final class RelayProcess implements AutoCloseable {
     }
 
     public RelayProcess start() {
-        TestServices.ensureCreated();
+        // The run's database and vhost, unless the settings replace both (a relay on another broker).
+        if (!settings.containsKey("spring.datasource.url") || !settings.containsKey("spring.rabbitmq.virtual-host")) {
+            TestServices.ensureCreated();
+        }
         String jar = System.getProperty("relay.jar", "target/webhook-relay-0.1.0-SNAPSHOT.jar");
+        Map<String, String> arguments = new LinkedHashMap<>();
+        arguments.put("server.port", String.valueOf(port));
+        arguments.put("spring.datasource.url", TestServices.jdbcUrl(5432));
+        arguments.put("spring.datasource.username", TestServices.DB_USER);
+        arguments.put("spring.datasource.password", TestServices.DB_PASSWORD);
+        arguments.put("spring.rabbitmq.host", TestServices.HOST);
+        arguments.put("spring.rabbitmq.virtual-host", TestServices.VHOST);
+        arguments.put("relay.admin-token", ADMIN_TOKEN);
+        arguments.put("relay.delivery.allowed-networks", "127.0.0.1/32");
+        arguments.put("relay.delivery.retry-schedule", "1s,2s,4s");
+        arguments.put("relay.delivery.jitter-buckets", "2");
+        arguments.put("relay.delivery.connect-timeout", "2s");
+        arguments.put("relay.delivery.response-timeout", "5s");
+        arguments.put("relay.outbox.min-age", "2s");
+        // One tenant sends every event of these tests as fast as it can: not a quota test.
+        arguments.put("relay.quotas.ingest-rate-per-second", "100000");
+        arguments.put("relay.quotas.ingest-burst", "100000");
+        arguments.put("camel.main.routes-include-pattern", "file:routes/*.yaml");
+        arguments.putAll(settings);
         List<String> command = new ArrayList<>(List.of(
-                ProcessHandle.current().info().command().orElse("java"),
-                "-Xmx512m", "-jar", jar,
-                "--server.port=" + port,
-                "--spring.datasource.url=" + TestServices.jdbcUrl(5432),
-                "--spring.datasource.username=" + TestServices.DB_USER,
-                "--spring.datasource.password=" + TestServices.DB_PASSWORD,
-                "--spring.rabbitmq.host=" + TestServices.HOST,
-                "--spring.rabbitmq.virtual-host=" + TestServices.VHOST,
-                "--relay.admin-token=" + ADMIN_TOKEN,
-                "--relay.delivery.allowed-networks=127.0.0.1/32",
-                "--relay.delivery.retry-schedule=1s,2s,4s",
-                "--relay.delivery.jitter-buckets=2",
-                "--relay.delivery.connect-timeout=2s",
-                "--relay.delivery.response-timeout=5s",
-                "--relay.outbox.min-age=2s",
-                // One tenant sends every event of these tests as fast as it can: not a quota test.
-                "--relay.quotas.ingest-rate-per-second=100000",
-                "--relay.quotas.ingest-burst=100000",
-                "--camel.main.routes-include-pattern=file:routes/*.yaml"));
+                ProcessHandle.current().info().command().orElse("java"), "-Xmx512m", "-jar", jar));
+        arguments.forEach((key, value) -> command.add("--" + key + "=" + value));
         try {
-            File log = new File("target/relay-" + name + ".log");
+            File log = log().toFile();
+            logOffset = log.length();
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log));
             // From the environment, as in production: a key on the command line is visible to every local user.
@@ -70,8 +92,29 @@ public final class RelayProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-        awaitReady(Duration.ofSeconds(90));
+        // A hang guard: on a 2-core machine shared with other builds a relay has taken over 100 s to start.
+        awaitReady(Duration.ofSeconds(180));
         return this;
+    }
+
+    /** What this process has logged (its log file is appended to by every run of this name). */
+    public List<String> logLines() {
+        try (RandomAccessFile file = new RandomAccessFile(log().toFile(), "r")) {
+            file.seek(logOffset);
+            byte[] bytes = new byte[(int) (file.length() - logOffset)];
+            file.readFully(bytes);
+            return new String(bytes, StandardCharsets.UTF_8).lines().toList();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Path log() {
+        return Path.of("target", "relay-" + name + ".log");
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
     }
 
     /** SIGKILL: no shutdown hooks, no graceful stop, unacked messages and open transactions abandoned. */

@@ -14,13 +14,21 @@ public final class TestDatabase {
     }
 
     public static int count(String sql) {
-        List<String> rows = rows(sql);
-        return Integer.parseInt(rows.get(0));
+        return count(TestServices.jdbcUrl(5432), sql);
     }
 
     public static List<String> rows(String sql) {
+        return rows(TestServices.jdbcUrl(5432), sql);
+    }
+
+    /** In another database of this run (TestServices.ownDatabase). */
+    public static int count(String jdbcUrl, String sql) {
+        return Integer.parseInt(rows(jdbcUrl, sql).get(0));
+    }
+
+    public static List<String> rows(String jdbcUrl, String sql) {
         List<String> rows = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection(TestServices.jdbcUrl(5432), TestServices.DB_USER,
+        try (Connection c = DriverManager.getConnection(jdbcUrl, TestServices.DB_USER,
                 TestServices.DB_PASSWORD); ResultSet rs = c.createStatement().executeQuery(sql)) {
             while (rs.next()) {
                 rows.add(rs.getString(1));

@@ -14,13 +14,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
+import java.util.function.Function;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 /**
  * A webhook receiver on loopback that answers from a script (status, headers, delay per request,
- * the last entry repeating) and records every request it gets.
+ * the last entry repeating), or from a function of the request, and records every request it gets.
  */
 public final class TestReceiver implements AutoCloseable {
 
@@ -56,9 +57,22 @@ public final class TestReceiver implements AutoCloseable {
     private final ConcurrentLinkedQueue<Reply> script = new ConcurrentLinkedQueue<>();
     private volatile Reply last = Reply.status(200);
     private final List<Received> received = Collections.synchronizedList(new ArrayList<>());
+    private final Function<Received, Reply> answer;
 
     public TestReceiver(Reply... replies) {
         script.addAll(List.of(replies));
+        this.answer = request -> nextScripted();
+        this.server = start();
+    }
+
+    /** A receiver whose reply depends on the request (e.g. on its webhook-id). */
+    public TestReceiver(Function<Received, Reply> answer) {
+        this.answer = answer;
+        this.server = start();
+    }
+
+    private HttpServer start() {
+        HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 100);
         } catch (IOException e) {
@@ -67,6 +81,7 @@ public final class TestReceiver implements AutoCloseable {
         server.setExecutor(Executors.newCachedThreadPool());
         server.createContext("/", this::handle);
         server.start();
+        return server;
     }
 
     /** From now on every request gets this reply (the receiver was fixed, or broke). */
@@ -89,13 +104,9 @@ public final class TestReceiver implements AutoCloseable {
         Map<String, String> headers = new HashMap<>();
         exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(), String.join(",", v)));
         String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-        received.add(new Received(Instant.now(), exchange.getRequestURI().toString(), headers, body));
-        Reply reply = script.poll();
-        if (reply == null) {
-            reply = last;
-        } else if (script.isEmpty()) {
-            last = reply;
-        }
+        Received request = new Received(Instant.now(), exchange.getRequestURI().toString(), headers, body);
+        received.add(request);
+        Reply reply = answer.apply(request);
         try {
             Thread.sleep(reply.delay().toMillis());
         } catch (InterruptedException e) {
@@ -111,6 +122,17 @@ public final class TestReceiver implements AutoCloseable {
         } catch (IOException clientGone) {
             // The relay timed out and closed the connection: expected in timeout tests.
         }
+    }
+
+    private Reply nextScripted() {
+        Reply reply = script.poll();
+        if (reply == null) {
+            return last;
+        }
+        if (script.isEmpty()) {
+            last = reply;
+        }
+        return reply;
     }
 
     @Override
