@@ -39,8 +39,10 @@ bench_database() {
 }
 
 # The relay runs as .ci/relay runs it: on the newest JDK installed, 17 or later (.ci/java; BENCH_JAVA
-# names another), with .ci/relay.jvm-options, then BENCH_JAVA_OPTS, and glibc's malloc arenas capped.
+# names another), with .ci/relay.jvm-options (BENCH_JVM_OPTIONS replaces them, e.g. to run an older
+# build as it ran), then BENCH_JAVA_OPTS, and glibc's malloc arenas capped.
 BENCH_JAVA="${BENCH_JAVA:-$(RELAY_JAVA="" bash "$ROOT/.ci/java")}"
+BENCH_JVM_OPTIONS="${BENCH_JVM_OPTIONS:-@$ROOT/.ci/relay.jvm-options}"
 BENCH_JAVA_OPTS="${BENCH_JAVA_OPTS:-}"
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 
@@ -49,7 +51,7 @@ export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 bench_start_relay() {
   local name=$1 port=$2; shift 2
   # A fixed key of the benchmarks' own, so a relay restarted on the same database opens what it sealed.
-  (cd "$ROOT" && RELAY_SECRETS_MASTER_KEY="${RELAY_SECRETS_MASTER_KEY:-YmVuY2htYXJrIG1hc3RlciBrZXksIG5vdCBzZWNyZXQ=}" exec "$BENCH_JAVA" @.ci/relay.jvm-options $BENCH_JAVA_OPTS -jar "$BENCH_JAR" \
+  (cd "$ROOT" && RELAY_SECRETS_MASTER_KEY="${RELAY_SECRETS_MASTER_KEY:-YmVuY2htYXJrIG1hc3RlciBrZXksIG5vdCBzZWNyZXQ=}" exec "$BENCH_JAVA" $BENCH_JVM_OPTIONS $BENCH_JAVA_OPTS -jar "$BENCH_JAR" \
     --server.port="$port" \
     --spring.datasource.url="jdbc:postgresql://127.0.0.1:5432/$BENCH_DB" \
     --spring.rabbitmq.virtual-host="$BENCH_VHOST" \

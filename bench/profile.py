@@ -24,6 +24,11 @@ import base64
 
 RABBIT_API = "http://127.0.0.1:15672/api"
 TICKS = os.sysconf("SC_CLK_TCK")
+try:
+    import pwd
+    RABBITMQ_UID = pwd.getpwnam("rabbitmq").pw_uid
+except KeyError:
+    RABBITMQ_UID = 0
 
 
 def psql(db, sql):
@@ -86,7 +91,8 @@ def snapshot(out, pid, db, vhost):
                 name, ticks = proc_ticks(f"/proc/{p}/stat")
             except (FileNotFoundError, ProcessLookupError, ValueError):
                 continue
-            if name.startswith("beam"):
+            # The machine's broker only (its user's beam), not other nodes that come and go.
+            if name.startswith("beam") and os.stat(f"/proc/{p}").st_uid == RABBITMQ_UID:
                 beam += ticks
     snap = {"t": time.time(), "cpu_ticks": cpu, "threads": threads, "rss_kb": status.get("VmRSS"),
             "hwm_kb": status.get("VmHWM"), "pg_db": pg_db, "pg_tables": pg_tables, "statements": statements,

@@ -28,7 +28,7 @@ CONSOLE_PASSWORD=bench-console
 JDK_BIN="$(dirname "$(readlink -f "$BENCH_JAVA")")"
 P="$OUT/profile"
 rm -rf "$P" && mkdir -p "$P"
-trap 'bench_stop_relays; kill $RECEIVER_PID 2>/dev/null || true' EXIT
+trap 'bench_stop_relays; [ -z "${RECEIVER_PID:-}" ] || kill "$RECEIVER_PID" 2>/dev/null || true' EXIT
 
 monitor_sql() { su postgres -s /bin/sh -c 'psql -qtAX -d "$0" -c "$1"' "$BENCH_DB" "$1"; }
 received() { curl -fsS "$R/stats" | grep -o 'received=[0-9]*' | cut -d= -f2; }
