@@ -165,7 +165,10 @@ class EndpointsAuthenticateToTheirReceiversTest extends RelayIntegrationTest {
             UUID refused = postAndGetDelivery(other, "order.created");
             await().atMost(Duration.ofSeconds(15)).until(() -> !attempts(refused).isEmpty());
             assertThat(attempts(refused).get(0).get("response_status")).isNull();
-            assertThat(receiver.seen("/hook")).hasSize(1);
+            // Only the first tenant's requests got through (more than one when an attempt outran its
+            // deadline on a busy machine and was retried: at least once).
+            assertThat(receiver.seen("/hook")).isNotEmpty()
+                    .allSatisfy(seen -> assertThat(seen.clientSubject()).isEqualTo("CN=tenant-endpoint"));
             assertNowhereInTheRecords(key, deliveryId, clientCertificate.privateKeyPem().lines().skip(1).findFirst().orElseThrow());
         }
     }
