@@ -1,5 +1,6 @@
 package dev.webhookrelay.reconcile;
 
+import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +11,7 @@ import dev.webhookrelay.config.RelayProperties;
 import dev.webhookrelay.delivery.DeliveryMetrics;
 import dev.webhookrelay.delivery.DeliveryStatus;
 import dev.webhookrelay.broker.WorkMessage;
+import dev.webhookrelay.broker.WorkQueueProgress;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,9 +29,11 @@ import org.springframework.transaction.annotation.Transactional;
  * A republished message carries its event's trace parent (events.trace_parent): the attempt joins
  * the event's trace, as the outbox sweeper's republishes and replays do, instead of starting one.
  *
- * <p>One relay at a time reconciles (a transaction-scoped advisory lock). A delivery that is only
- * slow, such as the tail of a long backlog, is not copied every interval: each republish doubles the
- * wait before the next one (reconciled_at).
+ * <p>A queued delivery, or a retry that went back to the work queue, is overdue only once the work
+ * queue has handed out what entered it after that delivery (WorkQueueProgress): the tail of a long
+ * backlog is slow, not lost, and is left alone however old it is. One relay at a time reconciles (a
+ * transaction-scoped advisory lock). A delivery republished and still not delivered is not copied
+ * every interval: each republish doubles the wait before the next one (reconciled_at).
  */
 @Component("deliveryReconciler")
 public class DeliveryReconciler {
@@ -47,6 +51,11 @@ public class DeliveryReconciler {
                 SELECT id FROM deliveries
                  WHERE status IN ('DISPATCHING', 'RETRY_SCHEDULED')
                    AND coalesce(next_attempt_at, updated_at) < now() - make_interval(secs => ?)
+                   -- A lease runs out by the clock. A queued message, or a retry back from its wait
+                   -- queue, waits its turn behind whatever backlog: lost only once the work queue has
+                   -- handed out what entered it later.
+                   AND ((status = 'DISPATCHING' AND next_attempt_at IS NOT NULL)
+                        OR coalesce(next_attempt_at, updated_at) < ?::timestamptz - make_interval(secs => ?))
                    -- A fifo delivery behind its endpoint's head is not overdue: it waits its turn.
                    AND (seq IS NULL OR NOT EXISTS (
                         SELECT 1 FROM deliveries earlier
@@ -65,11 +74,14 @@ public class DeliveryReconciler {
     private final JdbcTemplate jdbc;
     private final DeliveryMetrics metrics;
     private final RelayProperties.Reconcile reconcile;
+    private final WorkQueueProgress progress;
 
-    public DeliveryReconciler(JdbcTemplate jdbc, DeliveryMetrics metrics, RelayProperties properties) {
+    public DeliveryReconciler(JdbcTemplate jdbc, DeliveryMetrics metrics, RelayProperties properties,
+            WorkQueueProgress progress) {
         this.jdbc = jdbc;
         this.metrics = metrics;
         this.reconcile = properties.reconcile();
+        this.progress = progress;
     }
 
     /**
@@ -85,7 +97,7 @@ public class DeliveryReconciler {
         double grace = reconcile.grace().toMillis() / 1000.0;
         List<Overdue> overdue = jdbc.query(CLAIM, (rs, n) -> Overdue.of(rs.getObject(1, UUID.class),
                 rs.getObject(2, UUID.class), rs.getObject(3, UUID.class), rs.getString(4), rs.getInt(5), rs.getBoolean(6),
-                rs.getString(7)), grace, grace, reconcile.batchSize());
+                rs.getString(7)), grace, Timestamp.from(progress.handedOutUpTo()), grace, grace, reconcile.batchSize());
         if (overdue.isEmpty()) {
             return List.of();
         }

@@ -21,24 +21,29 @@ import dev.webhookrelay.support.TestServices;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.Test;
+import org.springframework.amqp.core.AmqpAdmin;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * PostgreSQL is the source of truth: messages the broker loses (a purged work queue, a deleted wait
  * queue) are republished by the reconciler once overdue (relay.reconcile.grace is 5 s in tests), and
- * every accepted delivery is delivered.
+ * every accepted delivery is delivered; a backlog that is only old is left in its queue, not copied.
  */
 class DeliveryReconcilesWhatTheBrokerLostTest extends RelayIntegrationTest {
 
     private static final int QUEUED = 1000;
     private static final int PER_TENANT = 250;
     private static final int RETRYING = 100;
+    private static final int BACKLOG = 200;
 
     @Autowired
     private CamelContext camel;
 
     @Autowired
     private MeterRegistry meters;
+
+    @Autowired
+    private AmqpAdmin admin;
 
     @Test
     void deliveriesPurgedFromTheWorkQueueAreStillDelivered() throws Exception {
@@ -84,6 +89,38 @@ class DeliveryReconcilesWhatTheBrokerLostTest extends RelayIntegrationTest {
     }
 
     @Test
+    void aBacklogOlderThanTheGraceIsNotCopied() throws Exception {
+        try (TestReceiver receiver = new TestReceiver()) {
+            String key = createTenant("reconcile-backlog");
+            createEndpoint(key, receiver.url(), "[\"backlog.test\"]");
+            Map<String, Double> before = reconciled();
+            List<UUID> deliveries = new ArrayList<>();
+            camel.getRouteController().stopRoute("consume-work-queue", 5, TimeUnit.SECONDS);
+            try {
+                for (int i = 0; i < BACKLOG; i++) {
+                    deliveries.add(postAndGetDelivery(key, "backlog.test"));
+                }
+                await().atMost(Duration.ofSeconds(30)).until(() -> count(deliveries, "DISPATCHING") == BACKLOG);
+                long queued = workQueueDepth();
+                // Half of them as if their DISPATCHING mark lagged behind the confirm: the outbox
+                // sweeper's rows, queued all the same.
+                jdbc.update("UPDATE deliveries SET status = 'RECEIVED' WHERE id = ANY (?::uuid[])",
+                        (Object) deliveries.subList(0, BACKLOG / 2).stream().map(UUID::toString).toArray(String[]::new));
+                // Past the grace (5 s) and the outbox's min-age (1 s), with the reconciler and the
+                // sweeper running every second or two: the backlog is old, and still in the queue.
+                Thread.sleep(Duration.ofSeconds(9).toMillis());
+                assertThat(workQueueDepth()).as("messages in relay.work").isEqualTo(queued);
+                assertThat(delta(before).getOrDefault("queued-overdue", 0.0)).isZero();
+            } finally {
+                camel.getRouteController().startRoute("consume-work-queue");
+            }
+            await().atMost(Duration.ofSeconds(60)).until(() -> count(deliveries, "DELIVERED") == BACKLOG);
+            report("backlog older than the grace", BACKLOG, receiver, 0, before);
+            assertThat(receiver.received()).hasSize(BACKLOG);
+        }
+    }
+
+    @Test
     void retriesWhoseWaitQueueWasDeletedAreStillDelivered() {
         try (TestReceiver receiver = new TestReceiver(Reply.status(503))) {
             String key = createTenant("reconcile-wait-queue");
@@ -112,6 +149,10 @@ class DeliveryReconcilesWhatTheBrokerLostTest extends RelayIntegrationTest {
     private long count(List<UUID> deliveries, String status) {
         return jdbc.queryForObject("SELECT count(*) FROM deliveries WHERE id = ANY (?::uuid[]) AND status = ?",
                 Long.class, deliveries.stream().map(UUID::toString).toArray(String[]::new), status);
+    }
+
+    private long workQueueDepth() {
+        return admin.getQueueInfo("relay.work").getMessageCount();
     }
 
     private Map<String, Double> reconciled() {

@@ -25,6 +25,7 @@ import dev.webhookrelay.auth.AdminTokenGuard;
 import dev.webhookrelay.auth.ApiKeyAuthenticator;
 import dev.webhookrelay.broker.WorkMessage;
 import dev.webhookrelay.broker.WorkQueueAcks;
+import dev.webhookrelay.broker.WorkQueueProgress;
 import dev.webhookrelay.delivery.AttemptRecorder;
 import dev.webhookrelay.delivery.BrokerDeadLetterRecorder;
 import dev.webhookrelay.delivery.CircuitBreaker;
@@ -165,6 +166,8 @@ public abstract class FastRouteTest {
     protected WorkQueueAcks workQueueAcks;
     @MockitoBean(name = "workMessageReader")
     protected WorkMessageReader workMessageReader;
+    @MockitoBean(name = "workQueueProgress")
+    protected WorkQueueProgress workQueueProgress;
     @MockitoBean(name = "endpointRateLimiter")
     protected EndpointRateLimiter endpointRateLimiter;
     @MockitoBean(name = "inFlightLimiter")
