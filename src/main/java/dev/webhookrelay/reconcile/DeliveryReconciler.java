@@ -9,7 +9,7 @@ import java.util.UUID;
 
 import dev.webhookrelay.config.RelayProperties;
 import dev.webhookrelay.delivery.DeliveryMetrics;
-import dev.webhookrelay.delivery.DeliveryStatus;
+import dev.webhookrelay.delivery.FifoOrder;
 import dev.webhookrelay.broker.WorkMessage;
 import dev.webhookrelay.broker.WorkQueueProgress;
 import org.apache.camel.Exchange;
@@ -22,9 +22,10 @@ import org.springframework.transaction.annotation.Transactional;
 /**
  * PostgreSQL's answer to whatever the broker lost. A pending delivery always says when the relay
  * will act on it next: a retry at next_attempt_at, a running attempt by the end of its lease
- * (next_attempt_at), a delivery confirmed into the work queue soon after it was queued (updated_at).
- * One that is overdue by more than relay.reconcile.grace has lost its message (a purged work queue, a
- * deleted wait queue, a broker rebuilt empty), and is republished for the attempt it waits for. The
+ * (next_attempt_at), a dead letter reopened from the DLQ by its claim soon after (updated_at). One
+ * that is overdue by more than relay.reconcile.grace has lost its message (a deleted wait queue, a
+ * broker rebuilt empty), and is republished for the attempt it waits for. Queued RECEIVED deliveries
+ * are the outbox sweeper's. The
  * claim judges every copy, so a copy of a message that still exists is skipped, never sent twice.
  * A republished message carries its event's trace parent (events.trace_parent): the attempt joins
  * the event's trace, as the outbox sweeper's republishes and replays do, instead of starting one.
@@ -56,11 +57,7 @@ public class DeliveryReconciler {
                    -- handed out what entered it later.
                    AND ((status = 'DISPATCHING' AND next_attempt_at IS NOT NULL)
                         OR coalesce(next_attempt_at, updated_at) < ?::timestamptz - make_interval(secs => ?))
-                   -- A fifo delivery behind its endpoint's head is not overdue: it waits its turn.
-                   AND (seq IS NULL OR NOT EXISTS (
-                        SELECT 1 FROM deliveries earlier
-                         WHERE earlier.endpoint_id = deliveries.endpoint_id AND earlier.seq < deliveries.seq
-                           AND earlier.status IN (%s)))
+                   AND %s
                    AND (reconciled_at IS NULL
                         OR reconciled_at < now() - greatest(make_interval(secs => ?),
                                                             reconciled_at - coalesce(next_attempt_at, updated_at)))
@@ -69,7 +66,7 @@ public class DeliveryReconciler {
                  FOR UPDATE SKIP LOCKED))
             RETURNING d.id, d.endpoint_id, d.tenant_id, d.status, d.budget_attempts, d.next_attempt_at IS NOT NULL AS leased,
                       (SELECT e.trace_parent FROM events e WHERE e.id = d.event_id)"""
-            .formatted(DeliveryStatus.UNFINISHED_SQL);
+            .formatted(FifoOrder.NOT_BEHIND_ITS_HEAD);
 
     private final JdbcTemplate jdbc;
     private final DeliveryMetrics metrics;
