@@ -22,6 +22,12 @@ public record WorkMessage(UUID deliveryId, UUID endpointId, UUID tenantId, int a
     /** On messages sent to the dead-letter exchange: a message carrying it came back from the DLQ. */
     public static final String DEAD_LETTERED = "relay-dead-lettered";
     public static final String TRACEPARENT = "traceparent";
+    /**
+     * When a message was published straight to the work queue (epoch millis, the publisher's clock):
+     * how far the queue has been handed out ({@link WorkQueueProgress}). A retry's message, which
+     * enters the work queue from its wait queue later, does not carry it.
+     */
+    public static final String PUBLISHED_AT = "relay-published-at";
 
     public WorkMessage(UUID deliveryId, UUID endpointId, UUID tenantId, int attempt) {
         this(deliveryId, endpointId, tenantId, attempt, null);

@@ -45,7 +45,7 @@ public record RelayProperties(
             @Positive int maxSchemaBytes) {
     }
 
-    public record Outbox(@NotNull Duration minAge, @NotNull Duration lease, @Positive int batchSize) {
+    public record Outbox(@NotNull Duration minAge, @Positive int batchSize) {
     }
 
     public record Rabbitmq(

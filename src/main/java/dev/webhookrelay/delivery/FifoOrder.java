@@ -40,6 +40,17 @@ public class FifoOrder {
                             OR (o.status = 'DISPATCHING' AND o.budget_attempts > 0 AND o.next_attempt_at > now())))"""
             .formatted(DeliveryStatus.UNFINISHED_SQL);
 
+    /**
+     * Of a pending delivery row {@code deliveries}: it is not a fifo delivery waiting behind its
+     * endpoint's head. Such a one has no message on purpose (its turn comes when the head finishes),
+     * so it is neither lost nor overdue.
+     */
+    public static final String NOT_BEHIND_ITS_HEAD = """
+            (deliveries.seq IS NULL OR NOT EXISTS (
+                SELECT 1 FROM deliveries earlier
+                 WHERE earlier.endpoint_id = deliveries.endpoint_id AND earlier.seq < deliveries.seq
+                   AND earlier.status IN (%s)))""".formatted(DeliveryStatus.UNFINISHED_SQL);
+
     private static final String HEAD = """
             SELECT d.id, d.endpoint_id, d.tenant_id, d.status, d.budget_attempts, d.seq,
                    d.status <> 'RETRY_SCHEDULED' OR d.next_attempt_at <= now() AS due,

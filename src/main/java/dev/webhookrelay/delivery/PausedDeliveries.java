@@ -67,8 +67,8 @@ public class PausedDeliveries {
     /**
      * Resumes an endpoint's paused deliveries, in the transaction that enabled it: back to RECEIVED,
      * which the outbox sweeper republishes oldest first, relay.outbox.batch-size per sweep. Their
-     * next_attempt_at is now, not NULL: a confirmation of one of their earlier publishes that is still
-     * on its way to the dispatch marker must not mark them DISPATCHING before the sweeper has sent them.
+     * next_attempt_at says they are due now: a RECEIVED row without one counts as queued already, and
+     * would wait until the work queue had moved past it.
      */
     public int resumeAll(UUID endpointId) {
         int resumed = jdbc.update("""

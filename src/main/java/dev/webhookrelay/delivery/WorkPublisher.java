@@ -31,7 +31,9 @@ public class WorkPublisher {
     }
 
     public void toWorkQueue(@Body WorkMessage message) throws InterruptedException {
-        publisher.publish(names.workExchange(), RabbitTopology.WORK_ROUTING_KEY, message.headers(), message.body());
+        Map<String, Object> headers = message.headers();
+        headers.put(WorkMessage.PUBLISHED_AT, Long.toString(System.currentTimeMillis()));
+        publisher.publish(names.workExchange(), RabbitTopology.WORK_ROUTING_KEY, headers, message.body());
     }
 
     /** The next attempt, through the wait queue the retry policy chose. */

@@ -36,7 +36,8 @@ public class OperationalEvents {
      * The target is the tenant's live, enabled operational endpoint (the partial unique index of V49
      * finds it, or finds none), unless the event's subject is an operational endpoint (the second
      * parameter; null when the subject has no endpoint): the loop rule. Operational deliveries go
-     * through the outbox sweeper, which publishes RECEIVED rows older than relay.outbox.min-age.
+     * through the outbox sweeper, which publishes RECEIVED rows older than relay.outbox.min-age; their
+     * next_attempt_at says they are due (nothing else publishes them), not possibly queued already.
      */
     private static final String EMIT = """
             WITH target AS (
@@ -49,8 +50,9 @@ public class OperationalEvents {
                   FROM target
                 RETURNING id, tenant_id, created_at
             )
-            INSERT INTO deliveries (id, event_id, endpoint_id, tenant_id, status, created_at, updated_at)
-            SELECT gen_random_uuid(), event.id, target.id, event.tenant_id, 'RECEIVED', event.created_at, event.created_at
+            INSERT INTO deliveries (id, event_id, endpoint_id, tenant_id, status, next_attempt_at, created_at, updated_at)
+            SELECT gen_random_uuid(), event.id, target.id, event.tenant_id, 'RECEIVED', event.created_at, event.created_at,
+                   event.created_at
               FROM event JOIN target ON target.tenant_id = event.tenant_id""";
 
     /** A delivery as its operational events describe it; {@code attempts} counts every attempt it had. */

@@ -1,5 +1,6 @@
 package dev.webhookrelay.reconcile;
 
+import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -8,8 +9,9 @@ import java.util.UUID;
 
 import dev.webhookrelay.config.RelayProperties;
 import dev.webhookrelay.delivery.DeliveryMetrics;
-import dev.webhookrelay.delivery.DeliveryStatus;
+import dev.webhookrelay.delivery.FifoOrder;
 import dev.webhookrelay.broker.WorkMessage;
+import dev.webhookrelay.broker.WorkQueueProgress;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,16 +22,19 @@ import org.springframework.transaction.annotation.Transactional;
 /**
  * PostgreSQL's answer to whatever the broker lost. A pending delivery always says when the relay
  * will act on it next: a retry at next_attempt_at, a running attempt by the end of its lease
- * (next_attempt_at), a delivery confirmed into the work queue soon after it was queued (updated_at).
- * One that is overdue by more than relay.reconcile.grace has lost its message (a purged work queue, a
- * deleted wait queue, a broker rebuilt empty), and is republished for the attempt it waits for. The
+ * (next_attempt_at), a dead letter reopened from the DLQ by its claim soon after (updated_at). One
+ * that is overdue by more than relay.reconcile.grace has lost its message (a deleted wait queue, a
+ * broker rebuilt empty), and is republished for the attempt it waits for. Queued RECEIVED deliveries
+ * are the outbox sweeper's. The
  * claim judges every copy, so a copy of a message that still exists is skipped, never sent twice.
  * A republished message carries its event's trace parent (events.trace_parent): the attempt joins
  * the event's trace, as the outbox sweeper's republishes and replays do, instead of starting one.
  *
- * <p>One relay at a time reconciles (a transaction-scoped advisory lock). A delivery that is only
- * slow, such as the tail of a long backlog, is not copied every interval: each republish doubles the
- * wait before the next one (reconciled_at).
+ * <p>A queued delivery, or a retry that went back to the work queue, is overdue only once the work
+ * queue has handed out what entered it after that delivery (WorkQueueProgress): the tail of a long
+ * backlog is slow, not lost, and is left alone however old it is. One relay at a time reconciles (a
+ * transaction-scoped advisory lock). A delivery republished and still not delivered is not copied
+ * every interval: each republish doubles the wait before the next one (reconciled_at).
  */
 @Component("deliveryReconciler")
 public class DeliveryReconciler {
@@ -47,11 +52,12 @@ public class DeliveryReconciler {
                 SELECT id FROM deliveries
                  WHERE status IN ('DISPATCHING', 'RETRY_SCHEDULED')
                    AND coalesce(next_attempt_at, updated_at) < now() - make_interval(secs => ?)
-                   -- A fifo delivery behind its endpoint's head is not overdue: it waits its turn.
-                   AND (seq IS NULL OR NOT EXISTS (
-                        SELECT 1 FROM deliveries earlier
-                         WHERE earlier.endpoint_id = deliveries.endpoint_id AND earlier.seq < deliveries.seq
-                           AND earlier.status IN (%s)))
+                   -- A lease runs out by the clock. A queued message, or a retry back from its wait
+                   -- queue, waits its turn behind whatever backlog: lost only once the work queue has
+                   -- handed out what entered it later.
+                   AND ((status = 'DISPATCHING' AND next_attempt_at IS NOT NULL)
+                        OR coalesce(next_attempt_at, updated_at) < ?::timestamptz - make_interval(secs => ?))
+                   AND %s
                    AND (reconciled_at IS NULL
                         OR reconciled_at < now() - greatest(make_interval(secs => ?),
                                                             reconciled_at - coalesce(next_attempt_at, updated_at)))
@@ -60,16 +66,19 @@ public class DeliveryReconciler {
                  FOR UPDATE SKIP LOCKED))
             RETURNING d.id, d.endpoint_id, d.tenant_id, d.status, d.budget_attempts, d.next_attempt_at IS NOT NULL AS leased,
                       (SELECT e.trace_parent FROM events e WHERE e.id = d.event_id)"""
-            .formatted(DeliveryStatus.UNFINISHED_SQL);
+            .formatted(FifoOrder.NOT_BEHIND_ITS_HEAD);
 
     private final JdbcTemplate jdbc;
     private final DeliveryMetrics metrics;
     private final RelayProperties.Reconcile reconcile;
+    private final WorkQueueProgress progress;
 
-    public DeliveryReconciler(JdbcTemplate jdbc, DeliveryMetrics metrics, RelayProperties properties) {
+    public DeliveryReconciler(JdbcTemplate jdbc, DeliveryMetrics metrics, RelayProperties properties,
+            WorkQueueProgress progress) {
         this.jdbc = jdbc;
         this.metrics = metrics;
         this.reconcile = properties.reconcile();
+        this.progress = progress;
     }
 
     /**
@@ -85,7 +94,7 @@ public class DeliveryReconciler {
         double grace = reconcile.grace().toMillis() / 1000.0;
         List<Overdue> overdue = jdbc.query(CLAIM, (rs, n) -> Overdue.of(rs.getObject(1, UUID.class),
                 rs.getObject(2, UUID.class), rs.getObject(3, UUID.class), rs.getString(4), rs.getInt(5), rs.getBoolean(6),
-                rs.getString(7)), grace, grace, reconcile.batchSize());
+                rs.getString(7)), grace, Timestamp.from(progress.handedOutUpTo()), grace, grace, reconcile.batchSize());
         if (overdue.isEmpty()) {
             return List.of();
         }

@@ -39,8 +39,9 @@ import org.springframework.transaction.annotation.Transactional;
 public class ReplayService {
 
     /**
-     * Back to RECEIVED with a fresh attempt budget; the lease (the one parameter) keeps the outbox
-     * sweeper from publishing it too before the replay's own publish marks it DISPATCHING. A delivery
+     * Back to RECEIVED with a fresh attempt budget, queued as of now (updated_at, no due time): the
+     * replay publishes it itself, and the outbox sweeper takes it only if the work queue moves past it
+     * without it (the replay's publish was lost). A delivery
      * whose endpoint is disabled goes to PAUSED instead (with the endpoint's reason, read under a lock
      * as `e`), so re-enabling the endpoint sends it. A dead letter replayed is recovering: delivering
      * it is announced as delivery.recovered.
@@ -50,7 +51,7 @@ public class ReplayService {
             status = CASE WHEN e.enabled THEN 'RECEIVED' ELSE 'PAUSED' END,
             paused_reason = CASE WHEN e.enabled THEN NULL ELSE coalesce(e.disabled_by, 'operator') END,
             budget_attempts = 0,
-            next_attempt_at = CASE WHEN e.enabled THEN now() + make_interval(secs => ?) END,
+            next_attempt_at = NULL,
             updated_at = now()""";
 
     private static final Set<String> BULK_FIELDS = Set.of("endpointId", "since", "until", "dryRun");
@@ -89,7 +90,7 @@ public class ReplayService {
                  WHERE d.id = ? AND d.endpoint_id = e.id AND d.status IN ('DEAD_LETTERED', 'DELIVERED')
                 RETURNING d.id, d.endpoint_id, d.status, d.tenant_id,
                           (SELECT ev.trace_parent FROM events ev WHERE ev.id = d.event_id)""".formatted(REQUEUE),
-                ReplayService::requeued, deliveryId, tenantId, leaseSeconds(), deliveryId);
+                ReplayService::requeued, deliveryId, tenantId, deliveryId);
         if (requeued.isEmpty()) {
             refuseReplay(tenantId, deliveryId);
         }
@@ -222,7 +223,6 @@ public class ReplayService {
                 toInstant(replay.get("since")), toInstant(replay.get("until")));
         List<Object> args = new ArrayList<>(filter.arguments());
         args.add(replay.get("created_at"));
-        args.add(leaseSeconds());
         args.add(replay.get("id"));
         int batchSize = properties.replay().batchSize();
         List<Requeued> requeued = jdbc.query("""
@@ -330,11 +330,6 @@ public class ReplayService {
         if (found == null || found == 0) {
             throw ProblemException.notFound("No endpoint " + endpointId);
         }
-    }
-
-    /** The outbox sweeper leaves a re-queued delivery alone for this long, so it is published once. */
-    private double leaseSeconds() {
-        return properties.outbox().lease().toMillis() / 1000.0;
     }
 
     private static byte[] bodyOrEmptyObject(Exchange exchange) {

@@ -14,25 +14,30 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import dev.webhookrelay.outbox.OutboxSweeper;
 import dev.webhookrelay.support.RelayIntegrationTest;
 import dev.webhookrelay.support.TestReceiver;
 import dev.webhookrelay.support.TestReceiver.Reply;
 import dev.webhookrelay.support.TestServices;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelContext;
+import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.Test;
+import org.springframework.amqp.core.AmqpAdmin;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
- * PostgreSQL is the source of truth: messages the broker loses (a purged work queue, a deleted wait
- * queue) are republished by the reconciler once overdue (relay.reconcile.grace is 5 s in tests), and
- * every accepted delivery is delivered.
+ * PostgreSQL is the source of truth: messages the broker loses are republished, a purged work queue's
+ * by the outbox sweeper, a deleted wait queue's by the reconciler once overdue (relay.reconcile.grace
+ * is 5 s in tests), and
+ * every accepted delivery is delivered; a backlog that is only old is left in its queue, not copied.
  */
 class DeliveryReconcilesWhatTheBrokerLostTest extends RelayIntegrationTest {
 
     private static final int QUEUED = 1000;
     private static final int PER_TENANT = 250;
     private static final int RETRYING = 100;
+    private static final int BACKLOG = 200;
 
     @Autowired
     private CamelContext camel;
@@ -40,17 +45,21 @@ class DeliveryReconcilesWhatTheBrokerLostTest extends RelayIntegrationTest {
     @Autowired
     private MeterRegistry meters;
 
+    @Autowired
+    private AmqpAdmin admin;
+
     @Test
     void deliveriesPurgedFromTheWorkQueueAreStillDelivered() throws Exception {
         try (TestReceiver receiver = new TestReceiver()) {
             Map<String, Double> before = reconciled();
             List<UUID> deliveries = new ArrayList<>();
-            // The reconciler is held too, so what it republishes below is only what the purge lost.
+            // The sweeper is held too, so what it republishes below is only what the purge lost.
             // A short shutdown timeout: an earlier test's message still held by a consumer must not
             // keep the route stopping for Camel's default 45 s (it is requeued when forced).
             camel.getRouteController().stopRoute("consume-work-queue", 5, TimeUnit.SECONDS);
-            camel.getRouteController().stopRoute("reconcile-deliveries");
+            camel.getRouteController().stopRoute("sweep-outbox");
             try {
+                NotifyBuilder published = publishesOfAcceptedEvents(QUEUED);
                 // Spread over tenants posting side by side: each stays within the suite's ingest quota.
                 ExecutorService tenants = Executors.newFixedThreadPool(QUEUED / PER_TENANT);
                 List<Future<List<UUID>>> posted = new ArrayList<>();
@@ -69,17 +78,44 @@ class DeliveryReconcilesWhatTheBrokerLostTest extends RelayIntegrationTest {
                     deliveries.addAll(ids.get());
                 }
                 tenants.shutdown();
-                await().atMost(Duration.ofSeconds(30))
-                        .until(() -> count(deliveries, "DISPATCHING") == QUEUED);
+                assertThat(published.matches(30, TimeUnit.SECONDS)).isTrue();
                 TestServices.management("DELETE", "queues/{vhost}/relay.work/contents", null);
             } finally {
-                camel.getRouteController().startRoute("reconcile-deliveries");
+                camel.getRouteController().startRoute("sweep-outbox");
                 camel.getRouteController().startRoute("consume-work-queue");
             }
 
             await().atMost(Duration.ofSeconds(90)).until(() -> count(deliveries, "DELIVERED") == QUEUED);
             report("relay.work purged", QUEUED, receiver, 0, before);
-            assertThat(delta(before).getOrDefault("queued-overdue", 0.0)).isGreaterThanOrEqualTo(QUEUED);
+            assertThat(delta(before).getOrDefault(OutboxSweeper.UNPUBLISHED, 0.0)).isGreaterThanOrEqualTo(QUEUED);
+        }
+    }
+
+    @Test
+    void aBacklogOlderThanTheGraceIsNotCopied() throws Exception {
+        try (TestReceiver receiver = new TestReceiver()) {
+            String key = createTenant("reconcile-backlog");
+            createEndpoint(key, receiver.url(), "[\"backlog.test\"]");
+            Map<String, Double> before = reconciled();
+            List<UUID> deliveries = new ArrayList<>();
+            camel.getRouteController().stopRoute("consume-work-queue", 5, TimeUnit.SECONDS);
+            try {
+                NotifyBuilder published = publishesOfAcceptedEvents(BACKLOG);
+                for (int i = 0; i < BACKLOG; i++) {
+                    deliveries.add(postAndGetDelivery(key, "backlog.test"));
+                }
+                assertThat(published.matches(30, TimeUnit.SECONDS)).isTrue();
+                assertThat(workQueueDepth()).as("messages in relay.work").isGreaterThanOrEqualTo(BACKLOG);
+                // Past the outbox's min-age (1 s) and the grace (5 s), with the sweeper and the
+                // reconciler running every second or two: the backlog is old, and still in the queue.
+                Thread.sleep(Duration.ofSeconds(9).toMillis());
+                assertThat(delta(before)).as("republished").allSatisfy((reason, count) -> assertThat(count).isZero());
+            } finally {
+                camel.getRouteController().startRoute("consume-work-queue");
+            }
+            await().atMost(Duration.ofSeconds(60)).until(() -> count(deliveries, "DELIVERED") == BACKLOG);
+            report("backlog older than the grace", BACKLOG, receiver, 0, before);
+            assertThat(receiver.received()).hasSize(BACKLOG);
         }
     }
 
@@ -112,6 +148,10 @@ class DeliveryReconcilesWhatTheBrokerLostTest extends RelayIntegrationTest {
     private long count(List<UUID> deliveries, String status) {
         return jdbc.queryForObject("SELECT count(*) FROM deliveries WHERE id = ANY (?::uuid[]) AND status = ?",
                 Long.class, deliveries.stream().map(UUID::toString).toArray(String[]::new), status);
+    }
+
+    private long workQueueDepth() {
+        return admin.getQueueInfo("relay.work").getMessageCount();
     }
 
     private Map<String, Double> reconciled() {

@@ -87,6 +87,7 @@ class DeliveryRouteDecisionsTest extends FastRouteTest {
         consume();
 
         verify(workPublisher).postpone(attempt);
+        verify(postponedDeliveries).waitingInWaitQueue(attempt);
         verifyNoInteractions(deliveryClaim, deliveryClient, attemptRecorder);
         verify(inFlightLimiter, never()).admit(any());
         verify(workQueueAcks).ack(any());
@@ -99,6 +100,7 @@ class DeliveryRouteDecisionsTest extends FastRouteTest {
         consume();
 
         verify(workPublisher).postpone(attempt);
+        verify(postponedDeliveries).waitingInWaitQueue(attempt);
         verifyNoInteractions(deliveryClient, attemptRecorder);
         verify(workQueueAcks).ack(any());
     }

@@ -43,7 +43,7 @@ class IngestRouteDecisionsTest extends FastRouteTest {
     private final UUID endpoint = UUID.randomUUID();
 
     @Test
-    void anAcceptedEventIsAnsweredAndEachOfItsDeliveriesPublishedToTheWorkQueueAndMarkedDispatching() throws Exception {
+    void anAcceptedEventIsAnsweredAndEachOfItsDeliveriesPublishedToTheWorkQueue() throws Exception {
         List<String> deliveries = theStoreAcceptsWithDeliveries(3);
         NotifyBuilder tapped = publishingDone(1);
 
@@ -52,7 +52,6 @@ class IngestRouteDecisionsTest extends FastRouteTest {
         verify(acceptedEventResponder).respond(any());
         assertThat(tapped.matches(10, SECONDS)).isTrue();
         assertThat(publishedDeliveryIds()).containsExactlyInAnyOrderElementsOf(deliveries);
-        await().atMost(WITHIN).untilAsserted(() -> assertThat(markedDispatching).containsAll(deliveries));
     }
 
     @Test
@@ -201,7 +200,7 @@ class IngestRouteDecisionsTest extends FastRouteTest {
     }
 
     @Test
-    void aDeliveryTheBrokerDidNotConfirmIsNotMarkedDispatchingAndIsLeftToTheOutboxSweeper() throws Exception {
+    void aDeliveryTheBrokerDidNotConfirmDoesNotStopTheOthersPublishes() throws Exception {
         List<String> deliveries = theStoreAcceptsWithDeliveries(2);
         String unconfirmed = deliveries.get(0);
         doAnswer(publish -> {
@@ -214,8 +213,7 @@ class IngestRouteDecisionsTest extends FastRouteTest {
         call("ingest-event", EVENT, Map.of());
 
         verify(acceptedEventResponder).respond(any());
-        await().atMost(WITHIN).untilAsserted(() -> assertThat(markedDispatching).contains(deliveries.get(1)));
-        assertThat(markedDispatching).doesNotContain(unconfirmed);
+        await().atMost(WITHIN).untilAsserted(() -> verify(workPublisher, times(2)).toWorkQueue(any()));
     }
 
     @Test
@@ -225,24 +223,6 @@ class IngestRouteDecisionsTest extends FastRouteTest {
         call("sweep-outbox");
 
         assertThat(publishedDeliveryIds()).containsExactlyInAnyOrderElementsOf(ids);
-        await().atMost(WITHIN).untilAsserted(() -> assertThat(markedDispatching).containsAll(ids));
-    }
-
-    @Test
-    void confirmedDeliveriesAreMarkedDispatchingInBatchesOfAtMost500() throws Exception {
-        List<String> ids = theSweeperClaims(600);
-        List<Integer> batchSizes = new CopyOnWriteArrayList<>();
-        doAnswer(mark -> {
-            List<String> batch = mark.getArgument(0);
-            batchSizes.add(batch.size());
-            markedDispatching.addAll(batch);
-            return batch.size();
-        }).when(dispatchMarker).markDispatching(any());
-
-        call("sweep-outbox");
-
-        await().atMost(WITHIN).untilAsserted(() -> assertThat(markedDispatching).containsAll(ids));
-        assertThat(batchSizes).allSatisfy(size -> assertThat(size).isLessThanOrEqualTo(500));
     }
 
     @Test

@@ -25,6 +25,7 @@ import dev.webhookrelay.auth.AdminTokenGuard;
 import dev.webhookrelay.auth.ApiKeyAuthenticator;
 import dev.webhookrelay.broker.WorkMessage;
 import dev.webhookrelay.broker.WorkQueueAcks;
+import dev.webhookrelay.broker.WorkQueueProgress;
 import dev.webhookrelay.delivery.AttemptRecorder;
 import dev.webhookrelay.delivery.BrokerDeadLetterRecorder;
 import dev.webhookrelay.delivery.CircuitBreaker;
@@ -37,6 +38,7 @@ import dev.webhookrelay.delivery.GoneEndpoints;
 import dev.webhookrelay.delivery.InFlightLimiter;
 import dev.webhookrelay.delivery.PayloadTransformer;
 import dev.webhookrelay.delivery.PostgresReachability;
+import dev.webhookrelay.delivery.PostponedDeliveries;
 import dev.webhookrelay.delivery.ResponseClassifier;
 import dev.webhookrelay.delivery.RetryPolicy;
 import dev.webhookrelay.delivery.WebhookRequest;
@@ -48,7 +50,6 @@ import dev.webhookrelay.ingest.EventStore;
 import dev.webhookrelay.ingest.IngestMetrics;
 import dev.webhookrelay.ingest.IngestRequestParser;
 import dev.webhookrelay.ingest.StoredIdempotentAnswer;
-import dev.webhookrelay.outbox.DispatchMarker;
 import dev.webhookrelay.outbox.OutboxSweeper;
 import dev.webhookrelay.outbox.WorkMessages;
 import dev.webhookrelay.query.DeliveryQueries;
@@ -81,8 +82,8 @@ import org.springframework.transaction.CannotCreateTransactionException;
  * <p>Every test class of the tier extends this one and declares no configuration of its own (no
  * {@code @MockitoBean}, no properties: either would make Spring start a second context), so the tier
  * shares one Spring context, started once; the mocks are reset after each test. A test stubs the
- * mocks it needs, sends with {@link #call}, and asserts on the answer, the mocks, {@link #published}
- * and {@link #markedDispatching}, or on {@code mock:<step id>} endpoints.
+ * mocks it needs, sends with {@link #call}, and asserts on the answer, the mocks, {@link #published},
+ * or on {@code mock:<step id>} endpoints.
  *
  * <p>To add a stage (delivery and retry, say): add its route files to
  * {@code camel.main.routes-include-pattern} below, a {@code @MockitoBean} here for each bean id its
@@ -137,8 +138,6 @@ public abstract class FastRouteTest {
     protected WorkMessages workMessages;
     @MockitoBean(name = "workPublisher")
     protected WorkPublisher workPublisher;
-    @MockitoBean(name = "dispatchMarker")
-    protected DispatchMarker dispatchMarker;
     @MockitoBean(name = "outboxSweeper")
     protected OutboxSweeper outboxSweeper;
     @MockitoBean(name = "tenantAdmin")
@@ -165,8 +164,12 @@ public abstract class FastRouteTest {
     protected WorkQueueAcks workQueueAcks;
     @MockitoBean(name = "workMessageReader")
     protected WorkMessageReader workMessageReader;
+    @MockitoBean(name = "workQueueProgress")
+    protected WorkQueueProgress workQueueProgress;
     @MockitoBean(name = "endpointRateLimiter")
     protected EndpointRateLimiter endpointRateLimiter;
+    @MockitoBean(name = "postponedDeliveries")
+    protected PostponedDeliveries postponedDeliveries;
     @MockitoBean(name = "inFlightLimiter")
     protected InFlightLimiter inFlightLimiter;
     @MockitoBean(name = "deliveryClaim")
@@ -200,8 +203,6 @@ public abstract class FastRouteTest {
 
     /** The delivery id of every work message handed to workPublisher for the work queue, in order. */
     protected final List<String> published = new CopyOnWriteArrayList<>();
-    /** Every delivery id handed to dispatchMarker, over all its batches. */
-    protected final List<String> markedDispatching = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void startTheTierAndRecordPublishes() throws Exception {
@@ -211,11 +212,6 @@ public abstract class FastRouteTest {
             published.add(call.<WorkMessage>getArgument(0).deliveryId().toString());
             return null;
         }).when(workPublisher).toWorkQueue(any());
-        when(dispatchMarker.markDispatching(any())).thenAnswer(call -> {
-            List<String> batch = call.getArgument(0);
-            markedDispatching.addAll(batch);
-            return batch.size();
-        });
     }
 
     /** Wire taps and aggregations of this test finish before the next test's mocks and recorders. */

@@ -13,6 +13,8 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.NotifyBuilder;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -47,6 +49,9 @@ public abstract class RelayIntegrationTest {
     @Autowired
     protected JdbcTemplate jdbc;
 
+    @Autowired
+    private CamelContext relayRoutes;
+
     @DynamicPropertySource
     static void services(DynamicPropertyRegistry registry) {
         TestServices.ensureCreated();
@@ -75,7 +80,6 @@ public abstract class RelayIntegrationTest {
         registry.add("relay.delivery.jitter-buckets", () -> "2");
         registry.add("relay.delivery.response-timeout", () -> "1s");
         registry.add("relay.outbox.min-age", () -> "1s");
-        registry.add("relay.outbox.lease", () -> "10s");
         // Quotas small enough for a test to reach, above what any other test uses per tenant (the
         // in-flight cap keeps its default, 16 of the 32 consumers).
         registry.add("relay.quotas.max-endpoints-per-tenant", () -> "8");
@@ -168,6 +172,14 @@ public abstract class RelayIntegrationTest {
 
     protected String status(UUID deliveryId) {
         return jdbc.queryForObject("SELECT status FROM deliveries WHERE id = ?", String.class, deliveryId);
+    }
+
+    /**
+     * Done once this many more accepted events have had their deliveries published to the work queue
+     * (a delivery stays RECEIVED until a consumer claims it, so the database cannot tell).
+     */
+    protected NotifyBuilder publishesOfAcceptedEvents(int events) {
+        return new NotifyBuilder(relayRoutes).wereSentTo("direct:publish-accepted-deliveries").whenDone(events).create();
     }
 
     protected void awaitStatus(UUID deliveryId, String expected, Duration within) {

@@ -25,6 +25,7 @@ import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import org.apache.camel.CamelContext;
+import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -150,20 +151,26 @@ class OneTracePerEventTest extends RelayIntegrationTest {
             String key = createTenant("traced-reconcile");
             createEndpoint(key, receiver.url(), "[]");
             UUID deliveryId;
-            // Nothing consumes while the delivery's message is lost, purged from relay.work.
+            // Nothing consumes while the delivery's message is lost, purged from relay.work, and the
+            // outbox sweeper leaves it to the reconciler.
             camel.getRouteController().stopRoute("consume-work-queue", 5, TimeUnit.SECONDS);
+            camel.getRouteController().stopRoute("sweep-outbox");
             try {
+                NotifyBuilder published = publishesOfAcceptedEvents(1);
                 Response accepted = post("/v1/events", "{\"type\":\"order.created\",\"payload\":{\"n\":2}}",
                         Map.of("Authorization", "Bearer " + key, "Content-Type", "application/json",
                                 "traceparent", "00-" + traceId + "-" + traceId.substring(16) + "-01"));
                 assertThat(accepted.status()).isEqualTo(202);
                 deliveryId = UUID.fromString(accepted.json().get("deliveries").get(0).get("id").asText());
-                awaitStatus(deliveryId, "DISPATCHING", Duration.ofSeconds(20));
+                assertThat(published.matches(20, TimeUnit.SECONDS)).isTrue();
                 TestServices.management("DELETE", "queues/" + URLEncoder.encode(OWN_VHOST, StandardCharsets.UTF_8)
                         + "/relay.work/contents", null);
-                // Overdue now rather than after relay.reconcile.grace: the next reconcile (every second) republishes it.
-                jdbc.update("UPDATE deliveries SET updated_at = now() - interval '1 hour' WHERE id = ?", deliveryId);
+                // As if it were a retry whose wait queue was deleted, overdue now rather than after
+                // relay.reconcile.grace: the next reconcile (every second) republishes it.
+                jdbc.update("UPDATE deliveries SET status = 'RETRY_SCHEDULED', next_attempt_at = now() - interval '1 hour' "
+                        + "WHERE id = ?", deliveryId);
             } finally {
+                camel.getRouteController().startRoute("sweep-outbox");
                 camel.getRouteController().startRoute("consume-work-queue");
             }
             awaitStatus(deliveryId, "DELIVERED", Duration.ofSeconds(20));
