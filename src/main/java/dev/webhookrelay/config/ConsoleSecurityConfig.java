@@ -3,7 +3,13 @@ package dev.webhookrelay.config;
 import java.util.ArrayList;
 import java.util.List;
 
+
+import jakarta.servlet.Filter;
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.security.servlet.EndpointRequest;
+import org.springframework.boot.web.servlet.DelegatingFilterProxyRegistrationBean;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.config.Customizer;
@@ -11,10 +17,15 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.core.userdetails.UserDetails;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
+import org.springframework.security.web.DefaultSecurityFilterChain;
+import org.springframework.security.web.FilterChainProxy;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
 import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
+import org.springframework.security.web.firewall.HttpFirewall;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
 import org.springframework.security.web.util.matcher.AntPathRequestMatcher;
+import org.springframework.security.web.util.matcher.AnyRequestMatcher;
 import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 
@@ -22,9 +33,9 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
  * Spring Security guards only the operations console (Hawtio and its Jolokia bridge), and is its
  * only gate (Hawtio's own login is off): the console user comes from relay.console.*, with no
  * password set the console has no user at all, so it is closed; the dev profile opens it. The API
- * authenticates with its own API keys and admin token: no security chain matches it, so its requests
- * (the ingest hot path) skip Spring Security's filters entirely. What a logged-in operator may do
- * over Jolokia is narrowed further by jolokia-access.xml.
+ * authenticates with its own API keys and admin token: no security chain matches it, and its requests
+ * (the ingest hot path) pass only Spring Security's firewall (securityFilterBesideTheApi). What a
+ * logged-in operator may do over Jolokia is narrowed further by jolokia-access.xml.
  */
 @Configuration
 public class ConsoleSecurityConfig {
@@ -32,6 +43,8 @@ public class ConsoleSecurityConfig {
     /** Spring Security's own form-login pages, which the console's login redirects to. */
     private static final String LOGIN_PAGE = "/login";
     private static final String LOGOUT = "/logout";
+    /** The REST DSL's base path (routes/*.camel.yaml): every API operation is under it. */
+    private static final String API = "/v1/";
 
     @Bean
     public SecurityFilterChain consoleSecurity(HttpSecurity http, RelayProperties properties) throws Exception {
@@ -55,6 +68,38 @@ public class ConsoleSecurityConfig {
                 .csrf(csrf -> csrf.csrfTokenRepository(CookieCsrfTokenRepository.withHttpOnlyFalse())
                         .csrfTokenRequestHandler(spaCsrf))
                 .build();
+    }
+
+    /**
+     * Spring Security's filter, kept off the API. Every request that enters it costs a handler lookup
+     * by Spring MVC's HandlerMappingIntrospector (cached for the chains' matchers) and a match against
+     * each chain: an API request, which no chain matches, paid both, ~8% of the ingest's CPU
+     * (bench/RESULTS.md, issue 16). So a request whose servlet path (decoded and normalized by Tomcat)
+     * is under /v1/ gets the firewall alone, with the chains' HttpFirewall and RequestRejectedHandler:
+     * a path the firewall refuses is still a 400 problem document. Every other request (console,
+     * Hawtio, Jolokia, portal, login, actuator, errors, any path added later) goes through the chains
+     * as before. The auto-configured registration of the filter is replaced by this one, same order
+     * and dispatcher types.
+     */
+    @Bean
+    public FilterRegistrationBean<Filter> securityFilterBesideTheApi(
+            DelegatingFilterProxyRegistrationBean securityFilterChainRegistration, ObjectProvider<HttpFirewall> firewall,
+            ObjectProvider<RequestRejectedHandler> rejectedHandler) {
+        FilterChainProxy firewallOnly = new FilterChainProxy(new DefaultSecurityFilterChain(AnyRequestMatcher.INSTANCE));
+        firewall.ifAvailable(firewallOnly::setFirewall);
+        rejectedHandler.ifAvailable(firewallOnly::setRequestRejectedHandler);
+        firewallOnly.afterPropertiesSet();
+        Filter chains = securityFilterChainRegistration.getFilter();
+        securityFilterChainRegistration.setEnabled(false);
+        Filter besideTheApi = (request, response, next) -> {
+            boolean api = request instanceof HttpServletRequest http && http.getServletPath().startsWith(API);
+            (api ? firewallOnly : chains).doFilter(request, response, next);
+        };
+        FilterRegistrationBean<Filter> registration = new FilterRegistrationBean<>(besideTheApi);
+        registration.setName("springSecurityFilterChainBesideTheApi");
+        registration.setOrder(securityFilterChainRegistration.getOrder());
+        registration.setDispatcherTypes(securityFilterChainRegistration.determineDispatcherTypes());
+        return registration;
     }
 
     @Bean

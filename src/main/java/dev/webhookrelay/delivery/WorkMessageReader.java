@@ -2,6 +2,7 @@ package dev.webhookrelay.delivery;
 
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 import dev.webhookrelay.broker.WorkMessage;
 import dev.webhookrelay.broker.WorkQueueDeaths;
@@ -17,6 +18,9 @@ import org.springframework.stereotype.Component;
  */
 @Component("workMessageReader")
 public class WorkMessageReader {
+
+    /** Compiled once: String.matches would compile it again for every message. */
+    private static final Pattern TRACEPARENT = Pattern.compile("[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}");
 
     private final String workQueue;
 
@@ -43,6 +47,6 @@ public class WorkMessageReader {
             return null;
         }
         String value = header.toString();
-        return value.matches("[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}") ? value : null;
+        return TRACEPARENT.matcher(value).matches() ? value : null;
     }
 }

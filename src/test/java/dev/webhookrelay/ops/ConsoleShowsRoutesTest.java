@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 
+import dev.webhookrelay.support.RawHttp;
 import dev.webhookrelay.support.RelayIntegrationTest;
 import org.junit.jupiter.api.Test;
 
@@ -36,10 +38,39 @@ class ConsoleShowsRoutesTest extends RelayIntegrationTest {
         assertThat(routes.body()).contains("ingest-event", "consume-work-queue", "schedule-retry", "ExchangesTotal");
     }
 
+    /**
+     * API paths skip the security chains (ConsoleSecurityConfig): a path that starts with /v1/ but leads
+     * out of it does not, so it never reaches the console unauthenticated. (Spring's request-path filter
+     * answers "/v1/../actuator/jolokia/..." with a 500 before the firewall sees it, as it did before.)
+     */
+    @Test
+    void aPathThatLeavesTheApiStillNeedsTheConsoleLogin() {
+        for (String path : List.of("/v1/../actuator/jolokia/version", "/v1/%2e%2e/actuator/jolokia/version",
+                "/v1/..;/actuator/hawtio/", "/v1;/../actuator/jolokia/version", "/v1/../actuator/hawtio/")) {
+            Response answer = raw("GET", path);
+            assertThat(answer.status()).as(path).isGreaterThanOrEqualTo(300);
+            assertThat(answer.body()).as(path).doesNotContain("\"agent\"").doesNotContainIgnoringCase("<html");
+        }
+    }
+
+    /** The API's requests still pass Spring Security's firewall: a path it refuses is a 400 problem. */
+    @Test
+    void theFirewallStillRefusesUnsafeApiPaths() {
+        Response answer = raw("GET", "/v1/events;jsessionid=1");
+
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.header("Content-Type")).startsWith("application/problem+json");
+    }
+
     @Test
     void theApiIsUnaffectedByTheConsoleSecurity() {
         assertThat(get("/actuator/health", Map.of()).status()).isEqualTo(200);
         assertThat(get("/actuator/prometheus", Map.of()).status()).isEqualTo(200);
         assertThat(post("/v1/events", "{}", Map.of("Content-Type", "application/json")).status()).isEqualTo(401);
+    }
+
+    private Response raw(String method, String target) {
+        return RawHttp.send(port, new RawHttp.Request(method, target.getBytes(StandardCharsets.US_ASCII), List.of(), null,
+                false));
     }
 }

@@ -29,6 +29,7 @@ import dev.webhookrelay.support.FastRouteTest;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.Test;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * routes/ingest.camel.yaml: what ingest-event does with an authenticated request, store-event's
@@ -89,6 +90,37 @@ class IngestRouteDecisionsTest extends FastRouteTest {
         assertThat(answer.json().get("field").asText()).isEqualTo("type");
         verifyNoInteractions(eventStore, acceptedEventResponder, workPublisher);
         assertThat(transactions.commits() + transactions.rollbacks()).isZero();
+    }
+
+    @Test
+    void theEventTypeIsCheckedInsideTheEventsTransactionSoAnEventCostsOneCommit() throws Exception {
+        theStoreAcceptsWithDeliveries(1);
+        List<Boolean> checkedInTransaction = new CopyOnWriteArrayList<>();
+        doAnswer(check -> checkedInTransaction.add(TransactionSynchronizationManager.isActualTransactionActive()))
+                .when(eventTypeCheck).check(any());
+        NotifyBuilder tapped = publishingDone(1);
+
+        call("ingest-event", EVENT, Map.of());
+
+        assertThat(tapped.matches(10, SECONDS)).isTrue();
+        assertThat(checkedInTransaction).containsExactly(true);
+        assertThat(transactions.commits()).isEqualTo(1);
+        assertThat(transactions.rollbacks()).isZero();
+    }
+
+    @Test
+    void anEventOfATypeTheCatalogRefusesIsAnswered422NamingTheFieldAndNeverStored() throws Exception {
+        doThrow(problem(422, "type order.created is not in this tenant's event-type catalog", "type"))
+                .when(eventTypeCheck).check(any());
+
+        Answer answer = call("ingest-event", EVENT, Map.of("Idempotency-Key", "refused-type"));
+
+        assertThat(answer.status()).isEqualTo(422);
+        assertThat(answer.contentType()).isEqualTo("application/problem+json");
+        assertThat(answer.json().get("field").asText()).isEqualTo("type");
+        verifyNoInteractions(eventStore, storedIdempotentAnswer, acceptedEventResponder, workPublisher);
+        assertThat(idempotencyRepository.getCacheSize()).isZero();
+        assertThat(transactions.commits()).isZero();
     }
 
     @Test

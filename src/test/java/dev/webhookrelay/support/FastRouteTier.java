@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Set;
 
 import dev.webhookrelay.api.problem.ProblemResponder;
+import dev.webhookrelay.delivery.AttemptQuestions;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.camel.CamelContext;
@@ -29,7 +30,8 @@ import org.springframework.context.annotation.Import;
  * The application of the fast route tier: Camel with the YAML routes of {@link FastRouteTest}, and only
  * the auto-configuration those routes need (no DataSource, RabbitMQ, Flyway, web server or actuator).
  * The beans the routes call are FastRouteTest's {@code @MockitoBean}s; the few whose behaviour the
- * routes rely on are here: problemResponder itself (the API route configurations answer with it), an
+ * routes rely on are here: problemResponder itself (the API route configurations answer with it), the
+ * delivery route's questions (AttemptQuestions, which ask the mocks), an
  * in-memory idempotent repository and a transaction manager that counts commits and rollbacks.
  *
  * <p>A {@code @TestComponent}, so the relay's component scan in the integration tests never picks it
@@ -39,7 +41,7 @@ import org.springframework.context.annotation.Import;
 @TestComponent
 @ImportAutoConfiguration({PropertyPlaceholderAutoConfiguration.class, JacksonAutoConfiguration.class,
     CamelAutoConfiguration.class, JacksonDataFormatAutoConfiguration.class})
-@Import(ProblemResponder.class)
+@Import({ProblemResponder.class, AttemptQuestions.class})
 public class FastRouteTier {
 
     /**
