@@ -73,6 +73,8 @@ SQL
 }
 
 rows=()
+# emit ROW: a row of the table, also printed at once (a long run that fails later keeps what it measured).
+emit() { rows+=("$1"); echo "$1" >&2; }
 if [ "$ONLY" != 2 ]; then
   bash "$ROOT/.ci/services" >/dev/null
   echo "1. seeding $ATTEMPT_ROWS attempt rows twice (V49 twin, V51 partitioned), load $(load)" >&2
@@ -108,7 +110,7 @@ BEGIN
 END \$\$;" 2>&1 | sed -n 's/.*longest=\([0-9]*\) batches=\([0-9]*\).*/\1 \2/p')
   delete_s=$(calc "round($(now) - $start, 1)")
   left_a=$(psql_db "$TWIN_DB" -Atc "SELECT count(*) FROM attempts")
-  rows+=("| 1a. main's retention: batched DELETE (1,000 events per transaction, cascading), V49 twin | $delete_s s | longest batch ${longest% *} ms (row locks only), ${longest#* } batches | attempts left: $left_a (of unfinished events); attempts table $twin_size; load $load_a |")
+  emit "| 1a. main's retention: batched DELETE (1,000 events per transaction, cascading), V49 twin | $delete_s s | longest batch ${longest% *} ms (row locks only), ${longest#* } batches | attempts left: $left_a (of unfinished events); attempts table $twin_size; load $load_a |"
 
   # b. the partition drop, as DataRetention.dropDay does it.
   day=$(psql_db "$PART_DB" -Atc "SELECT to_char(current_date - 40, 'YYYYMMDD')")
@@ -136,13 +138,16 @@ END \$\$;
 COMMIT;" 2>&1 | sed -n 's/.*locked=\([0-9]*\).*/\1/p')
   drop_s=$(calc "round($(now) - $start, 2)")
   left_b=$(psql_db "$PART_DB" -Atc "SELECT count(*) FROM attempts")
-  rows+=("| 1b. partition drop (V51): lock, detach, move unfinished to DEFAULT, drop, one transaction | $drop_s s | ACCESS EXCLUSIVE on events, deliveries, attempts: ${locked:-?} ms before commit | attempts left: $left_b (of unfinished events, now in DEFAULT); load $load_b |")
+  emit "| 1b. partition drop (V51): lock, detach, move unfinished to DEFAULT, drop, one transaction | $drop_s s | ACCESS EXCLUSIVE on events, deliveries, attempts: ${locked:-?} ms before commit | attempts left: $left_b (of unfinished events, now in DEFAULT); load $load_b |"
   drop_retention_databases
 fi
 
 if [ "$ONLY" != 1 ]; then
   consumers() { bench_consumers "$BENCH_PORT" "$CONSOLE_PASSWORD" "$1"; }
-  backlog() { psql_db "$BENCH_DB" -Atc "SELECT count(*) FROM deliveries WHERE status IN ('RECEIVED', 'DISPATCHING', 'RETRY_SCHEDULED')"; }
+  # The backlog of this benchmark's receiver only: on a shared machine another benchmark's relay
+  # port can be taken by mistake.
+  backlog() { psql_db "$BENCH_DB" -Atc "SELECT count(*) FROM deliveries WHERE status IN ('RECEIVED', 'DISPATCHING', 'RETRY_SCHEDULED')
+                                         AND endpoint_id IN (SELECT id FROM endpoints WHERE url LIKE '$R/%')"; }
   wait_drained() {
     for _ in $(seq 1 1500); do [ "$(backlog)" -eq 0 ] && return; sleep 0.2; done
     echo "deliveries still pending after 300 s" >&2; exit 1
@@ -169,7 +174,7 @@ if [ "$ONLY" != 1 ]; then
     l=$(load)
     for _ in $(seq 1 "$ROUNDS"); do r=$(round); ingest+=("${r% *}"); drain+=("${r#* }"); done
     bench_stop_relays
-    rows+=("| 2. $1 | $(median "${ingest[@]}") events/s ingested | $(median "${drain[@]}") deliveries/s drained | rounds: ingest ${ingest[*]}, drain ${drain[*]}; load before $l, after $(load) |")
+    emit "| 2. $1 | $(median "${ingest[@]}") events/s ingested | $(median "${drain[@]}") deliveries/s drained | rounds: ingest ${ingest[*]}, drain ${drain[*]}; load before $l, after $(load) |"
   }
   # prefill N: N delivered events with one attempt each over the last 10 days, in the relay's
   # database (stopped), each day in its partition.
