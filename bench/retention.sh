@@ -14,7 +14,9 @@
 #     against an empty database: ROUNDS rounds (median) of SECONDS_PER_RUN s of ingest (16
 #     connections, consumers stopped), then the drain of that backlog to bench/Receiver.java.
 # The load average is printed beside the numbers: the machine may be shared. --record appends the
-# table to bench/RESULTS.md. ONLY=1 or ONLY=2 runs one part.
+# table to bench/RESULTS.md. ONLY=1 or ONLY=2 runs one part; ONLY=3 runs instead the database's share
+# of part 2 alone (pgbench, empty against PREFILL_ROWS of history, rounds alternating), which a loaded
+# shared machine disturbs less than the relay's end-to-end rates.
 source "$(dirname "$0")/lib.sh"
 ATTEMPT_ROWS="${ATTEMPT_ROWS:-10000000}"
 PREFILL_ROWS="${PREFILL_ROWS:-1000000}"
@@ -69,6 +71,27 @@ SELECT d.id, a, 'http://127.0.0.1:9/x', '{"webhook-id": "msg", "content-type": "
        d.created_at + a * interval '1 second'$partition_value
   FROM deliveries d CROSS JOIN generate_series(1, 10) a;
 ANALYZE events; ANALYZE deliveries; ANALYZE attempts;
+SQL
+}
+
+# prefill_db DB N: N delivered events with one attempt each over the last 10 days, each day in its
+# partition (in a relay's database, the relay stopped).
+prefill_db() {
+  psql_db "$1" <<SQL >/dev/null
+SELECT relay_create_history_partitions(current_date - d) FROM generate_series(0, 9) d;
+INSERT INTO tenants (id, name) VALUES ('00000000-0000-4000-8000-00000000be0c', 'history');
+INSERT INTO endpoints (id, tenant_id, url, enabled) VALUES ('00000000-0000-4000-8000-00000000e0e0', '00000000-0000-4000-8000-00000000be0c', 'http://127.0.0.1:9/x', false);
+INSERT INTO events (id, tenant_id, type, payload, body_hash, created_at)
+SELECT gen_random_uuid(), '00000000-0000-4000-8000-00000000be0c', 'order.created', '{"orderId": 1, "amount": 10}', md5(g::text),
+       now() - interval '10 days' + g * (interval '10 days' / $2) - interval '1 hour'
+  FROM generate_series(1, $2) g;
+INSERT INTO deliveries (id, event_id, endpoint_id, tenant_id, status, attempt_count, last_status, created_at, updated_at)
+SELECT gen_random_uuid(), id, '00000000-0000-4000-8000-00000000e0e0', tenant_id, 'DELIVERED', 1, 200, created_at, created_at
+  FROM events WHERE tenant_id = '00000000-0000-4000-8000-00000000be0c';
+INSERT INTO attempts (delivery_id, attempt_number, url, request_headers, response_status, duration_ms, outcome, created_at, event_created_at)
+SELECT id, 1, 'http://127.0.0.1:9/x', '{"webhook-id": "msg"}', 200, 12, 'DELIVERED', created_at, created_at
+  FROM deliveries WHERE tenant_id = '00000000-0000-4000-8000-00000000be0c';
+VACUUM ANALYZE events, deliveries, attempts;
 SQL
 }
 
@@ -176,26 +199,8 @@ if [ "$ONLY" != 1 ]; then
     bench_stop_relays
     emit "| 2. $1 | $(median "${ingest[@]}") events/s ingested | $(median "${drain[@]}") deliveries/s drained | rounds: ingest ${ingest[*]}, drain ${drain[*]}; load before $l, after $(load) |"
   }
-  # prefill N: N delivered events with one attempt each over the last 10 days, in the relay's
-  # database (stopped), each day in its partition.
-  prefill() {
-    psql_db "$BENCH_DB" <<SQL >/dev/null
-SELECT relay_create_history_partitions(current_date - d) FROM generate_series(0, 9) d;
-INSERT INTO tenants (id, name) VALUES ('00000000-0000-4000-8000-00000000be0c', 'history');
-INSERT INTO endpoints (id, tenant_id, url, enabled) VALUES ('00000000-0000-4000-8000-00000000e0e0', '00000000-0000-4000-8000-00000000be0c', 'http://127.0.0.1:9/x', false);
-INSERT INTO events (id, tenant_id, type, payload, body_hash, created_at)
-SELECT gen_random_uuid(), '00000000-0000-4000-8000-00000000be0c', 'order.created', '{"orderId": 1, "amount": 10}', md5(g::text),
-       now() - interval '10 days' + g * (interval '10 days' / $1) - interval '1 hour'
-  FROM generate_series(1, $1) g;
-INSERT INTO deliveries (id, event_id, endpoint_id, tenant_id, status, attempt_count, last_status, created_at, updated_at)
-SELECT gen_random_uuid(), id, '00000000-0000-4000-8000-00000000e0e0', tenant_id, 'DELIVERED', 1, 200, created_at, created_at
-  FROM events WHERE tenant_id = '00000000-0000-4000-8000-00000000be0c';
-INSERT INTO attempts (delivery_id, attempt_number, url, request_headers, response_status, duration_ms, outcome, created_at, event_created_at)
-SELECT id, 1, 'http://127.0.0.1:9/x', '{"webhook-id": "msg"}', 200, 12, 'DELIVERED', created_at, created_at
-  FROM deliveries WHERE tenant_id = '00000000-0000-4000-8000-00000000be0c';
-VACUUM ANALYZE events, deliveries, attempts;
-SQL
-  }
+  prefill() { prefill_db "$BENCH_DB" "$1"; }
+
   bench_prepare
   java "$ROOT/bench/Receiver.java" $RECEIVER_PORT > "$OUT/receiver-retention.log" 2>&1 &
   RECEIVER_PID=$!
@@ -211,6 +216,30 @@ SQL
     echo "   prefilled in $(calc "round($(now) - $start)") s" >&2
     measure "$n events, $n deliveries and $n attempts already in the history (10 days)"
   done
+fi
+
+if [ "$ONLY" = 3 ]; then
+  # 3. PostgreSQL alone, the relay's ingest transaction (bench/pgbench-ingest.sql, 16 clients) on an
+  # empty V51 database and on one with PREFILL_ROWS of history, alternating ROUNDS times so that the
+  # shared machine's drift hits both alike; the ratio of the medians.
+  bash "$ROOT/.ci/services" >/dev/null
+  n="${PREFILL_ROWS%% *}"
+  for db in "$TWIN_DB" "$PART_DB"; do
+    migrate "$db" 51
+    psql_db "$db" -c "INSERT INTO tenants (id, name) VALUES (gen_random_uuid(), 'pgbench')" \
+      -c "INSERT INTO endpoints (id, tenant_id, url) SELECT gen_random_uuid(), id, 'http://127.0.0.1:9/x' FROM tenants" >/dev/null
+  done
+  prefill_db "$PART_DB" "$n"
+  empty=(); full=(); l=$(load)
+  for _ in $(seq 1 "$ROUNDS"); do
+    for db in "$TWIN_DB" "$PART_DB"; do
+      tps=$(pgbench -n -h 127.0.0.1 -U relay -c 16 -j 2 -T "$SECONDS_PER_RUN" -f "$ROOT/bench/pgbench-ingest.sql" "$db" 2>/dev/null | awk '/^tps/{print int($3)}')
+      if [ "$db" = "$TWIN_DB" ]; then empty+=("$tps"); else full+=("$tps"); fi
+    done
+  done
+  e=$(median "${empty[@]}"); f=$(median "${full[@]}")
+  emit "| 3. pgbench, the ingest transaction, 16 clients: empty V51 database against $n events, deliveries and attempts of history | $e tps empty | $f tps with history: $(calc "round($f / $e, 2)")x | alternating rounds: empty ${empty[*]}, with history ${full[*]}; load before $l, after $(load) |"
+  drop_retention_databases
 fi
 
 table=$(printf '%s\n' "| run | time / ingest | locks / drain | notes |" "|---|---|---|---|" "${rows[@]}")
