@@ -98,7 +98,7 @@ SQL
 rows=()
 # emit ROW: a row of the table, also printed at once (a long run that fails later keeps what it measured).
 emit() { rows+=("$1"); echo "$1" >&2; }
-if [ "$ONLY" != 2 ]; then
+if [ -z "$ONLY" ] || [ "$ONLY" = 1 ]; then
   bash "$ROOT/.ci/services" >/dev/null
   echo "1. seeding $ATTEMPT_ROWS attempt rows twice (V49 twin, V51 partitioned), load $(load)" >&2
   migrate "$TWIN_DB" 49
@@ -165,7 +165,7 @@ COMMIT;" 2>&1 | sed -n 's/.*locked=\([0-9]*\).*/\1/p')
   drop_retention_databases
 fi
 
-if [ "$ONLY" != 1 ]; then
+if [ -z "$ONLY" ] || [ "$ONLY" = 2 ]; then
   consumers() { bench_consumers "$BENCH_PORT" "$CONSOLE_PASSWORD" "$1"; }
   # The backlog of this benchmark's receiver only: on a shared machine another benchmark's relay
   # port can be taken by mistake.
