@@ -1,5 +1,7 @@
 package dev.webhookrelay.broker;
 
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -11,8 +13,12 @@ import java.util.UUID;
  * duplicated message can do no harm. Wait queues carry the same message; dead letters add the
  * headers that say why ({@link #deadLetterHeaders}). {@code traceparent} (W3C Trace Context, null
  * outside a trace) is the span that asked for this attempt: the consumer's spans continue its trace.
+ * {@code createdAt} is the delivery's created_at (its event's), the partition key of the history
+ * tables (V51): with it the consumer's statements read one partition; null (a message published by
+ * an older relay, or by a publisher that does not know it) only loses that pruning.
  */
-public record WorkMessage(UUID deliveryId, UUID endpointId, UUID tenantId, int attempt, String traceparent) {
+public record WorkMessage(UUID deliveryId, UUID endpointId, UUID tenantId, int attempt, String traceparent,
+        Instant createdAt) {
 
     public static final String DELIVERY_ID = "relay-delivery-id";
     public static final String ENDPOINT_ID = "relay-endpoint-id";
@@ -28,13 +34,23 @@ public record WorkMessage(UUID deliveryId, UUID endpointId, UUID tenantId, int a
      * enters the work queue from its wait queue later, does not carry it.
      */
     public static final String PUBLISHED_AT = "relay-published-at";
+    /** The delivery's created_at, ISO-8601 (microseconds, as PostgreSQL stores it). */
+    public static final String CREATED_AT = "relay-created-at";
 
     public WorkMessage(UUID deliveryId, UUID endpointId, UUID tenantId, int attempt) {
         this(deliveryId, endpointId, tenantId, attempt, null);
     }
 
+    public WorkMessage(UUID deliveryId, UUID endpointId, UUID tenantId, int attempt, String traceparent) {
+        this(deliveryId, endpointId, tenantId, attempt, traceparent, null);
+    }
+
     public WorkMessage withTraceparent(String parent) {
-        return new WorkMessage(deliveryId, endpointId, tenantId, attempt, parent);
+        return new WorkMessage(deliveryId, endpointId, tenantId, attempt, parent, createdAt);
+    }
+
+    public WorkMessage withCreatedAt(Instant deliveryCreatedAt) {
+        return new WorkMessage(deliveryId, endpointId, tenantId, attempt, traceparent, deliveryCreatedAt);
     }
 
     public Map<String, Object> headers() {
@@ -50,6 +66,9 @@ public record WorkMessage(UUID deliveryId, UUID endpointId, UUID tenantId, int a
         if (traceparent != null) {
             headers.put(TRACEPARENT, traceparent);
         }
+        if (createdAt != null) {
+            headers.put(CREATED_AT, createdAt.toString());
+        }
         return headers;
     }
 
@@ -64,7 +83,7 @@ public record WorkMessage(UUID deliveryId, UUID endpointId, UUID tenantId, int a
      */
     public Map<String, Object> deadLetterHeaders(UUID eventId, int totalAttempts, String reason, Integer lastStatus,
             String lastError) {
-        Map<String, Object> headers = new WorkMessage(deliveryId, endpointId, tenantId, 1, traceparent).headers();
+        Map<String, Object> headers = new WorkMessage(deliveryId, endpointId, tenantId, 1, traceparent, createdAt).headers();
         headers.put("relay-event-id", eventId.toString());
         headers.put("relay-attempts", Integer.toString(totalAttempts));
         putIfPresent(headers, "relay-reason", reason);
@@ -88,6 +107,18 @@ public record WorkMessage(UUID deliveryId, UUID endpointId, UUID tenantId, int a
         try {
             return UUID.fromString(header.toString().trim());
         } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** The created-at header as an instant, or null when absent or unreadable (no pruning then). */
+    public static Instant instant(Object header) {
+        if (header == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(header.toString().trim());
+        } catch (DateTimeParseException e) {
             return null;
         }
     }

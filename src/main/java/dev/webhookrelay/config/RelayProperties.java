@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.PositiveOrZero;
@@ -99,7 +100,16 @@ public record RelayProperties(
     public record Replay(@Positive int batchSize, @NotNull Duration interval) {
     }
 
-    public record Retention(@NotNull Duration maxAge, @Positive int batchSize, @NotNull Duration audit) {
+    /**
+     * History older than maxAge is dropped a day at a time (its partitions, V51); the partitions of
+     * today and of historyPartitionsAhead more days are created ahead, so that a relay down for less
+     * than that never sends a day's rows to the DEFAULT partitions.
+     */
+    public record Retention(@NotNull Duration maxAge, @Positive int batchSize, @NotNull Duration audit,
+            @Positive @Max(MAX_PARTITIONS_AHEAD) int historyPartitionsAhead) {
+
+        /** Each day is three tables; more than a quarter ahead only adds empty tables to every plan. */
+        public static final int MAX_PARTITIONS_AHEAD = 90;
     }
 
     /**

@@ -50,13 +50,14 @@ public class AttemptRecorder {
      * no lock on it that a transaction disabling the endpoint (and pausing its deliveries, this one
      * included) could deadlock with. A retry does not undo what happened to the delivery while the
      * attempt ran: its endpoint was disabled (PAUSED) or deleted (DEAD_LETTERED); a final outcome
-     * always stands. A delivered delivery is no longer recovering (see V49).
+     * always stands. A delivered delivery is no longer recovering (see V49). The event's created_at
+     * (the partition key of both history tables, V51) names the one partition each row is in.
      */
     private static final String RECORD = """
             WITH attempt AS (
                 INSERT INTO attempts (delivery_id, attempt_number, url, request_headers, response_status,
-                    response_headers, response_body, duration_ms, error_class, error_message, outcome)
-                VALUES (?, ?, ?, ?::jsonb, ?, ?::jsonb, ?, ?, ?, ?, ?)
+                    response_headers, response_body, duration_ms, error_class, error_message, outcome, event_created_at)
+                VALUES (?, ?, ?, ?::jsonb, ?, ?::jsonb, ?, ?, ?, ?, ?, ?)
             ), delivery AS (
                 UPDATE deliveries
                    SET status = CASE WHEN ? = 'RETRY_SCHEDULED' AND status IN ('PAUSED', 'DEAD_LETTERED') THEN status
@@ -64,7 +65,7 @@ public class AttemptRecorder {
                        last_error = CASE WHEN ? = 'RETRY_SCHEDULED' AND status = 'DEAD_LETTERED' THEN last_error
                                          ELSE ? END,
                        last_status = ?, next_attempt_at = ?, recovering = recovering AND NOT ?, updated_at = now()
-                WHERE id = ?
+                WHERE id = ? AND created_at = ?
             ), health AS (
                 UPDATE endpoints SET failing_since = CASE WHEN ? THEN NULL ELSE now() END
                 WHERE id = ? AND (failing_since IS NULL) <> ?
@@ -82,14 +83,15 @@ public class AttemptRecorder {
         boolean deadLettered = attempt.next() == DeliveryAttempt.Next.DEAD_LETTER;
         boolean recovered = delivered && delivery.recovering();
 
+        Timestamp eventCreatedAt = Timestamp.from(delivery.eventCreatedAt());
         Object[] arguments = {delivery.deliveryId(), delivery.totalAttempts(), delivery.url(),
                 // No request when the transformation failed: nothing was sent.
                 json.writeValueAsString(attempt.request() == null ? Map.of() : attempt.request().recordedHeaders()),
                 result.status(), json.writeValueAsString(result.responseHeaders()), result.responseBody(),
-                (int) result.durationMillis(), result.errorClass(), result.errorMessage(), outcome,
+                (int) result.durationMillis(), result.errorClass(), result.errorMessage(), outcome, eventCreatedAt,
                 outcome, outcome, outcome, delivered ? null : reason, result.status(),
                 nextAttemptAt == null ? null : Timestamp.from(nextAttemptAt), delivered, delivery.deliveryId(),
-                delivered, delivery.endpointId(), delivered, delivered, delivery.endpointId()};
+                eventCreatedAt, delivered, delivery.endpointId(), delivered, delivered, delivery.endpointId()};
         Timestamp failingSince;
         if (deadLettered || recovered) {
             failingSince = transaction.execute(status -> {

@@ -165,7 +165,7 @@ public final class DeliveryAttempt {
      */
     public WorkMessage nextMessage() {
         return new WorkMessage(delivery.deliveryId(), delivery.endpointId(), delivery.tenantId(), delivery.attempt() + 1,
-                TraceParents.currentOr(message.traceparent()));
+                TraceParents.currentOr(message.traceparent()), delivery.eventCreatedAt());
     }
 
     /** A resource (an in-flight slot) this attempt holds until its message is finished. */

@@ -35,7 +35,7 @@ public class WorkMessageReader {
         }
         WorkMessage message = new WorkMessage(deliveryId, WorkMessage.uuid(headers.get(WorkMessage.ENDPOINT_ID)),
                 WorkMessage.uuid(headers.get(WorkMessage.TENANT_ID)), WorkMessage.attempt(headers.get(WorkMessage.ATTEMPT)),
-                traceparent(headers.get(WorkMessage.TRACEPARENT)));
+                traceparent(headers.get(WorkMessage.TRACEPARENT)), WorkMessage.instant(headers.get(WorkMessage.CREATED_AT)));
         boolean fromDeadLetterQueue = headers.get(WorkMessage.DEAD_LETTERED) != null
                 || WorkQueueDeaths.find(headers.get("x-death"), workQueue).isPresent();
         return DeliveryAttempt.of(message, fromDeadLetterQueue);

@@ -60,7 +60,7 @@ public class WorkPublisher {
         DeliveryContext delivery = attempt.delivery();
         AttemptResult result = attempt.result();
         WorkMessage message = new WorkMessage(delivery.deliveryId(), delivery.endpointId(), delivery.tenantId(), 1,
-                TraceParents.currentOr(attempt.message().traceparent()));
+                TraceParents.currentOr(attempt.message().traceparent()), delivery.eventCreatedAt());
         Map<String, Object> headers = message.deadLetterHeaders(delivery.eventId(), delivery.totalAttempts(),
                 attempt.reason(), result.status(), result.failure() == null ? null : attempt.reason());
         publisher.publish(names.deadLetterExchange(), RabbitTopology.DEAD_LETTER_ROUTING_KEY, headers, message.body());

@@ -20,7 +20,7 @@ public class WorkMessages {
 
     public List<WorkMessage> forAccepted(@ExchangeProperty(EventStore.ACCEPTED) AcceptedEvent accepted,
             @ExchangeProperty(ApiKeyAuthenticator.TENANT_ID) UUID tenantId) {
-        return accepted.deliveries().stream().map(d -> new WorkMessage(d.id(), d.endpointId(), tenantId, 1, TraceParents.current()))
-                .toList();
+        return accepted.deliveries().stream().map(d -> new WorkMessage(d.id(), d.endpointId(), tenantId, 1, TraceParents.current(),
+                accepted.createdAt())).toList();
     }
 }

@@ -22,6 +22,14 @@ class RetentionRouteDecisionsTest extends FastRouteTest {
     }
 
     @Test
+    void thePartitionTimerCreatesTheHistoryPartitionsAhead() throws Exception {
+        call("create-history-partitions");
+
+        verify(dataRetention, times(1)).createHistoryPartitions();
+        verifyNoMoreInteractions(dataRetention);
+    }
+
+    @Test
     void theRetentionTimerRunsTheSamePassAsAnOnDemandPurge() throws Exception {
         call("purge-expired-events");
         call("purge-expired-events-now");
