@@ -52,7 +52,7 @@ public class FifoOrder {
                    AND earlier.status IN (%s)))""".formatted(DeliveryStatus.UNFINISHED_SQL);
 
     private static final String HEAD = """
-            SELECT d.id, d.endpoint_id, d.tenant_id, d.status, d.budget_attempts, d.seq,
+            SELECT d.id, d.endpoint_id, d.tenant_id, d.status, d.budget_attempts, d.seq, d.created_at,
                    d.status <> 'RETRY_SCHEDULED' OR d.next_attempt_at <= now() AS due,
                    d.status = 'DISPATCHING' AND d.budget_attempts > 0 AND d.next_attempt_at > now() AS in_flight
               FROM deliveries d
@@ -123,7 +123,8 @@ public class FifoOrder {
     public Optional<Head> head(UUID endpointId) {
         List<Head> found = jdbc.query(HEAD, (rs, n) -> new Head(
                 new WorkMessage(rs.getObject("id", UUID.class), rs.getObject("endpoint_id", UUID.class),
-                        rs.getObject("tenant_id", UUID.class), rs.getInt("budget_attempts") + 1),
+                        rs.getObject("tenant_id", UUID.class), rs.getInt("budget_attempts") + 1, null,
+                        rs.getTimestamp("created_at").toInstant()),
                 rs.getString("status"), rs.getLong("seq"), rs.getBoolean("due"), rs.getBoolean("in_flight")),
                 endpointId);
         return found.stream().findFirst();

@@ -47,7 +47,8 @@ public class OutboxSweeper {
                      FOR UPDATE SKIP LOCKED) claimed
              WHERE d.id = claimed.id
             RETURNING d.id, d.endpoint_id, d.tenant_id, d.budget_attempts,
-                      (SELECT e.trace_parent FROM events e WHERE e.id = d.event_id), claimed.lost"""
+                      (SELECT e.trace_parent FROM events e WHERE e.id = d.event_id AND e.created_at = d.created_at),
+                      claimed.lost, d.created_at"""
             .formatted(FifoOrder.NOT_BEHIND_ITS_HEAD);
 
     private final JdbcTemplate jdbc;
@@ -68,8 +69,8 @@ public class OutboxSweeper {
         double minAge = outbox.minAge().toMillis() / 1000.0;
         Timestamp handedOutUpTo = Timestamp.from(progress.handedOutUpTo());
         List<Claimed> claimed = jdbc.query(CLAIM, (rs, n) -> new Claimed(new WorkMessage(rs.getObject(1, UUID.class),
-                rs.getObject(2, UUID.class), rs.getObject(3, UUID.class), rs.getInt(4) + 1, rs.getString(5)),
-                rs.getBoolean(6)), handedOutUpTo, minAge, outbox.batchSize());
+                rs.getObject(2, UUID.class), rs.getObject(3, UUID.class), rs.getInt(4) + 1, rs.getString(5),
+                rs.getTimestamp(7).toInstant()), rs.getBoolean(6)), handedOutUpTo, minAge, outbox.batchSize());
         int lost = (int) claimed.stream().filter(Claimed::lost).count();
         if (lost > 0) {
             metrics.reconciled(UNPUBLISHED, lost);

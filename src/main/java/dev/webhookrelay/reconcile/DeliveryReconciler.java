@@ -1,6 +1,7 @@
 package dev.webhookrelay.reconcile;
 
 import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +66,8 @@ public class DeliveryReconciler {
                  LIMIT ?
                  FOR UPDATE SKIP LOCKED))
             RETURNING d.id, d.endpoint_id, d.tenant_id, d.status, d.budget_attempts, d.next_attempt_at IS NOT NULL AS leased,
-                      (SELECT e.trace_parent FROM events e WHERE e.id = d.event_id)"""
+                      (SELECT e.trace_parent FROM events e WHERE e.id = d.event_id AND e.created_at = d.created_at),
+                      d.created_at"""
             .formatted(FifoOrder.NOT_BEHIND_ITS_HEAD);
 
     private final JdbcTemplate jdbc;
@@ -94,7 +96,7 @@ public class DeliveryReconciler {
         double grace = reconcile.grace().toMillis() / 1000.0;
         List<Overdue> overdue = jdbc.query(CLAIM, (rs, n) -> Overdue.of(rs.getObject(1, UUID.class),
                 rs.getObject(2, UUID.class), rs.getObject(3, UUID.class), rs.getString(4), rs.getInt(5), rs.getBoolean(6),
-                rs.getString(7)), grace, Timestamp.from(progress.handedOutUpTo()), grace, grace, reconcile.batchSize());
+                rs.getString(7), rs.getTimestamp(8).toInstant()), grace, Timestamp.from(progress.handedOutUpTo()), grace, grace, reconcile.batchSize());
         if (overdue.isEmpty()) {
             return List.of();
         }
@@ -103,7 +105,7 @@ public class DeliveryReconciler {
         for (Overdue delivery : overdue) {
             byReason.merge(delivery.reason(), 1, Integer::sum);
             messages.add(new WorkMessage(delivery.deliveryId(), delivery.endpointId(), delivery.tenantId(),
-                    delivery.attempt(), delivery.traceparent()));
+                    delivery.attempt(), delivery.traceparent(), delivery.createdAt()));
             LOG.debug("reconcile delivery={} endpoint={} attempt={} reason={}", delivery.deliveryId(),
                     delivery.endpointId(), delivery.attempt(), delivery.reason());
         }
@@ -114,18 +116,22 @@ public class DeliveryReconciler {
         return messages;
     }
 
-    /** An overdue delivery, the attempt its claim waits for, why it is overdue, and its event's trace parent. */
-    record Overdue(UUID deliveryId, UUID endpointId, UUID tenantId, int attempt, String reason, String traceparent) {
+    /**
+     * An overdue delivery, the attempt its claim waits for, why it is overdue, its event's trace
+     * parent, and its created_at (the partition its claim reads).
+     */
+    record Overdue(UUID deliveryId, UUID endpointId, UUID tenantId, int attempt, String reason, String traceparent,
+            Instant createdAt) {
 
         static Overdue of(UUID deliveryId, UUID endpointId, UUID tenantId, String status, int budgetAttempts,
-                boolean leased, String traceparent) {
+                boolean leased, String traceparent, Instant createdAt) {
             if ("RETRY_SCHEDULED".equals(status)) {
-                return new Overdue(deliveryId, endpointId, tenantId, budgetAttempts + 1, "retry-overdue", traceparent);
+                return new Overdue(deliveryId, endpointId, tenantId, budgetAttempts + 1, "retry-overdue", traceparent, createdAt);
             }
             // A claimed attempt whose relay died: the same attempt again once its lease ran out.
             return leased
-                    ? new Overdue(deliveryId, endpointId, tenantId, budgetAttempts, "lease-expired", traceparent)
-                    : new Overdue(deliveryId, endpointId, tenantId, budgetAttempts + 1, "queued-overdue", traceparent);
+                    ? new Overdue(deliveryId, endpointId, tenantId, budgetAttempts, "lease-expired", traceparent, createdAt)
+                    : new Overdue(deliveryId, endpointId, tenantId, budgetAttempts + 1, "queued-overdue", traceparent, createdAt);
         }
     }
 }

@@ -89,7 +89,8 @@ public class ReplayService {
                   FROM e
                  WHERE d.id = ? AND d.endpoint_id = e.id AND d.status IN ('DEAD_LETTERED', 'DELIVERED')
                 RETURNING d.id, d.endpoint_id, d.status, d.tenant_id,
-                          (SELECT ev.trace_parent FROM events ev WHERE ev.id = d.event_id)""".formatted(REQUEUE),
+                          (SELECT ev.trace_parent FROM events ev WHERE ev.id = d.event_id AND ev.created_at = d.created_at),
+                          d.created_at""".formatted(REQUEUE),
                 ReplayService::requeued, deliveryId, tenantId, deliveryId);
         if (requeued.isEmpty()) {
             refuseReplay(tenantId, deliveryId);
@@ -237,7 +238,8 @@ public class ReplayService {
                   FROM batch b JOIN e ON e.id = b.endpoint_id
                  WHERE d.id = b.id
                 RETURNING d.id, d.endpoint_id, d.status, d.tenant_id,
-                          (SELECT ev.trace_parent FROM events ev WHERE ev.id = d.event_id)""".formatted(filter.where(), batchSize, REQUEUE),
+                          (SELECT ev.trace_parent FROM events ev WHERE ev.id = d.event_id AND ev.created_at = d.created_at),
+                          d.created_at""".formatted(filter.where(), batchSize, REQUEUE),
                 ReplayService::requeued, args.toArray());
         List<WorkMessage> messages = requeued.stream().filter(Requeued::received).map(Requeued::message)
                 .toList();
@@ -281,20 +283,21 @@ public class ReplayService {
      * A replayed delivery: RECEIVED ones are published, PAUSED ones wait for their endpoint. Its
      * attempts join the trace of the event's ingest, not the replay request's.
      */
-    private record Requeued(UUID deliveryId, UUID endpointId, String status, UUID tenantId, String traceparent) {
+    private record Requeued(UUID deliveryId, UUID endpointId, String status, UUID tenantId, String traceparent,
+            Instant createdAt) {
 
         boolean received() {
             return "RECEIVED".equals(status);
         }
 
         WorkMessage message() {
-            return new WorkMessage(deliveryId, endpointId, tenantId, 1, traceparent);
+            return new WorkMessage(deliveryId, endpointId, tenantId, 1, traceparent, createdAt);
         }
     }
 
     private static Requeued requeued(ResultSet rs, int row) throws SQLException {
         return new Requeued(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3),
-                rs.getObject(4, UUID.class), rs.getString(5));
+                rs.getObject(4, UUID.class), rs.getString(5), rs.getTimestamp(6).toInstant());
     }
 
     /** Which dead-lettered deliveries a replay covers: never those of a deleted endpoint. */

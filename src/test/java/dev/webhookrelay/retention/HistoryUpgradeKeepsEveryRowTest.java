@@ -2,12 +2,9 @@ package dev.webhookrelay.retention;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,18 +37,7 @@ class HistoryUpgradeKeepsEveryRowTest extends RelayIntegrationTest {
 
     @DynamicPropertySource
     static void ownDatabaseAtV49WithHistory(DynamicPropertyRegistry registry) {
-        TestServices.ensureCreated();
-        String vhost = URLEncoder.encode(OWN_VHOST, StandardCharsets.UTF_8);
-        TestServices.management("PUT", "vhosts/" + vhost, "{}");
-        TestServices.management("PUT", "permissions/" + vhost + "/" + TestServices.RABBIT_USER,
-                "{\"configure\":\".*\",\"write\":\".*\",\"read\":\".*\"}");
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                TestServices.management("DELETE", "vhosts/" + vhost, null);
-            } catch (RuntimeException e) {
-                // Left behind, it is deleted as stale by a later run (TestServices).
-            }
-        }));
+        TestServices.ownVhost("upgrade");
         database = TestServices.ownDatabase(5432, "upgrade");
         Flyway.configure().dataSource(database, TestServices.DB_USER, TestServices.DB_PASSWORD)
                 .locations("classpath:db/migration").target("49").load().migrate();
@@ -111,14 +97,7 @@ class HistoryUpgradeKeepsEveryRowTest extends RelayIntegrationTest {
 
         String key = post("/v1/admin/tenants/" + TENANT + "/api-keys", "{\"name\":\"after upgrade\"}",
                 Map.of("Authorization", "Bearer " + ADMIN_TOKEN, "Content-Type", "application/json")).json().get("apiKey").asText();
-        List<String> listed = new ArrayList<>();
-        String cursor = null;
-        do {
-            JsonNode page = get("/v1/events?limit=7" + (cursor == null ? "" : "&cursor=" + cursor), as(key)).json();
-            page.get("data").forEach(e -> listed.add(e.get("id").asText()));
-            cursor = page.get("nextCursor").isNull() ? null : page.get("nextCursor").asText();
-        } while (cursor != null && listed.size() < 200);
-        assertThat(listed).containsExactlyElementsOf(eventsNewestFirst);
+        assertThat(eventIdsPaged(key, 7)).containsExactlyElementsOf(eventsNewestFirst);
 
         String oldest = eventsNewestFirst.get(eventsNewestFirst.size() - 1);
         JsonNode event = get("/v1/events/" + oldest, as(key)).json();

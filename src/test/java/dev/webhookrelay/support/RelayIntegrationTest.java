@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -112,6 +113,19 @@ public abstract class RelayIntegrationTest {
     }
 
     /** Headers of a JSON call made with a tenant's API key. */
+    /** Every event id GET /v1/events lists for this key, following nextCursor page by page (at most 100 pages). */
+    protected List<String> eventIdsPaged(String apiKey, int limit) {
+        List<String> ids = new ArrayList<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            JsonNode page = get("/v1/events?limit=" + limit + (cursor == null ? "" : "&cursor=" + cursor), as(apiKey)).json();
+            page.get("data").forEach(e -> ids.add(e.get("id").asText()));
+            cursor = page.get("nextCursor").isNull() ? null : page.get("nextCursor").asText();
+        } while (cursor != null && ++pages < 100);
+        return ids;
+    }
+
     protected static Map<String, String> as(String apiKey) {
         return Map.of("Authorization", "Bearer " + apiKey, "Content-Type", "application/json");
     }

@@ -91,6 +91,28 @@ public final class TestServices {
      * The URL of a database of this run's named {@code suffix} (lower-case letters), created empty on
      * first use and dropped with the run's: the relay's Flyway migrates it when its context starts.
      */
+    /**
+     * A vhost of this run's for a test context of its own (its broker traffic apart from the
+     * others'), with the test user's permissions; deleted when the JVM ends, or as stale by a later run.
+     * Returns its name.
+     */
+    public static String ownVhost(String suffix) {
+        ensureCreated();
+        String name = VHOST + "-" + suffix;
+        String vhost = URLEncoder.encode(name, StandardCharsets.UTF_8);
+        management("PUT", "vhosts/" + vhost, "{}");
+        management("PUT", "permissions/" + vhost + "/" + RABBIT_USER,
+                "{\"configure\":\".*\",\"write\":\".*\",\"read\":\".*\"}");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                management("DELETE", "vhosts/" + vhost, null);
+            } catch (RuntimeException e) {
+                // Left behind, it is deleted as stale by a later run.
+            }
+        }, "drop-" + name));
+        return name;
+    }
+
     public static synchronized String ownDatabase(int port, String suffix) {
         ensureCreated();
         String database = DATABASE + "_" + suffix;

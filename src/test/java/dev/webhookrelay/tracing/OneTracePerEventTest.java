@@ -51,18 +51,7 @@ class OneTracePerEventTest extends RelayIntegrationTest {
 
     @DynamicPropertySource
     static void ownVhost(DynamicPropertyRegistry registry) {
-        TestServices.ensureCreated();
-        String vhost = URLEncoder.encode(OWN_VHOST, StandardCharsets.UTF_8);
-        TestServices.management("PUT", "vhosts/" + vhost, "{}");
-        TestServices.management("PUT", "permissions/" + vhost + "/" + TestServices.RABBIT_USER,
-                "{\"configure\":\".*\",\"write\":\".*\",\"read\":\".*\"}");
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                TestServices.management("DELETE", "vhosts/" + vhost, null);
-            } catch (RuntimeException e) {
-                // Left behind, it is deleted as stale by a later run (TestServices).
-            }
-        }));
+        TestServices.ownVhost("tracing");
         // An address names its vhost and takes precedence over spring.rabbitmq.virtual-host, which the
         // base class sets (its dynamic properties are registered after these).
         registry.add("spring.rabbitmq.addresses", () -> "amqp://" + TestServices.HOST + ":" + RABBITMQ.port() + "/" + OWN_VHOST);
