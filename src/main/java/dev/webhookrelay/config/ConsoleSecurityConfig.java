@@ -34,7 +34,8 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
  * only gate (Hawtio's own login is off): the console user comes from relay.console.*, with no
  * password set the console has no user at all, so it is closed; the dev profile opens it. The API
  * authenticates with its own API keys and admin token: no security chain matches it, and its requests
- * (the ingest hot path) pass only Spring Security's firewall (securityFilterBesideTheApi). What a
+ * (the ingest hot path) pass only Spring Security's firewall (securityFilterBesideTheApi); every other
+ * request passes it before the chains. What a
  * logged-in operator may do over Jolokia is narrowed further by jolokia-access.xml.
  */
 @Configuration
@@ -92,8 +93,14 @@ public class ConsoleSecurityConfig {
         Filter chains = securityFilterChainRegistration.getFilter();
         securityFilterChainRegistration.setEnabled(false);
         Filter besideTheApi = (request, response, next) -> {
-            boolean api = request instanceof HttpServletRequest http && http.getServletPath().startsWith(API);
-            (api ? firewallOnly : chains).doFilter(request, response, next);
+            if (request instanceof HttpServletRequest http && http.getServletPath().startsWith(API)) {
+                firewallOnly.doFilter(request, response, next);
+            } else {
+                // The firewall first here too: the chains' composite filter parses the request path
+                // before their own firewall runs, and failed on a path such as /v1/../actuator/jolokia
+                // (a 500). Refused first, it is a 400 problem document.
+                firewallOnly.doFilter(request, response, (firewalled, answer) -> chains.doFilter(firewalled, answer, next));
+            }
         };
         FilterRegistrationBean<Filter> registration = new FilterRegistrationBean<>(besideTheApi);
         registration.setName("springSecurityFilterChainBesideTheApi");
