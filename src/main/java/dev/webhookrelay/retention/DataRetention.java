@@ -7,12 +7,12 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
 import dev.webhookrelay.config.RelayProperties;
 import dev.webhookrelay.delivery.DeliveryStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.dao.DataAccessException;
 import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -184,23 +184,18 @@ public class DataRetention {
     }
 
     /** Runs the work in a transaction with a short lock timeout, trying again a few times; null if it never got its locks. */
-    private <T> T underShortLocks(TransactionalWork<T> work) {
+    private <T> T underShortLocks(Supplier<T> work) {
         for (int attempt = 1; attempt <= LOCK_TRIES; attempt++) {
             try {
                 return transaction.execute(status -> {
                     jdbc.execute(LOCK_TIMEOUT);
-                    return work.run();
+                    return work.get();
                 });
             } catch (PessimisticLockingFailureException e) {
                 LOG.debug("Lock not granted within the timeout (try {} of {})", attempt, LOCK_TRIES);
             }
         }
         return null;
-    }
-
-    @FunctionalInterface
-    private interface TransactionalWork<T> {
-        T run() throws DataAccessException;
     }
 
     private static int untilNoneLeft(IntSupplier deleteBatch) {
