@@ -5,8 +5,10 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
+import dev.webhookrelay.broker.WorkMessage;
 import dev.webhookrelay.config.RelayProperties;
 import org.apache.camel.Variable;
 import org.slf4j.Logger;
@@ -34,31 +36,40 @@ public class DeliveryClaim {
     /*
      * Claimable: the message's attempt follows the last one claimed, or it is the attempt last
      * claimed and that claim's lease ran out (whoever held it died mid-attempt). The lease is
-     * written into next_attempt_at. A delivery of a fifo endpoint must also be its head: no
-     * unfinished delivery of the endpoint comes before it, and none other is claimed right now
-     * (FifoOrder runs this under the endpoint's lock, so two claims cannot both see the other absent).
-     * CLAIM_IN_PARTITION also names the delivery's created_at, from the message: PostgreSQL then reads
+     * written into next_attempt_at. The claim names the delivery's created_at: PostgreSQL then reads
      * one day's partition of deliveries and events (V51) instead of probing every one.
+     * A delivery of a fifo endpoint must also be its head: no unfinished delivery of the endpoint
+     * comes before it, and none other is claimed right now (FifoOrder runs this under the endpoint's
+     * lock, so two claims cannot both see the other absent). Only a fifo endpoint's claim carries
+     * that test: as a subquery over every partition it would cost every other claim too, even unrun.
      */
-    private static final String CLAIM = claim("");
-    private static final String CLAIM_IN_PARTITION = claim(" AND d.created_at = ? AND e.created_at = ?");
+    private static final String CLAIM = claim("p.ordering <> 'fifo'");
+    private static final String CLAIM_FIFO_HEAD = claim("NOT " + FifoOrder.WAITS_FOR_ANOTHER);
 
-    private static String claim(String partition) {
+    private static String claim(String order) {
         return """
             UPDATE deliveries d
                SET status = 'DISPATCHING', attempt_count = d.attempt_count + 1, budget_attempts = ?,
                    next_attempt_at = now() + make_interval(secs => ?), updated_at = now()
               FROM events e, endpoints p
-             WHERE d.id = ?%s AND e.id = d.event_id AND p.id = d.endpoint_id
+             WHERE d.id = ? AND d.created_at = ? AND e.created_at = ?
+               AND e.id = d.event_id AND p.id = d.endpoint_id
                AND p.enabled AND p.deleted_at IS NULL
                AND ((d.budget_attempts = ? - 1 AND d.status IN (%s))
                     OR (d.budget_attempts = ? AND d.status = 'DISPATCHING'
                         AND coalesce(d.next_attempt_at, '-infinity') < now()))
-               AND CASE WHEN p.ordering = 'fifo' THEN NOT %s ELSE true END
+               AND %s
             RETURNING d.event_id, d.endpoint_id, d.tenant_id, p.url, e.type, e.payload::text, e.created_at, p.ordering,
                       d.attempt_count, p.headers::text AS headers, p.retry_schedule, p.auth, p.transformation,
-                      p.updated_at AS endpoint_version, d.recovering, %s""".formatted(partition, DeliveryStatus.PENDING_SQL,
-                FifoOrder.WAITS_FOR_ANOTHER, OpenedEndpoints.SECRETS_COLUMN);
+                      p.updated_at AS endpoint_version, d.recovering, %s""".formatted(DeliveryStatus.PENDING_SQL,
+                order, OpenedEndpoints.SECRETS_COLUMN);
+    }
+
+    /** Where a message without the delivery's partition key or endpoint (one older than V51) points. */
+    private static final String LOCATE = "SELECT endpoint_id, created_at FROM deliveries WHERE id = ?";
+
+    /** The delivery's endpoint and partition key. */
+    private record Location(UUID endpointId, Instant createdAt) {
     }
 
     /**
@@ -96,19 +107,33 @@ public class DeliveryClaim {
             LOG.info("Delivery {} came back from the dead-letter queue: attempting again with a fresh budget", deliveryId);
             number = 1;
         }
+        Optional<Location> location = locate(attempt.message());
+        if (location.isEmpty()) {
+            metrics.skipped("stale-or-done");
+            attempt.skip("delivery does not exist");
+            return;
+        }
+        UUID endpointId = location.get().endpointId();
+        Timestamp createdAt = Timestamp.from(location.get().createdAt());
+        Object[] arguments = {number, leaseSeconds, deliveryId, createdAt, createdAt, number, number};
         final int claimedAttempt = number;
-        Instant createdAt = attempt.message().createdAt();
-        List<DeliveryContext> claimed = fifo.claimUnderLock(attempt.endpointId(), () -> createdAt == null
-                ? jdbc.query(CLAIM, (rs, n) -> context(rs, deliveryId, claimedAttempt), claimedAttempt, leaseSeconds,
-                        deliveryId, claimedAttempt, claimedAttempt)
-                : jdbc.query(CLAIM_IN_PARTITION, (rs, n) -> context(rs, deliveryId, claimedAttempt), claimedAttempt,
-                        leaseSeconds, deliveryId, Timestamp.from(createdAt), Timestamp.from(createdAt), claimedAttempt,
-                        claimedAttempt));
+        List<DeliveryContext> claimed = fifo.isFifo(endpointId)
+                ? fifo.underLock(endpointId, () -> jdbc.query(CLAIM_FIFO_HEAD,
+                        (rs, n) -> context(rs, deliveryId, claimedAttempt), arguments))
+                : jdbc.query(CLAIM, (rs, n) -> context(rs, deliveryId, claimedAttempt), arguments);
         if (claimed.isEmpty()) {
             notClaimed(attempt, number);
         } else {
             attempt.claimed(claimed.get(0));
         }
+    }
+
+    private Optional<Location> locate(WorkMessage message) {
+        if (message.createdAt() != null && message.endpointId() != null) {
+            return Optional.of(new Location(message.endpointId(), message.createdAt()));
+        }
+        return jdbc.query(LOCATE, (rs, n) -> new Location(rs.getObject(1, UUID.class), rs.getTimestamp(2).toInstant()),
+                message.deliveryId()).stream().findFirst();
     }
 
     private void notClaimed(DeliveryAttempt attempt, int number) {

@@ -73,13 +73,11 @@ public class FifoOrder {
     }
 
     /**
-     * Runs a claim; for a fifo endpoint in a transaction holding the endpoint's advisory lock, so that
-     * concurrent claims of two of its deliveries see each other's outcome and at most one succeeds.
+     * Runs a claim of a fifo endpoint's delivery in a transaction holding the endpoint's advisory
+     * lock, so that concurrent claims of two of its deliveries see each other's outcome and at most
+     * one succeeds.
      */
-    <T> T claimUnderLock(UUID endpointId, Supplier<T> claim) {
-        if (endpointId == null || !isFifo(endpointId)) {
-            return claim.get();
-        }
+    <T> T underLock(UUID endpointId, Supplier<T> claim) {
         return transaction.execute(status -> {
             lock(endpointId);
             return claim.get();

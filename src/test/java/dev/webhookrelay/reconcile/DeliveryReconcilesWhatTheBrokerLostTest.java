@@ -115,7 +115,9 @@ class DeliveryReconcilesWhatTheBrokerLostTest extends RelayIntegrationTest {
             }
             await().atMost(Duration.ofSeconds(60)).until(() -> count(deliveries, "DELIVERED") == BACKLOG);
             report("backlog older than the grace", BACKLOG, receiver, 0, before);
-            assertThat(receiver.received()).hasSize(BACKLOG);
+            // On a loaded machine an attempt can outlast its deadline and be retried: at least once.
+            // Every request the receiver got is still an attempt the relay claimed, never a copy.
+            assertThat(receiver.received()).hasSize(attempts(deliveries));
         }
     }
 
@@ -148,6 +150,11 @@ class DeliveryReconcilesWhatTheBrokerLostTest extends RelayIntegrationTest {
     private long count(List<UUID> deliveries, String status) {
         return jdbc.queryForObject("SELECT count(*) FROM deliveries WHERE id = ANY (?::uuid[]) AND status = ?",
                 Long.class, deliveries.stream().map(UUID::toString).toArray(String[]::new), status);
+    }
+
+    private int attempts(List<UUID> deliveries) {
+        return jdbc.queryForObject("SELECT count(*) FROM attempts WHERE delivery_id = ANY (?::uuid[])",
+                Integer.class, (Object) deliveries.stream().map(UUID::toString).toArray(String[]::new));
     }
 
     private long workQueueDepth() {
