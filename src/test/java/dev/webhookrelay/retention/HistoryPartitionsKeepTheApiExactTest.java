@@ -35,6 +35,9 @@ class HistoryPartitionsKeepTheApiExactTest extends RelayIntegrationTest {
     @Autowired
     private RelayProperties properties;
 
+    @Autowired
+    private HistoryPartitions partitions;
+
     @Test
     void keysetPaginationPagesAcrossDailyPartitionsNewestFirstWithoutGapsOrRepeats() {
         String key = createTenant("partition-pages");
@@ -42,7 +45,7 @@ class HistoryPartitionsKeepTheApiExactTest extends RelayIntegrationTest {
         UUID tenant = jdbc.queryForObject("SELECT tenant_id FROM endpoints WHERE id = ?", UUID.class, endpoint);
         LocalDate today = jdbc.queryForObject("SELECT (now() AT TIME ZONE 'UTC')::date", LocalDate.class);
         for (int daysAgo = 3; daysAgo >= 1; daysAgo--) {
-            jdbc.queryForObject("SELECT relay_create_history_partitions(?)", String.class, today.minusDays(daysAgo));
+            partitions.create(today.minusDays(daysAgo));
             Instant noon = today.minusDays(daysAgo).atTime(12, 0).toInstant(ZoneOffset.UTC);
             for (int i = 0; i < 8; i++) {
                 // Two events share each instant: the id breaks the tie, as the cursor does.
@@ -70,7 +73,7 @@ class HistoryPartitionsKeepTheApiExactTest extends RelayIntegrationTest {
         Response first = postEvent(key, "{\"type\":\"idem.one\",\"payload\":{\"n\":1}}", idempotencyKey);
         UUID event = UUID.fromString(first.json().get("id").asText());
         LocalDate today = jdbc.queryForObject("SELECT (now() AT TIME ZONE 'UTC')::date", LocalDate.class);
-        jdbc.queryForObject("SELECT relay_create_history_partitions(?)", String.class, today.minusDays(1));
+        partitions.create(today.minusDays(1));
         // The event (and its deliveries) now live in yesterday's partition, as after midnight.
         jdbc.update("UPDATE events SET created_at = created_at - interval '1 day' WHERE id = ?", event);
         jdbc.update("UPDATE deliveries SET created_at = created_at - interval '1 day' WHERE event_id = ?", event);

@@ -32,6 +32,9 @@ class RetentionPurgesOldDataTest extends RelayIntegrationTest {
     private DataRetention retention;
 
     @Autowired
+    private HistoryPartitions partitions;
+
+    @Autowired
     private RelayProperties properties;
 
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyyMMdd");
@@ -79,8 +82,8 @@ class RetentionPurgesOldDataTest extends RelayIntegrationTest {
         // Two relays starting together: both create, neither fails, each day exists once.
         ExecutorService relays = Executors.newFixedThreadPool(2);
         try {
-            List<Future<Integer>> passes = List.of(relays.submit(retention::createHistoryPartitions),
-                    relays.submit(retention::createHistoryPartitions));
+            List<Future<Integer>> passes = List.of(relays.submit(partitions::createAhead),
+                    relays.submit(partitions::createAhead));
             for (Future<Integer> pass : passes) {
                 pass.get(30, TimeUnit.SECONDS);
             }
@@ -95,7 +98,7 @@ class RetentionPurgesOldDataTest extends RelayIntegrationTest {
                         .as(table + " of " + suffix).isTrue();
             }
         }
-        assertThat(retention.createHistoryPartitions()).isZero();
+        assertThat(partitions.createAhead()).isZero();
     }
 
     @Test
@@ -106,7 +109,7 @@ class RetentionPurgesOldDataTest extends RelayIntegrationTest {
         // Disabled: nothing the test writes below is ever attempted, republished or resumed.
         jdbc.update("UPDATE endpoints SET enabled = false WHERE id = ?", endpoint);
         LocalDate day = jdbc.queryForObject("SELECT (now() AT TIME ZONE 'UTC')::date - 45", LocalDate.class);
-        assertThat(jdbc.queryForObject("SELECT relay_create_history_partitions(?)", String.class, day)).isEqualTo("created");
+        assertThat(partitions.create(day)).isEqualTo("created");
         Instant at = day.atTime(12, 0).toInstant(ZoneOffset.UTC);
         UUID done = event(tenant, at);
         UUID doneDelivery = delivery(done, endpoint, tenant, at, "DELIVERED");

@@ -8,7 +8,7 @@ import dev.webhookrelay.support.FastRouteTest;
 import org.junit.jupiter.api.Test;
 
 /**
- * routes/retention.camel.yaml: each timer runs one whole purge of the dataRetention bean, which
+ * routes/retention.camel.yaml: each timer runs one whole pass of the dataRetention or historyPartitions bean, which
  * deletes batch after batch itself (RetentionPurgesOldDataTest proves the batches against PostgreSQL).
  */
 class RetentionRouteDecisionsTest extends FastRouteTest {
@@ -25,8 +25,8 @@ class RetentionRouteDecisionsTest extends FastRouteTest {
     void thePartitionTimerCreatesTheHistoryPartitionsAhead() throws Exception {
         call("create-history-partitions");
 
-        verify(dataRetention, times(1)).createHistoryPartitions();
-        verifyNoMoreInteractions(dataRetention);
+        verify(historyPartitions, times(1)).createAhead();
+        verifyNoMoreInteractions(historyPartitions);
     }
 
     @Test

@@ -58,6 +58,7 @@ import dev.webhookrelay.quota.IngestRateLimiter;
 import dev.webhookrelay.reconcile.DeliveryReconciler;
 import dev.webhookrelay.replay.ReplayService;
 import dev.webhookrelay.retention.DataRetention;
+import dev.webhookrelay.retention.HistoryPartitions;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -160,6 +161,9 @@ public abstract class FastRouteTest {
     protected OperationalWebhookAdmin operationalWebhookAdmin;
     @MockitoBean(name = "dataRetention")
     protected DataRetention dataRetention;
+
+    @MockitoBean(name = "historyPartitions")
+    protected HistoryPartitions historyPartitions;
     @MockitoBean(name = "workQueueAcks")
     protected WorkQueueAcks workQueueAcks;
     @MockitoBean(name = "workMessageReader")
