@@ -75,9 +75,16 @@ def snapshot(out, pid, db, vhost):
                 status[key] = int(value.split()[0])
     pg_db = psql(db, f"""SELECT row_to_json(d) FROM (SELECT xact_commit, xact_rollback, tup_inserted, tup_updated,
         tup_deleted, tup_fetched, tup_returned, blks_hit, blks_read FROM pg_stat_database WHERE datname = '{db}') d""")
-    pg_tables = psql(db, """SELECT coalesce(json_object_agg(relname, json_build_object('ins', n_tup_ins,
-        'upd', n_tup_upd, 'hot', n_tup_hot_upd, 'del', n_tup_del, 'indexes',
-        (SELECT count(*) FROM pg_index i WHERE i.indrelid = t.relid))), '{}') FROM pg_stat_user_tables t""")
+    # A partitioned table's counters are its partitions' (V51), summed under its name; each partition
+    # has its own indexes, so the index entries are summed per partition too.
+    pg_tables = psql(db, """SELECT coalesce(json_object_agg(name, json_build_object('ins', ins, 'upd', upd,
+        'hot', hot, 'del', del, 'indexes', indexes, 'entries', entries)), '{}')
+        FROM (SELECT coalesce(pg_partition_root(relid), relid)::regclass::text AS name, sum(n_tup_ins) AS ins,
+                     sum(n_tup_upd) AS upd, sum(n_tup_hot_upd) AS hot, sum(n_tup_del) AS del, max(ix) AS indexes,
+                     sum((n_tup_ins + n_tup_upd - n_tup_hot_upd) * ix) AS entries
+                FROM (SELECT t.*, (SELECT count(*) FROM pg_index i WHERE i.indrelid = t.relid) AS ix
+                        FROM pg_stat_user_tables t) t
+               GROUP BY 1) tables""")
     statements = psql(db, f"""SELECT coalesce(json_object_agg(queryid, json_build_object('calls', calls,
         'ms', total_exec_time, 'rows', rows, 'query', left(regexp_replace(query, '\\s+', ' ', 'g'), 300))), '{{}}')
         FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = '{db}')
@@ -115,12 +122,12 @@ def diff(a_path, b_path, c_path, events, label):
     statements.sort(key=lambda s: -s["per_event"])
     tables = {}
     for name, t in b["pg_tables"].items():
-        before = a["pg_tables"].get(name, {"ins": 0, "upd": 0, "hot": 0, "del": 0})
+        before = a["pg_tables"].get(name, {"ins": 0, "upd": 0, "hot": 0, "del": 0, "entries": 0})
         upd, hot, ins = t["upd"] - before["upd"], t["hot"] - before["hot"], t["ins"] - before["ins"]
         if upd or ins:
             # Every inserted row and every non-HOT update adds an entry to each of the table's indexes.
             tables[name] = {"inserts": per(ins), "updates": per(upd), "hot_updates": per(hot),
-                            "indexes": t["indexes"], "index_entries": per((ins + upd - hot) * t["indexes"])}
+                            "indexes": t["indexes"], "index_entries": per(t["entries"] - before.get("entries", 0))}
     threads = {k: (v - a["threads"].get(k, 0)) * 1000.0 / TICKS / n for k, v in timed["threads"].items()}
     rabbit_ops = {k: per(b["rabbit"].get(k, 0) - a["rabbit"].get(k, 0))
                   for k in ("publish", "confirm", "deliver", "deliver_get", "ack", "redeliver", "return_unroutable")}
