@@ -4,7 +4,7 @@
 #     delivery each and 10 attempts per delivery, 0.1% of the deliveries PAUSED), all of one expired day:
 #     a. main's retention (before V51): its batched DELETE of expired events (1,000 per transaction,
 #        ON DELETE CASCADE to deliveries and attempts), on a twin database at V49, not partitioned;
-#     b. the partition drop (V51): the statements of DataRetention.dropDay in one transaction (lock
+#     b. the partition drop (V51): the statements of HistoryPartitions.drop in one transaction (lock
 #        the three parents, detach the day, move its unfinished events to DEFAULT, drop the day).
 #     Reported: the time until the day is gone, and how long the tables were locked: for (a) the
 #     longest batch (row locks on the rows it deletes; nothing else waits on the table), for (b) the
@@ -135,7 +135,7 @@ END \$\$;" 2>&1 | sed -n 's/.*longest=\([0-9]*\) batches=\([0-9]*\).*/\1 \2/p')
   left_a=$(psql_db "$TWIN_DB" -Atc "SELECT count(*) FROM attempts")
   emit "| 1a. main's retention: batched DELETE (1,000 events per transaction, cascading), V49 twin | $delete_s s | longest batch ${longest% *} ms (row locks only), ${longest#* } batches | attempts left: $left_a (of unfinished events); attempts table $twin_size; load $load_a |"
 
-  # b. the partition drop, as DataRetention.dropDay does it.
+  # b. the partition drop, as HistoryPartitions.drop does it.
   day=$(psql_db "$PART_DB" -Atc "SELECT to_char(current_date - 40, 'YYYYMMDD')")
   load_b=$(load)
   start=$(now)
