@@ -3,12 +3,9 @@ package dev.webhookrelay.outbox;
 import java.util.List;
 import java.util.UUID;
 
-import dev.webhookrelay.auth.ApiKeyAuthenticator;
 import dev.webhookrelay.broker.WorkMessage;
 import dev.webhookrelay.ingest.AcceptedEvent;
-import dev.webhookrelay.ingest.EventStore;
 import dev.webhookrelay.tracing.TraceParents;
-import org.apache.camel.ExchangeProperty;
 import org.springframework.stereotype.Component;
 
 /**
@@ -18,8 +15,7 @@ import org.springframework.stereotype.Component;
 @Component("workMessages")
 public class WorkMessages {
 
-    public List<WorkMessage> forAccepted(@ExchangeProperty(EventStore.ACCEPTED) AcceptedEvent accepted,
-            @ExchangeProperty(ApiKeyAuthenticator.TENANT_ID) UUID tenantId) {
+    public List<WorkMessage> forAccepted(AcceptedEvent accepted, UUID tenantId) {
         return accepted.deliveries().stream().map(d -> new WorkMessage(d.id(), d.endpointId(), tenantId, 1, TraceParents.current(),
                 accepted.createdAt())).toList();
     }

@@ -6,6 +6,7 @@ import java.util.Set;
 
 import dev.webhookrelay.api.problem.ProblemResponder;
 import dev.webhookrelay.delivery.AttemptQuestions;
+import dev.webhookrelay.outbox.WorkMessageExpressions;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.camel.CamelContext;
@@ -41,7 +42,7 @@ import org.springframework.context.annotation.Import;
 @TestComponent
 @ImportAutoConfiguration({PropertyPlaceholderAutoConfiguration.class, JacksonAutoConfiguration.class,
     CamelAutoConfiguration.class, JacksonDataFormatAutoConfiguration.class})
-@Import({ProblemResponder.class, AttemptQuestions.class})
+@Import({ProblemResponder.class, AttemptQuestions.class, WorkMessageExpressions.class})
 public class FastRouteTier {
 
     /**
