@@ -112,7 +112,6 @@ public abstract class RelayIntegrationTest {
         return send("DELETE", path, null, headers);
     }
 
-    /** Headers of a JSON call made with a tenant's API key. */
     /** Every event id GET /v1/events lists for this key, following nextCursor page by page (at most 100 pages). */
     protected List<String> eventIdsPaged(String apiKey, int limit) {
         List<String> ids = new ArrayList<>();
@@ -126,6 +125,7 @@ public abstract class RelayIntegrationTest {
         return ids;
     }
 
+    /** Headers of a JSON call made with a tenant's API key. */
     protected static Map<String, String> as(String apiKey) {
         return Map.of("Authorization", "Bearer " + apiKey, "Content-Type", "application/json");
     }

@@ -88,10 +88,6 @@ public final class TestServices {
     }
 
     /**
-     * The URL of a database of this run's named {@code suffix} (lower-case letters), created empty on
-     * first use and dropped with the run's: the relay's Flyway migrates it when its context starts.
-     */
-    /**
      * A vhost of this run's for a test context of its own (its broker traffic apart from the
      * others'), with the test user's permissions; deleted when the JVM ends, or as stale by a later run.
      * Returns its name.
@@ -113,6 +109,10 @@ public final class TestServices {
         return name;
     }
 
+    /**
+     * The URL of a database of this run's named {@code suffix} (lower-case letters), created empty on
+     * first use and dropped with the run's: the relay's Flyway migrates it when its context starts.
+     */
     public static synchronized String ownDatabase(int port, String suffix) {
         ensureCreated();
         String database = DATABASE + "_" + suffix;
