@@ -1,9 +1,11 @@
 package dev.webhookrelay.retention;
 
+import java.sql.SQLException;
 import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
 import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -42,10 +44,29 @@ class ShortLocks {
                     jdbc.execute(LOCK_TIMEOUT);
                     return work.get();
                 });
-            } catch (PessimisticLockingFailureException e) {
+            } catch (DataAccessException e) {
+                if (!lockNotGranted(e)) {
+                    throw e;
+                }
                 LOG.debug("Lock not granted within the timeout (try {} of {})", attempt, TRIES);
             }
         }
         return null;
+    }
+
+    /*
+     * A lock_timeout raised inside a PL/pgSQL function (relay_create_history_partitions) reaches
+     * Spring uncategorized, so the SQL state decides: 55P03 lock not available, 40P01 deadlock.
+     */
+    private static boolean lockNotGranted(DataAccessException e) {
+        if (e instanceof PessimisticLockingFailureException) {
+            return true;
+        }
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql && ("55P03".equals(sql.getSQLState()) || "40P01".equals(sql.getSQLState()))) {
+                return true;
+            }
+        }
+        return false;
     }
 }
