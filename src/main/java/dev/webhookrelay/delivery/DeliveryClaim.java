@@ -109,8 +109,7 @@ public class DeliveryClaim {
         }
         Optional<Location> location = locate(attempt.message());
         if (location.isEmpty()) {
-            metrics.skipped("stale-or-done");
-            attempt.skip("delivery does not exist");
+            notClaimed(attempt, number);
             return;
         }
         UUID endpointId = location.get().endpointId();
