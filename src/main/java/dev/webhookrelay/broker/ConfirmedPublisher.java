@@ -1,6 +1,8 @@
 package dev.webhookrelay.broker;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -44,43 +46,104 @@ public class ConfirmedPublisher {
     /** Publishes a body with headers (Camel's own excluded); throws unless routed and confirmed. */
     public void publish(String exchangeName, String routingKey, Map<String, Object> headers, String body)
             throws InterruptedException {
-        CorrelationData correlation = new CorrelationData();
-        Message message = toAmqp(headers, body);
-        // The channel stays this publish's own until its confirm is in: one that failed is closed, not cached.
-        CorrelationData.Confirm confirm = template.invoke(operations -> {
-            operations.send(exchangeName, routingKey, message, correlation);
-            CorrelationData.Confirm answer = awaitConfirm(correlation);
-            if (answer == null || !answer.isAck()) {
-                discardChannel(operations);
-            }
-            return answer;
-        });
-        if (Thread.interrupted()) {
-            throw new InterruptedException("interrupted while waiting for the broker's confirm");
-        }
-        if (confirm == null) {
-            throw new AmqpException("no confirm from the broker within " + confirmTimeoutMillis + " ms");
-        }
-        if (!confirm.isAck()) {
-            throw new AmqpException("the broker refused the message: " + confirm.getReason());
-        }
-        if (correlation.getReturned() != null) {
-            redeclareTopology();
-            throw new UnroutableMessageException(correlation.getReturned());
+        AmqpException failure = publishAll(exchangeName, routingKey, List.of(new Outgoing(headers, body))).get(0);
+        if (failure != null) {
+            throw failure;
         }
     }
 
-    /** The confirm, or null when none came in time (or the thread was interrupted, which stays flagged). */
-    private CorrelationData.Confirm awaitConfirm(CorrelationData correlation) {
+    /**
+     * Publishes messages to one exchange and routing key on one channel, all of them before it waits
+     * for their confirms, so that a batch costs the broker one round of confirms, not one per message.
+     * Returns, in the order given, null for each message routed and confirmed and for each other one
+     * why not.
+     */
+    public List<AmqpException> publishAll(String exchangeName, String routingKey, List<Outgoing> messages)
+            throws InterruptedException {
+        if (messages.isEmpty()) {
+            return List.of();
+        }
+        List<CorrelationData> correlations = new ArrayList<>(messages.size());
+        // The channel stays this batch's own until its confirms are in: one that failed is closed, not cached.
+        List<AmqpException> failures = template.invoke(operations -> {
+            AmqpException sendFailure = null;
+            for (Outgoing outgoing : messages) {
+                CorrelationData correlation = new CorrelationData();
+                try {
+                    operations.send(exchangeName, routingKey, toAmqp(outgoing.headers(), outgoing.body()), correlation);
+                } catch (AmqpException e) {
+                    sendFailure = e;
+                    break;
+                }
+                correlations.add(correlation);
+            }
+            List<AmqpException> answers = awaitConfirms(correlations);
+            while (answers.size() < messages.size()) {
+                answers.add(sendFailure);
+            }
+            if (sendFailure != null || answers.stream().anyMatch(ConfirmedPublisher::channelAtFault)) {
+                discardChannel(operations);
+            }
+            return answers;
+        });
+        if (Thread.interrupted()) {
+            throw new InterruptedException("interrupted while waiting for the broker's confirms");
+        }
+        if (failures.stream().anyMatch(UnroutableMessageException.class::isInstance)) {
+            redeclareTopology();
+        }
+        return failures;
+    }
+
+    /** A message to publish: its headers (Camel's own are left out) and its body. */
+    public record Outgoing(Map<String, Object> headers, String body) {
+    }
+
+    /** Each publish's outcome, all of them within one confirm timeout from now. */
+    private List<AmqpException> awaitConfirms(List<CorrelationData> correlations) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(confirmTimeoutMillis);
+        List<AmqpException> answers = new ArrayList<>(correlations.size());
+        for (CorrelationData correlation : correlations) {
+            CorrelationData.Confirm confirm = awaitConfirm(correlation, deadline);
+            if (confirm == null) {
+                answers.add(new NoConfirmException("no confirm from the broker within " + confirmTimeoutMillis + " ms"));
+            } else if (!confirm.isAck()) {
+                answers.add(new NoConfirmException("the broker refused the message: " + confirm.getReason()));
+            } else if (correlation.getReturned() != null) {
+                answers.add(new UnroutableMessageException(correlation.getReturned()));
+            } else {
+                answers.add(null);
+            }
+        }
+        return answers;
+    }
+
+    private static boolean channelAtFault(AmqpException failure) {
+        return failure instanceof NoConfirmException;
+    }
+
+    /** A nack, or no confirm in time: the channel that carried the publish is not used again. */
+    private static final class NoConfirmException extends AmqpException {
+
+        NoConfirmException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * The confirm, or null when none came by the deadline (or the thread was interrupted, which stays
+     * flagged).
+     */
+    private CorrelationData.Confirm awaitConfirm(CorrelationData correlation, long deadlineNanos) {
         try {
-            return correlation.getFuture().get(confirmTimeoutMillis, TimeUnit.MILLISECONDS);
+            return correlation.getFuture().get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return null;
         } catch (ExecutionException e) {
-            throw new AmqpException("publish failed", e.getCause());
+            return new CorrelationData.Confirm(false, "publish failed: " + e.getCause());
         }
     }
 

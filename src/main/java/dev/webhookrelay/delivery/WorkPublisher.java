@@ -1,6 +1,8 @@
 package dev.webhookrelay.delivery;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import dev.webhookrelay.broker.ConfirmedPublisher;
@@ -10,6 +12,7 @@ import dev.webhookrelay.tracing.TraceParents;
 import org.apache.camel.Body;
 import org.apache.camel.Headers;
 import org.apache.camel.Variable;
+import org.springframework.amqp.AmqpException;
 import org.springframework.stereotype.Component;
 
 /**
@@ -34,6 +37,33 @@ public class WorkPublisher {
         Map<String, Object> headers = message.headers();
         headers.put(WorkMessage.PUBLISHED_AT, Long.toString(System.currentTimeMillis()));
         publisher.publish(names.workExchange(), RabbitTopology.WORK_ROUTING_KEY, headers, message.body());
+    }
+
+    /**
+     * A batch for the work queue (the outbox sweeper's, the reconciler's, a bulk replay's), sent
+     * together and confirmed together. Its rows were stamped queued just before: one round of confirms
+     * later the whole batch is in the queue, well within relay.outbox.min-age, so the sweeper never
+     * takes the tail of a batch still being published for lost (one confirm after the other, a batch
+     * of hundreds on a busy broker took longer than that). Returns why, for each delivery the broker
+     * did not take; the outbox sweeper republishes those.
+     */
+    public List<String> allToWorkQueue(@Body List<WorkMessage> messages) throws InterruptedException {
+        String publishedAt = Long.toString(System.currentTimeMillis());
+        List<ConfirmedPublisher.Outgoing> outgoing = new ArrayList<>(messages.size());
+        for (WorkMessage message : messages) {
+            Map<String, Object> headers = message.headers();
+            headers.put(WorkMessage.PUBLISHED_AT, publishedAt);
+            outgoing.add(new ConfirmedPublisher.Outgoing(headers, message.body()));
+        }
+        List<AmqpException> failures = publisher.publishAll(names.workExchange(), RabbitTopology.WORK_ROUTING_KEY,
+                outgoing);
+        List<String> refused = new ArrayList<>();
+        for (int i = 0; i < failures.size(); i++) {
+            if (failures.get(i) != null) {
+                refused.add(messages.get(i).deliveryId() + ": " + failures.get(i).getMessage());
+            }
+        }
+        return refused;
     }
 
     /** The next attempt, through the wait queue the retry policy chose. */

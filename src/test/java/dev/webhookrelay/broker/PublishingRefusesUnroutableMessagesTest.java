@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 import dev.webhookrelay.delivery.RetrySchedule;
 import dev.webhookrelay.support.RelayIntegrationTest;
@@ -39,7 +41,7 @@ class PublishingRefusesUnroutableMessagesTest extends RelayIntegrationTest {
     }
 
     @Test
-    void aMessageTheBrokerRefusesFailsItsPublishAndTheNextPublishGoesThrough() {
+    void aMessageTheBrokerRefusesFailsItsPublishAndTheNextPublishGoesThrough() throws InterruptedException {
         // A queue that is always full, with reject-publish: the broker nacks every message routed to it.
         TestServices.management("PUT", "queues/{vhost}/relay.test.full",
                 "{\"durable\":true,\"arguments\":{\"x-max-length\":0,\"x-overflow\":\"reject-publish\"}}");
@@ -48,11 +50,33 @@ class PublishingRefusesUnroutableMessagesTest extends RelayIntegrationTest {
         try {
             assertThatThrownBy(() -> publisher.publish("relay.wait-exchange", "relay.test.full", headers(), "x"))
                     .isInstanceOf(AmqpException.class).hasMessageContaining("refused");
+            assertThat(publisher.publishAll("relay.wait-exchange", "relay.test.full",
+                    List.of(new ConfirmedPublisher.Outgoing(headers(), "x"), new ConfirmedPublisher.Outgoing(headers(), "y"))))
+                    .hasSize(2).allSatisfy(failure -> assertThat(failure).hasMessageContaining("refused"));
             assertThatCode(() -> publisher.publish("relay.wait-exchange", retrySchedule.shortestWaitQueueName(), headers(), "x"))
                     .doesNotThrowAnyException();
         } finally {
             TestServices.management("DELETE", "queues/{vhost}/relay.test.full", null);
         }
+    }
+
+    @Test
+    void aBatchIsConfirmedMessageByMessage() throws InterruptedException {
+        List<AmqpException> outcomes = publisher.publishAll("relay.wait-exchange", retrySchedule.shortestWaitQueueName(),
+                Stream.generate(() -> new ConfirmedPublisher.Outgoing(headers(), "x")).limit(200).toList());
+
+        assertThat(outcomes).hasSize(200).containsOnlyNulls();
+    }
+
+    @Test
+    void aBatchNoQueueIsBoundForFailsEveryMessageAndTheNextBatchGoesThrough() throws InterruptedException {
+        List<ConfirmedPublisher.Outgoing> batch = List.of(new ConfirmedPublisher.Outgoing(headers(), "x"),
+                new ConfirmedPublisher.Outgoing(headers(), "y"));
+
+        assertThat(publisher.publishAll("relay.wait-exchange", "relay.wait.no-such-queue", batch))
+                .hasSize(2).allSatisfy(failure -> assertThat(failure).isInstanceOf(UnroutableMessageException.class));
+        assertThat(publisher.publishAll("relay.wait-exchange", retrySchedule.shortestWaitQueueName(), batch))
+                .containsOnlyNulls();
     }
 
     private static Map<String, Object> headers() {

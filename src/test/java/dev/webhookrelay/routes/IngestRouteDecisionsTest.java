@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.doAnswer;
+import static org.mockito.Mockito.doReturn;
 import static org.mockito.Mockito.doThrow;
-import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoInteractions;
@@ -226,12 +226,23 @@ class IngestRouteDecisionsTest extends FastRouteTest {
     }
 
     @Test
+    void anOutboxSweepWhoseBatchTheBrokerPartlyRefusedFinishesAndLeavesTheRestToTheNextSweep() throws Exception {
+        List<String> ids = theSweeperClaims(3);
+        doReturn(List.of(ids.get(1) + ": no confirm from the broker")).when(workPublisher).allToWorkQueue(any());
+
+        Answer answer = call("sweep-outbox");
+
+        assertThat(answer.exchange().getException()).isNull();
+        verify(workPublisher).allToWorkQueue(any());
+    }
+
+    @Test
     void anOutboxSweepThatClaimsNothingPublishesNothing() throws Exception {
         when(outboxSweeper.claimUnpublished()).thenReturn(List.of());
 
         call("sweep-outbox");
 
-        verify(workPublisher, never()).toWorkQueue(any());
+        assertThat(publishedDeliveryIds()).isEmpty();
     }
 
     /**

@@ -205,7 +205,7 @@ public abstract class FastRouteTest {
     @MockitoBean(name = "brokerDeadLetterRecorder")
     protected BrokerDeadLetterRecorder brokerDeadLetterRecorder;
 
-    /** The delivery id of every work message handed to workPublisher for the work queue, in order. */
+    /** The delivery id of every work message handed to workPublisher for the work queue, alone or in a batch, in order. */
     protected final List<String> published = new CopyOnWriteArrayList<>();
 
     @BeforeEach
@@ -216,6 +216,10 @@ public abstract class FastRouteTest {
             published.add(call.<WorkMessage>getArgument(0).deliveryId().toString());
             return null;
         }).when(workPublisher).toWorkQueue(any());
+        doAnswer(call -> {
+            call.<List<WorkMessage>>getArgument(0).forEach(message -> published.add(message.deliveryId().toString()));
+            return List.of();
+        }).when(workPublisher).allToWorkQueue(any());
     }
 
     /** Wire taps and aggregations of this test finish before the next test's mocks and recorders. */
