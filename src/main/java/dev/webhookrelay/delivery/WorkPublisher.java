@@ -26,17 +26,21 @@ public class WorkPublisher {
     private final ConfirmedPublisher publisher;
     private final RetrySchedule defaultSchedule;
     private final RelayProperties.Rabbitmq names;
+    private final DeliveryMetrics metrics;
 
-    public WorkPublisher(ConfirmedPublisher publisher, RetrySchedule defaultSchedule, RelayProperties properties) {
+    public WorkPublisher(ConfirmedPublisher publisher, RetrySchedule defaultSchedule, RelayProperties properties,
+            DeliveryMetrics metrics) {
         this.publisher = publisher;
         this.defaultSchedule = defaultSchedule;
         this.names = properties.rabbitmq();
+        this.metrics = metrics;
     }
 
     public void toWorkQueue(@Body WorkMessage message) throws InterruptedException {
         Map<String, Object> headers = message.headers();
         headers.put(WorkMessage.PUBLISHED_AT, Long.toString(System.currentTimeMillis()));
         publisher.publish(names.workExchange(), RabbitTopology.WORK_ROUTING_KEY, headers, message.body());
+        metrics.published(1);
     }
 
     /**
@@ -63,6 +67,7 @@ public class WorkPublisher {
                 refused.add(messages.get(i).deliveryId() + ": " + failures.get(i).getMessage());
             }
         }
+        metrics.published(messages.size() - refused.size());
         return refused;
     }
 

@@ -14,8 +14,7 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.camel.CamelContext;
-import org.apache.camel.builder.NotifyBuilder;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -51,7 +50,7 @@ public abstract class RelayIntegrationTest {
     protected JdbcTemplate jdbc;
 
     @Autowired
-    private CamelContext relayRoutes;
+    private MeterRegistry meters;
 
     @DynamicPropertySource
     static void services(DynamicPropertyRegistry registry) {
@@ -189,11 +188,11 @@ public abstract class RelayIntegrationTest {
     }
 
     /**
-     * Done once this many more accepted events have had their deliveries published to the work queue
-     * (a delivery stays RECEIVED until a consumer claims it, so the database cannot tell).
+     * Done once this many more work messages were published to the work queue (a delivery stays
+     * RECEIVED until a consumer claims it, so the database cannot tell).
      */
-    protected NotifyBuilder publishesOfAcceptedEvents(int events) {
-        return new NotifyBuilder(relayRoutes).wereSentTo("direct:publish-accepted-deliveries").whenDone(events).create();
+    protected AcceptedDeliveriesPublished publishesOfAcceptedDeliveries(int deliveries) {
+        return new AcceptedDeliveriesPublished(meters, deliveries);
     }
 
     protected void awaitStatus(UUID deliveryId, String expected, Duration within) {
