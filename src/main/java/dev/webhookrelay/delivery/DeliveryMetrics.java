@@ -19,17 +19,9 @@ public class DeliveryMetrics {
     private final Map<String, Timer> durations = new ConcurrentHashMap<>();
     private final Map<String, Counter> skips = new ConcurrentHashMap<>();
     private final Map<String, Counter> reconciled = new ConcurrentHashMap<>();
-    private final Counter published;
 
     public DeliveryMetrics(MeterRegistry registry) {
         this.registry = registry;
-        this.published = Counter.builder("relay.work.published")
-                .description("Work messages the broker confirmed into the work queue (ingest, sweeps, replays, reconciliation)")
-                .register(registry);
-    }
-
-    public void published(int count) {
-        published.increment(count);
     }
 
     public void attempted(String outcome, long durationMillis) {

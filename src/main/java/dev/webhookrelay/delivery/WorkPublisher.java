@@ -26,21 +26,17 @@ public class WorkPublisher {
     private final ConfirmedPublisher publisher;
     private final RetrySchedule defaultSchedule;
     private final RelayProperties.Rabbitmq names;
-    private final DeliveryMetrics metrics;
 
-    public WorkPublisher(ConfirmedPublisher publisher, RetrySchedule defaultSchedule, RelayProperties properties,
-            DeliveryMetrics metrics) {
+    public WorkPublisher(ConfirmedPublisher publisher, RetrySchedule defaultSchedule, RelayProperties properties) {
         this.publisher = publisher;
         this.defaultSchedule = defaultSchedule;
         this.names = properties.rabbitmq();
-        this.metrics = metrics;
     }
 
     public void toWorkQueue(@Body WorkMessage message) throws InterruptedException {
         Map<String, Object> headers = message.headers();
         headers.put(WorkMessage.PUBLISHED_AT, Long.toString(System.currentTimeMillis()));
         publisher.publish(names.workExchange(), RabbitTopology.WORK_ROUTING_KEY, headers, message.body());
-        metrics.published(1);
     }
 
     /**
@@ -67,7 +63,6 @@ public class WorkPublisher {
                 refused.add(messages.get(i).deliveryId() + ": " + failures.get(i).getMessage());
             }
         }
-        metrics.published(messages.size() - refused.size());
         return refused;
     }
 

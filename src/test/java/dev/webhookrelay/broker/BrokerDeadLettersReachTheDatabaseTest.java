@@ -8,11 +8,11 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.webhookrelay.support.AcceptedDeliveriesPublished;
 import dev.webhookrelay.support.RelayIntegrationTest;
 import dev.webhookrelay.support.TestReceiver;
 import dev.webhookrelay.support.TestServices;
 import org.apache.camel.CamelContext;
+import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -63,7 +63,7 @@ class BrokerDeadLettersReachTheDatabaseTest extends RelayIntegrationTest {
     private UUID deadLetteredByTheBroker(String key, TestReceiver receiver) throws Exception {
         camel.getRouteController().stopRoute(CONSUMER);
         try {
-            AcceptedDeliveriesPublished published = publishesOfAcceptedDeliveries(1);
+            NotifyBuilder published = publishesOfAcceptedEvents(1);
             UUID deliveryId = deliveryTo(key, receiver);
             assertThat(published.matches(10, TimeUnit.SECONDS)).isTrue();
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> {

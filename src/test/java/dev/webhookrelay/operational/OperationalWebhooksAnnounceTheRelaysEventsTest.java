@@ -14,12 +14,12 @@ import java.util.function.Predicate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.standardwebhooks.Webhook;
 import dev.webhookrelay.auth.ApiKeys;
-import dev.webhookrelay.support.AcceptedDeliveriesPublished;
 import dev.webhookrelay.support.RelayIntegrationTest;
 import dev.webhookrelay.support.TestReceiver;
 import dev.webhookrelay.support.TestReceiver.Reply;
 import dev.webhookrelay.support.TestServices;
 import org.apache.camel.CamelContext;
+import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -201,7 +201,7 @@ class OperationalWebhooksAnnounceTheRelaysEventsTest extends RelayIntegrationTes
             UUID deliveryId;
             camel.getRouteController().stopRoute(CONSUMER);
             try {
-                AcceptedDeliveriesPublished published = publishesOfAcceptedDeliveries(1);
+                NotifyBuilder published = publishesOfAcceptedEvents(1);
                 deliveryId = deliveryTo(key, receiver);
                 assertThat(published.matches(10, TimeUnit.SECONDS)).isTrue();
                 // Handed out and returned until the broker's delivery limit dead-letters it.

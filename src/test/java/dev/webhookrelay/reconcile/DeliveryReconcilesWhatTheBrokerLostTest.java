@@ -15,13 +15,13 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import dev.webhookrelay.outbox.OutboxSweeper;
-import dev.webhookrelay.support.AcceptedDeliveriesPublished;
 import dev.webhookrelay.support.RelayIntegrationTest;
 import dev.webhookrelay.support.TestReceiver;
 import dev.webhookrelay.support.TestReceiver.Reply;
 import dev.webhookrelay.support.TestServices;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelContext;
+import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.AmqpAdmin;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -59,7 +59,7 @@ class DeliveryReconcilesWhatTheBrokerLostTest extends RelayIntegrationTest {
             camel.getRouteController().stopRoute("consume-work-queue", 5, TimeUnit.SECONDS);
             camel.getRouteController().stopRoute("sweep-outbox");
             try {
-                AcceptedDeliveriesPublished published = publishesOfAcceptedDeliveries(QUEUED);
+                NotifyBuilder published = publishesOfAcceptedEvents(QUEUED);
                 // Spread over tenants posting side by side: each stays within the suite's ingest quota.
                 ExecutorService tenants = Executors.newFixedThreadPool(QUEUED / PER_TENANT);
                 List<Future<List<UUID>>> posted = new ArrayList<>();
@@ -100,7 +100,7 @@ class DeliveryReconcilesWhatTheBrokerLostTest extends RelayIntegrationTest {
             List<UUID> deliveries = new ArrayList<>();
             camel.getRouteController().stopRoute("consume-work-queue", 5, TimeUnit.SECONDS);
             try {
-                AcceptedDeliveriesPublished published = publishesOfAcceptedDeliveries(BACKLOG);
+                NotifyBuilder published = publishesOfAcceptedEvents(BACKLOG);
                 for (int i = 0; i < BACKLOG; i++) {
                     deliveries.add(postAndGetDelivery(key, "backlog.test"));
                 }

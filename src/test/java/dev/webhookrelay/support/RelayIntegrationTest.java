@@ -14,7 +14,8 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.NotifyBuilder;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -50,7 +51,7 @@ public abstract class RelayIntegrationTest {
     protected JdbcTemplate jdbc;
 
     @Autowired
-    private MeterRegistry meters;
+    private CamelContext relayRoutes;
 
     @DynamicPropertySource
     static void services(DynamicPropertyRegistry registry) {
@@ -188,11 +189,11 @@ public abstract class RelayIntegrationTest {
     }
 
     /**
-     * Done once this many more work messages were published to the work queue (a delivery stays
-     * RECEIVED until a consumer claims it, so the database cannot tell).
+     * Done once this many more accepted events have had their deliveries published to the work queue
+     * (a delivery stays RECEIVED until a consumer claims it, so the database cannot tell).
      */
-    protected AcceptedDeliveriesPublished publishesOfAcceptedDeliveries(int deliveries) {
-        return new AcceptedDeliveriesPublished(meters, deliveries);
+    protected NotifyBuilder publishesOfAcceptedEvents(int events) {
+        return new NotifyBuilder(relayRoutes).wereSentTo("direct:publish-accepted-deliveries").whenDone(events).create();
     }
 
     protected void awaitStatus(UUID deliveryId, String expected, Duration within) {

@@ -15,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-import dev.webhookrelay.support.AcceptedDeliveriesPublished;
 import dev.webhookrelay.support.RelayIntegrationTest;
 import dev.webhookrelay.support.TestReceiver;
 import dev.webhookrelay.support.TestServices;
@@ -26,6 +25,7 @@ import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import org.apache.camel.CamelContext;
+import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -145,7 +145,7 @@ class OneTracePerEventTest extends RelayIntegrationTest {
             camel.getRouteController().stopRoute("consume-work-queue", 5, TimeUnit.SECONDS);
             camel.getRouteController().stopRoute("sweep-outbox");
             try {
-                AcceptedDeliveriesPublished published = publishesOfAcceptedDeliveries(1);
+                NotifyBuilder published = publishesOfAcceptedEvents(1);
                 Response accepted = post("/v1/events", "{\"type\":\"order.created\",\"payload\":{\"n\":2}}",
                         Map.of("Authorization", "Bearer " + key, "Content-Type", "application/json",
                                 "traceparent", "00-" + traceId + "-" + traceId.substring(16) + "-01"));
