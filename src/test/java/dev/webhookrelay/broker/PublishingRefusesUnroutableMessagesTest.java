@@ -62,10 +62,19 @@ class PublishingRefusesUnroutableMessagesTest extends RelayIntegrationTest {
 
     @Test
     void aBatchIsConfirmedMessageByMessage() throws InterruptedException {
-        List<AmqpException> outcomes = publisher.publishAll("relay.wait-exchange", retrySchedule.shortestWaitQueueName(),
-                Stream.generate(() -> new ConfirmedPublisher.Outgoing(headers(), "x")).limit(200).toList());
+        // A queue of the test's own: 200 messages in a wait queue would come back to relay.work and
+        // sit ahead of later tests' messages while their consumers are stopped.
+        TestServices.management("PUT", "queues/{vhost}/relay.test.batch", "{\"durable\":true}");
+        TestServices.management("POST", "bindings/{vhost}/e/relay.wait-exchange/q/relay.test.batch",
+                "{\"routing_key\":\"relay.test.batch\"}");
+        try {
+            List<AmqpException> outcomes = publisher.publishAll("relay.wait-exchange", "relay.test.batch",
+                    Stream.generate(() -> new ConfirmedPublisher.Outgoing(headers(), "x")).limit(200).toList());
 
-        assertThat(outcomes).hasSize(200).containsOnlyNulls();
+            assertThat(outcomes).hasSize(200).containsOnlyNulls();
+        } finally {
+            TestServices.management("DELETE", "queues/{vhost}/relay.test.batch", null);
+        }
     }
 
     @Test
@@ -75,7 +84,7 @@ class PublishingRefusesUnroutableMessagesTest extends RelayIntegrationTest {
 
         assertThat(publisher.publishAll("relay.wait-exchange", "relay.wait.no-such-queue", batch))
                 .hasSize(2).allSatisfy(failure -> assertThat(failure).isInstanceOf(UnroutableMessageException.class));
-        assertThat(publisher.publishAll("relay.wait-exchange", retrySchedule.shortestWaitQueueName(), batch))
+        assertThat(publisher.publishAll("relay.wait-exchange", retrySchedule.shortestWaitQueueName(), batch.subList(0, 1)))
                 .containsOnlyNulls();
     }
 
