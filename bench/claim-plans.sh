@@ -6,8 +6,8 @@
 # interleaved rounds of RUN_SECONDS (default 5) per script and mode; each transaction claims (or records)
 # one random delivery and rolls back, so every run finds the same rows. The median latency per
 # transaction is printed. Scripts in bench/claim/: claim.sql is the relay's claim now (claim-flat, the
-# same on the plain copies, is made from it), claim-with-fifo-test.sql the one before (the fifo head
-# test in every claim), record.sql the attempt's record. auto is PostgreSQL's default choice, which the
+# same on the plain copies, and claim-with-fifo-test, the one before with the fifo head test of
+# fifo-head-test.sql in every claim, are made from it), record.sql the attempt's record. auto is PostgreSQL's default choice, which the
 # relay keeps; force_generic_plan plans once per connection (not enabled: see bench/RESULTS.md).
 # --record appends the table to bench/RESULTS.md.
 source "$(dirname "$0")/lib.sh"
@@ -39,10 +39,15 @@ db -c "
 db -c "ANALYZE claim_ids; ANALYZE deliveries; ANALYZE events; ANALYZE deliveries_flat; ANALYZE events_flat" 2>/dev/null
 PARTITIONS=$(db -tAc "SELECT count(*) FROM pg_inherits WHERE inhparent = 'deliveries'::regclass")
 
-# claim-flat: the relay's claim, on the plain copies.
-SCRIPTS="$OUT/claim-scripts" && mkdir -p "$SCRIPTS" && cp "$ROOT"/bench/claim/*.sql "$SCRIPTS"
+# claim-flat: the relay's claim, on the plain copies. claim-with-fifo-test: the relay's claim before
+# 6e2dcf2, any endpoint's, with the fifo head test (fifo-head-test.sql) before its RETURNING.
+SCRIPTS="$OUT/claim-scripts" && mkdir -p "$SCRIPTS" && cp "$ROOT"/bench/claim/{claim,record}.sql "$SCRIPTS"
 sed -e 's/UPDATE deliveries d/UPDATE deliveries_flat d/' -e 's/FROM events e/FROM events_flat e/' \
   "$ROOT/bench/claim/claim.sql" > "$SCRIPTS/claim-flat.sql"
+awk -v test="$ROOT/bench/claim/fifo-head-test.sql" '
+  { sub(/ AND p.ordering <> .fifo./, "") }
+  /^RETURNING/ { while ((getline line < test) > 0) print line }
+  { print }' "$ROOT/bench/claim/claim.sql" > "$SCRIPTS/claim-with-fifo-test.sql"
 
 latency() { # latency SCRIPT MODE -> ms per transaction
   PGOPTIONS="-c plan_cache_mode=$2" pgbench -h 127.0.0.1 -U relay -n -M prepared -c 1 -T "$SECONDS_PER_RUN" \
