@@ -34,9 +34,8 @@ public class WorkPublisher {
     }
 
     public void toWorkQueue(@Body WorkMessage message) throws InterruptedException {
-        Map<String, Object> headers = message.headers();
-        headers.put(WorkMessage.PUBLISHED_AT, Long.toString(System.currentTimeMillis()));
-        publisher.publish(names.workExchange(), RabbitTopology.WORK_ROUTING_KEY, headers, message.body());
+        publisher.publish(names.workExchange(), RabbitTopology.WORK_ROUTING_KEY,
+                workQueueHeaders(message, Long.toString(System.currentTimeMillis())), message.body());
     }
 
     /**
@@ -51,9 +50,7 @@ public class WorkPublisher {
         String publishedAt = Long.toString(System.currentTimeMillis());
         List<ConfirmedPublisher.Outgoing> outgoing = new ArrayList<>(messages.size());
         for (WorkMessage message : messages) {
-            Map<String, Object> headers = message.headers();
-            headers.put(WorkMessage.PUBLISHED_AT, publishedAt);
-            outgoing.add(new ConfirmedPublisher.Outgoing(headers, message.body()));
+            outgoing.add(new ConfirmedPublisher.Outgoing(workQueueHeaders(message, publishedAt), message.body()));
         }
         List<AmqpException> failures = publisher.publishAll(names.workExchange(), RabbitTopology.WORK_ROUTING_KEY,
                 outgoing);
@@ -64,6 +61,13 @@ public class WorkPublisher {
             }
         }
         return refused;
+    }
+
+    /** A work-queue message's headers, with when it was published (WorkQueueProgress reads it). */
+    private static Map<String, Object> workQueueHeaders(WorkMessage message, String publishedAt) {
+        Map<String, Object> headers = message.headers();
+        headers.put(WorkMessage.PUBLISHED_AT, publishedAt);
+        return headers;
     }
 
     /** The next attempt, through the wait queue the retry policy chose. */
