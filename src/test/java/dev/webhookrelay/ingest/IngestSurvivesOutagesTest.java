@@ -6,10 +6,15 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.UUID;
 
+import dev.webhookrelay.broker.BrokerConnection;
 import dev.webhookrelay.support.RelayIntegrationTest;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 class IngestSurvivesOutagesTest extends RelayIntegrationTest {
+
+    @Autowired
+    private BrokerConnection brokerConnection;
 
     @Test
     void unreachablePostgresIs503WithRetryAfterAndNothingAccepted() {
@@ -39,6 +44,8 @@ class IngestSurvivesOutagesTest extends RelayIntegrationTest {
         RABBITMQ.cut();
         UUID deliveryId;
         try {
+            // Requests stop waiting on the broker as soon as its connection is lost.
+            await().atMost(Duration.ofSeconds(10)).until(() -> !brokerConnection.takesPublishes());
             Response accepted = postEvent(key, "{\"type\":\"sweep.me\",\"payload\":{}}", null);
             assertThat(accepted.status()).isEqualTo(202);
             deliveryId = UUID.fromString(accepted.json().get("deliveries").get(0).get("id").asText());
@@ -48,5 +55,6 @@ class IngestSurvivesOutagesTest extends RelayIntegrationTest {
             RABBITMQ.restore();
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> !"RECEIVED".equals(status(deliveryId)));
+        await().atMost(Duration.ofSeconds(30)).until(brokerConnection::takesPublishes);
     }
 }

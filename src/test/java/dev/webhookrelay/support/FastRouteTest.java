@@ -23,6 +23,7 @@ import dev.webhookrelay.admin.TenantAdmin;
 import dev.webhookrelay.api.problem.ProblemException;
 import dev.webhookrelay.auth.AdminTokenGuard;
 import dev.webhookrelay.auth.ApiKeyAuthenticator;
+import dev.webhookrelay.broker.BrokerConnection;
 import dev.webhookrelay.broker.WorkMessage;
 import dev.webhookrelay.broker.WorkQueueAcks;
 import dev.webhookrelay.broker.WorkQueueProgress;
@@ -63,6 +64,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.camel.component.resilience4j.ResilienceProcessor;
 import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.apache.camel.test.spring.junit5.UseAdviceWith;
@@ -204,6 +206,8 @@ public abstract class FastRouteTest {
     protected PostgresReachability postgresReachability;
     @MockitoBean(name = "brokerDeadLetterRecorder")
     protected BrokerDeadLetterRecorder brokerDeadLetterRecorder;
+    @MockitoBean(name = "brokerConnection")
+    protected BrokerConnection brokerConnection;
 
     /** The delivery id of every work message handed to workPublisher for the work queue, alone or in a batch, in order. */
     protected final List<String> published = new CopyOnWriteArrayList<>();
@@ -212,6 +216,7 @@ public abstract class FastRouteTest {
     void startTheTierAndRecordPublishes() throws Exception {
         FastRouteTier.adviseAndStart(camel);
         authenticatedAs(TENANT);
+        when(brokerConnection.takesPublishes()).thenReturn(true);
         doAnswer(call -> {
             published.add(call.<WorkMessage>getArgument(0).deliveryId().toString());
             return null;
@@ -222,11 +227,15 @@ public abstract class FastRouteTest {
         }).when(workPublisher).allToWorkQueue(any());
     }
 
-    /** Wire taps and aggregations of this test finish before the next test's mocks and recorders. */
+    /**
+     * Wire taps and aggregations of this test finish before the next test's mocks and recorders, and
+     * the next test's ingest finds the publish circuit breaker closed.
+     */
     @AfterEach
     void forgetThisTestsState() {
         await().atMost(Duration.ofSeconds(30)).until(() -> camel.getInflightRepository().size() == 0);
         MockEndpoint.resetMocks(camel);
+        camel.getProcessor("accepted-publish-breaker", ResilienceProcessor.class).transitionToCloseState();
         idempotencyRepository.clear();
         transactions.reset();
     }
