@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,7 +18,6 @@ import dev.webhookrelay.support.TestReceiver;
 import dev.webhookrelay.support.TestReceiver.Reply;
 import dev.webhookrelay.support.TestServices;
 import org.apache.camel.CamelContext;
-import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -201,9 +199,7 @@ class OperationalWebhooksAnnounceTheRelaysEventsTest extends RelayIntegrationTes
             UUID deliveryId;
             camel.getRouteController().stopRoute(CONSUMER);
             try {
-                NotifyBuilder published = publishesOfAcceptedEvents(1);
                 deliveryId = deliveryTo(key, receiver);
-                assertThat(published.matches(10, TimeUnit.SECONDS)).isTrue();
                 // Handed out and returned until the broker's delivery limit dead-letters it.
                 await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> {
                     TestServices.management("POST", "queues/{vhost}/relay.work/get",

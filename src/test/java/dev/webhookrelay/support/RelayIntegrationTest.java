@@ -15,7 +15,6 @@ import java.util.UUID;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.CamelContext;
-import org.apache.camel.builder.NotifyBuilder;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -186,14 +185,6 @@ public abstract class RelayIntegrationTest {
 
     protected String status(UUID deliveryId) {
         return jdbc.queryForObject("SELECT status FROM deliveries WHERE id = ?", String.class, deliveryId);
-    }
-
-    /**
-     * Done once this many more accepted events have had their deliveries published to the work queue
-     * (a delivery stays RECEIVED until a consumer claims it, so the database cannot tell).
-     */
-    protected NotifyBuilder publishesOfAcceptedEvents(int events) {
-        return new NotifyBuilder(relayRoutes).wereSentTo("direct:publish-accepted-deliveries").whenDone(events).create();
     }
 
     protected void awaitStatus(UUID deliveryId, String expected, Duration within) {
