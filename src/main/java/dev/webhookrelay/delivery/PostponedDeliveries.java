@@ -1,5 +1,7 @@
 package dev.webhookrelay.delivery;
 
+import java.sql.Timestamp;
+
 import dev.webhookrelay.broker.WorkMessage;
 import org.apache.camel.Variable;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -22,12 +24,22 @@ public class PostponedDeliveries {
         this.waitSeconds = defaultSchedule.shortestWaitQueue().ttlMillis() / 1000.0;
     }
 
+    /*
+     * With the message's created_at the update reads one partition of deliveries; a message without it
+     * (published before V51) is found by id in each.
+     */
+    private static final String POSTPONE = """
+            UPDATE deliveries SET status = 'RETRY_SCHEDULED', next_attempt_at = now() + make_interval(secs => ?),
+                   updated_at = now()
+             WHERE id = ? AND budget_attempts = ? - 1 AND status IN ('RECEIVED', 'RETRY_SCHEDULED')""";
+
     public void waitingInWaitQueue(@Variable("attempt") DeliveryAttempt attempt) {
         WorkMessage message = attempt.message();
-        jdbc.update("""
-                UPDATE deliveries SET status = 'RETRY_SCHEDULED', next_attempt_at = now() + make_interval(secs => ?),
-                       updated_at = now()
-                 WHERE id = ? AND budget_attempts = ? - 1 AND status IN ('RECEIVED', 'RETRY_SCHEDULED')""",
-                waitSeconds, message.deliveryId(), message.attempt());
+        if (message.createdAt() == null) {
+            jdbc.update(POSTPONE, waitSeconds, message.deliveryId(), message.attempt());
+        } else {
+            jdbc.update(POSTPONE + " AND created_at = ?", waitSeconds, message.deliveryId(), message.attempt(),
+                    Timestamp.from(message.createdAt()));
+        }
     }
 }
