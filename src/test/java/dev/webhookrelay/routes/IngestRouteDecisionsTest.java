@@ -240,9 +240,21 @@ class IngestRouteDecisionsTest extends FastRouteTest {
     }
 
     @Test
+    void anEventIsAnsweredWhenItsWorkMessagesCannotEvenBeBuilt() throws Exception {
+        theStoreAcceptsWithDeliveries(1);
+        when(workMessages.forAccepted(any(), any())).thenThrow(new IllegalStateException("unexpected"));
+
+        Answer answer = call("ingest-event", EVENT, Map.of());
+
+        assertThat(answer.exchange().getException()).isNull();
+        verify(acceptedEventResponder).respond(any());
+        verifyNoInteractions(workPublisher);
+    }
+
+    @Test
     void whileTheBrokerIsKnownDownAnEventIsAnsweredWithoutWaitingOnItAndLeftToTheSweeper() throws Exception {
         theStoreAcceptsWithDeliveries(2);
-        when(brokerConnection.takesPublishes()).thenReturn(false);
+        when(brokerConnection.matches(any())).thenReturn(false);
 
         call("ingest-event", EVENT, Map.of());
 
