@@ -40,11 +40,11 @@ public class WorkPublisher {
 
     /**
      * A batch for the work queue (an accepted event's deliveries, or the outbox sweeper's, the
-     * reconciler's, a bulk replay's), sent together and confirmed together. Its rows were stamped queued just before: one round of confirms
-     * later the whole batch is in the queue, well within relay.outbox.min-age, so the sweeper never
-     * takes the tail of a batch still being published for lost (one confirm after the other, a batch
-     * of hundreds on a busy broker took longer than that). Returns why, for each delivery the broker
-     * did not take; the outbox sweeper republishes those.
+     * reconciler's, a bulk replay's), sent together and confirmed together. Its rows were stamped
+     * queued just before: one round of confirms later the whole batch is in the queue, well within
+     * relay.outbox.min-age, so the sweeper never takes the tail of a batch still being published for
+     * lost (one confirm after the other, a batch of hundreds on a busy broker took longer than that).
+     * Returns why, for each delivery the broker did not take; the outbox sweeper republishes those.
      */
     public List<String> allToWorkQueue(@Body List<WorkMessage> messages) throws InterruptedException {
         String publishedAt = Long.toString(System.currentTimeMillis());

@@ -228,7 +228,7 @@ public abstract class FastRouteTest {
     }
 
     /**
-     * Wire taps and aggregations of this test finish before the next test's mocks and recorders, and
+     * Exchanges still in flight from this test finish before the next test's mocks and recorders, and
      * the next test's ingest finds the publish circuit breaker closed.
      */
     @AfterEach

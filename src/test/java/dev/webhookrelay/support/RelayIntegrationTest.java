@@ -14,7 +14,6 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.camel.CamelContext;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -49,8 +48,6 @@ public abstract class RelayIntegrationTest {
     @Autowired
     protected JdbcTemplate jdbc;
 
-    @Autowired
-    private CamelContext relayRoutes;
 
     @DynamicPropertySource
     static void services(DynamicPropertyRegistry registry) {
