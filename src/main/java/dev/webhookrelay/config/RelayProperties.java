@@ -72,6 +72,7 @@ public record RelayProperties(
             @NotNull Duration connectTimeout,
             @NotNull Duration responseTimeout,
             @NotNull Duration attemptDeadline,
+            @NotNull Duration claimLeaseMargin,
             @Positive int maxResponseBodyBytes,
             @Positive int maxResponseHeaders,
             @Positive int maxResponseHeaderLineBytes,

@@ -96,7 +96,8 @@ public class DeliveryClaim {
         this.paused = paused;
         this.fifo = fifo;
         // Longer than any attempt can take (the deadline ends it), so a live attempt never loses its claim.
-        this.leaseSeconds = properties.delivery().attemptDeadline().plusSeconds(30).toMillis() / 1000.0;
+        this.leaseSeconds = properties.delivery().attemptDeadline().plus(properties.delivery().claimLeaseMargin())
+                .toMillis() / 1000.0;
     }
 
     /** Claims the attempt, or says why not: postponed while another consumer holds it, skipped otherwise. */

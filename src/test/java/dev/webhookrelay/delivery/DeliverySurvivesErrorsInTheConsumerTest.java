@@ -47,7 +47,7 @@ class DeliverySurvivesErrorsInTheConsumerTest extends RelayIntegrationTest {
 
             UUID deliveryId = postAndGetDelivery(key, "order.created");
 
-            // The requeued message waits out the claim's lease (attempt deadline + 30 s) before it is attempted again.
+            // The requeued message waits out the claim's lease (attempt deadline + margin) before it is attempted again.
             awaitStatus(deliveryId, "DELIVERED", Duration.ofSeconds(90));
             assertThat(FAIL_ONCE).isEmpty();
             assertThat(receiver.received()).hasSize(1);

@@ -58,8 +58,8 @@ class DeliverySurvivesSigkillIT {
                 }
                 await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
                         .until(() -> distinctReceived(receiver) == EVENTS);
-                // An attempt the kill interrupted is re-claimed when its lease (connect + response timeout
-                // + 30 s) runs out, so the last deliveries are recorded well after they arrived.
+                // An attempt the kill interrupted is re-claimed when its lease (attempt deadline + claim
+                // lease margin, RelayProcess) runs out, so the last deliveries are recorded well after they arrived.
                 await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
                         assertThat(delivered()).as("not delivered: %s", TestDatabase.rows("""
                                 SELECT d.id || ' ' || d.status || ' budget=' || d.budget_attempts

@@ -35,7 +35,7 @@ class DeliveryReconcilesWhatTheBrokerLostTest extends RelayIntegrationTest {
 
     private static final int QUEUED = 1000;
     private static final int PER_TENANT = 250;
-    private static final int RETRYING = 100;
+    private static final int RETRYING = 50;
     private static final int BACKLOG = 200;
 
     @Autowired
@@ -120,19 +120,19 @@ class DeliveryReconcilesWhatTheBrokerLostTest extends RelayIntegrationTest {
     void retriesWhoseWaitQueueWasDeletedAreStillDelivered() {
         try (TestReceiver receiver = new TestReceiver(Reply.status(503))) {
             String key = createTenant("reconcile-wait-queue");
-            post("/v1/endpoints", "{\"url\":\"" + receiver.url() + "\",\"retrySchedule\":\"40s\","
+            post("/v1/endpoints", "{\"url\":\"" + receiver.url() + "\",\"retrySchedule\":\"20s\","
                     + "\"eventTypes\":[\"wait.test\"]}", as(key));
             Map<String, Double> before = reconciled();
             List<UUID> deliveries = new ArrayList<>();
             for (int i = 0; i < RETRYING; i++) {
                 deliveries.add(postAndGetDelivery(key, "wait.test"));
             }
-            // The first retries leave their wait queue 32 s after their attempt: the queues go before that.
-            await().atMost(Duration.ofSeconds(30)).until(() -> count(deliveries, "RETRY_SCHEDULED") == RETRYING);
+            // The first retries leave their wait queue 16 s after their attempt: the queues go before that.
+            await().atMost(Duration.ofSeconds(15)).until(() -> count(deliveries, "RETRY_SCHEDULED") == RETRYING);
 
-            // 40 s with 20 % jitter over two queues: 32 s and 48 s.
-            TestServices.management("DELETE", "queues/{vhost}/relay.wait.40s.ttl-32000", null);
-            TestServices.management("DELETE", "queues/{vhost}/relay.wait.40s.ttl-48000", null);
+            // 20 s with 20 % jitter over two queues: 16 s and 24 s.
+            TestServices.management("DELETE", "queues/{vhost}/relay.wait.20s.ttl-16000", null);
+            TestServices.management("DELETE", "queues/{vhost}/relay.wait.20s.ttl-24000", null);
             int failedRequests = receiver.received().size();
             receiver.replyFromNow(Reply.status(200));
 

@@ -16,7 +16,13 @@ import dev.webhookrelay.support.TestReceiver.Reply;
 import dev.webhookrelay.support.TestServices;
 import org.junit.jupiter.api.Test;
 
+/**
+ * Replays, one delivery and in bulk. The suite's background replay moves 2,000 dead letters;
+ * bench/replay.sh runs the same test with 10,000 (-Drelay.replay.dead-letters).
+ */
 class ReplayRequeuesDeadLettersTest extends RelayIntegrationTest {
+
+    private static final int DEAD_LETTERS = Integer.getInteger("relay.replay.dead-letters", 2000);
 
     @Test
     void aReplayedDeliveryGetsAFreshBudgetAndKeepsItsHistory() {
@@ -93,7 +99,7 @@ class ReplayRequeuesDeadLettersTest extends RelayIntegrationTest {
     }
 
     @Test
-    void tenThousandDeadLettersReplayInTheBackgroundWhileLiveDeliveriesKeepFlowing() {
+    void aBulkReplayOfThousandsRunsInTheBackgroundWhileLiveDeliveriesKeepFlowing() {
         try (TestReceiver receiver = new TestReceiver()) {
             String key = createTenant("replay-10k");
             String endpointId = createEndpoint(key, receiver.url(), "[\"bulk.*\"]").get("id").asText();
@@ -103,15 +109,15 @@ class ReplayRequeuesDeadLettersTest extends RelayIntegrationTest {
                     WITH e AS (
                         INSERT INTO events (id, tenant_id, type, payload, body_hash, created_at)
                         SELECT gen_random_uuid(), ?, 'bulk.item', jsonb_build_object('i', g), 'h', now() - interval '1 hour'
-                        FROM generate_series(1, 10000) g RETURNING id, created_at)
+                        FROM generate_series(1, ?) g RETURNING id, created_at)
                     INSERT INTO deliveries (id, event_id, endpoint_id, tenant_id, status, attempt_count, budget_attempts,
                                             last_status, last_error, created_at, updated_at)
                     SELECT gen_random_uuid(), e.id, ?::uuid, ?, 'DEAD_LETTERED', 8, 8, 503, 'HTTP 503', e.created_at,
                            now() - interval '1 minute'
-                    FROM e""", tenantId, endpointId, tenantId);
+                    FROM e""", tenantId, DEAD_LETTERS, endpointId, tenantId);
 
             Response started = post("/v1/dlq/replay", "{\"endpointId\":\"" + endpointId + "\"}", as(key));
-            assertThat(started.json().get("count").asInt()).isEqualTo(10_000);
+            assertThat(started.json().get("count").asInt()).isEqualTo(DEAD_LETTERS);
             String replayId = started.json().get("replayId").asText();
 
             List<Long> liveLatencies = new ArrayList<>();
@@ -126,9 +132,10 @@ class ReplayRequeuesDeadLettersTest extends RelayIntegrationTest {
                             .as("replay %s; statuses %s", get("/v1/replays/" + replayId, as(key)).body(),
                                     jdbc.queryForList("SELECT status, count(*) FROM deliveries WHERE endpoint_id = ?::uuid GROUP BY 1",
                                             endpointId))
-                            .isEqualTo(10_000));
+                            .isEqualTo(DEAD_LETTERS));
             JsonNode progress = get("/v1/replays/" + replayId, as(key)).json();
-            System.out.printf("Bulk replay of 10000: %s; live delivery latencies during it (ms): %s%n", progress, liveLatencies);
+            System.out.printf("Bulk replay of %d: %s; live delivery latencies during it (ms): %s%n", DEAD_LETTERS, progress,
+                    liveLatencies);
             assertThat(progress.get("status").asText()).isEqualTo("COMPLETED");
             assertThat(progress.get("failed").asInt()).isZero();
             // The suite's 5 s reconcile grace republishes deliveries queued behind this backlog; the

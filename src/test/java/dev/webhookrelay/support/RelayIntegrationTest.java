@@ -72,10 +72,14 @@ public abstract class RelayIntegrationTest {
         // Every test calls from 127.0.0.1, and some send bad keys on purpose (hundreds, in the
         // property-based tests): that address's failure budget must last the run.
         registry.add("relay.auth.failed-attempts-per-minute", () -> "1000");
+        // A key revoked by another instance is refused here within 3 s, so a test can wait for it.
+        registry.add("relay.ingest.api-key-cache-ttl", () -> "3s");
         registry.add("relay.delivery.retry-schedule", () -> "300ms,600ms,900ms");
         // Few quorum queues per run: each is a Raft group, and a 2-core broker slows with hundreds.
         registry.add("relay.delivery.jitter-buckets", () -> "2");
         registry.add("relay.delivery.response-timeout", () -> "1s");
+        // A claim abandoned mid-attempt (a test's simulated crash) is attempted again 6 s later, not 31 s.
+        registry.add("relay.delivery.claim-lease-margin", () -> "5s");
         registry.add("relay.outbox.min-age", () -> "1s");
         // Quotas small enough for a test to reach, above what any other test uses per tenant (the
         // in-flight cap keeps its default, 16 of the 32 consumers).

@@ -72,6 +72,8 @@ public final class RelayProcess implements AutoCloseable {
         arguments.put("relay.delivery.jitter-buckets", "2");
         arguments.put("relay.delivery.connect-timeout", "2s");
         arguments.put("relay.delivery.response-timeout", "5s");
+        // A killed relay's claims end 10 s after they were made, not 35 s: the kill tests wait for them.
+        arguments.put("relay.delivery.claim-lease-margin", "5s");
         arguments.put("relay.outbox.min-age", "2s");
         // One tenant sends every event of these tests as fast as it can: not a quota test.
         arguments.put("relay.quotas.ingest-rate-per-second", "100000");
