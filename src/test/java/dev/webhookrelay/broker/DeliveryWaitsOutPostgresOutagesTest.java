@@ -17,14 +17,14 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 
 /**
- * PostgreSQL unreachable while deliveries are in flight. The suite's version cuts it for 20 s with
+ * PostgreSQL unreachable while deliveries are in flight. The suite's version cuts it for 10 s with
  * 100 deliveries; bench/postgres-outage.sh runs the issue's 60 s with 500 through the same test
  * (-Drelay.outage.seconds, -Drelay.outage.deliveries).
  */
 class DeliveryWaitsOutPostgresOutagesTest extends RelayIntegrationTest {
 
     private static final int DELIVERIES = Integer.getInteger("relay.outage.deliveries", 100);
-    private static final int OUTAGE_SECONDS = Integer.getInteger("relay.outage.seconds", 20);
+    private static final int OUTAGE_SECONDS = Integer.getInteger("relay.outage.seconds", 10);
 
     private static final String CONSUMER = "consume-work-queue";
 
