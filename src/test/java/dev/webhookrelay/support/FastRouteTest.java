@@ -60,6 +60,8 @@ import dev.webhookrelay.reconcile.DeliveryReconciler;
 import dev.webhookrelay.replay.ReplayService;
 import dev.webhookrelay.retention.DataRetention;
 import dev.webhookrelay.retention.HistoryPartitions;
+import dev.webhookrelay.sources.SourceAdmin;
+import dev.webhookrelay.sources.SourceReceiver;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -101,7 +103,7 @@ import org.springframework.transaction.CannotCreateTransactionException;
     "camel.main.routes-include-pattern=file:routes/api.camel.yaml,file:routes/ingest.camel.yaml,"
         + "file:routes/admin.camel.yaml,file:routes/replay.camel.yaml,file:routes/reconcile.camel.yaml,"
         + "file:routes/retention.camel.yaml,file:routes/delivery.camel.yaml,file:routes/retry.camel.yaml,"
-        + "file:routes/operational.camel.yaml",
+        + "file:routes/operational.camel.yaml,file:routes/sources.camel.yaml",
     "camel.main.jmx-enabled=false",
     "spring.jmx.enabled=false",
     "spring.main.banner-mode=off"})
@@ -208,6 +210,10 @@ public abstract class FastRouteTest {
     protected BrokerDeadLetterRecorder brokerDeadLetterRecorder;
     @MockitoBean(name = "brokerConnection")
     protected BrokerConnection brokerConnection;
+    @MockitoBean(name = "sourceAdmin")
+    protected SourceAdmin sourceAdmin;
+    @MockitoBean(name = "sourceReceiver")
+    protected SourceReceiver sourceReceiver;
 
     /** The delivery id of every work message handed to workPublisher for the work queue, alone or in a batch, in order. */
     protected final List<String> published = new CopyOnWriteArrayList<>();

@@ -1,0 +1,152 @@
+package dev.webhookrelay.routes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.doAnswer;
+import static org.mockito.Mockito.doReturn;
+import static org.mockito.Mockito.doThrow;
+import static org.mockito.Mockito.inOrder;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.verifyNoInteractions;
+import static org.mockito.Mockito.when;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+import dev.webhookrelay.ingest.AcceptedEvent;
+import dev.webhookrelay.ingest.AcceptedEvent.AcceptedDelivery;
+import dev.webhookrelay.ingest.EventStore;
+import dev.webhookrelay.support.FastRouteTest;
+import org.apache.camel.Exchange;
+import org.junit.jupiter.api.Test;
+import org.mockito.InOrder;
+
+/**
+ * routes/sources.camel.yaml: what receive-source-webhook does with a provider's request. The signature
+ * schemes themselves are SignatureSchemesFollowTheProvidersDocumentationTest's; SourcesVerifyProviderSignaturesTest runs the
+ * whole path against PostgreSQL and RabbitMQ.
+ */
+class SourceRouteDecisionsTest extends FastRouteTest {
+
+    private static final String WEBHOOK = "{\"id\":\"evt_1\",\"type\":\"invoice.paid\"}";
+
+    private final UUID endpoint = UUID.randomUUID();
+
+    @Test
+    void aVerifiedWebhookIsStoredItsDeliveriesArePublishedAndOnlyThenItIsAnswered() throws Exception {
+        List<String> deliveries = theStoreAcceptsWithDeliveries(2);
+
+        Answer answer = call("receive-source-webhook", WEBHOOK, Map.of());
+
+        assertThat(answer.exchange().getException()).isNull();
+        InOrder order = inOrder(sourceReceiver, ingestRateLimiter, eventStore, workPublisher);
+        order.verify(sourceReceiver).receive(any());
+        order.verify(ingestRateLimiter).take(any());
+        order.verify(eventStore).store(any());
+        order.verify(workPublisher).allToWorkQueue(any());
+        order.verify(sourceReceiver).respond(any());
+        assertThat(publishedDeliveryIds()).containsExactlyInAnyOrderElementsOf(deliveries);
+        assertThat(transactions.commits()).isEqualTo(1);
+    }
+
+    @Test
+    void aWebhookThatFailsVerificationIsAProblemAndNothingIsStoredOrPublished() throws Exception {
+        doThrow(problem(401, "no signature matches", null)).when(sourceReceiver).receive(any());
+
+        Answer answer = call("receive-source-webhook", WEBHOOK, Map.of());
+
+        assertThat(answer.status()).isEqualTo(401);
+        assertThat(answer.contentType()).isEqualTo("application/problem+json");
+        verifyNoInteractions(ingestRateLimiter, eventStore, workPublisher);
+        verify(sourceReceiver, never()).respond(any());
+    }
+
+    @Test
+    void aWebhookOverItsTenantsQuotaIs429WithRetryAfterAndIsNotStored() throws Exception {
+        doThrow(tooManyRequests(Duration.ofSeconds(2))).when(ingestRateLimiter).take(any());
+
+        Answer answer = call("receive-source-webhook", WEBHOOK, Map.of());
+
+        assertThat(answer.status()).isEqualTo(429);
+        assertThat(answer.headers()).containsKey("Retry-After");
+        verifyNoInteractions(eventStore, workPublisher);
+    }
+
+    @Test
+    void aStoreThatCannotReachPostgresIsAProblemAndNothingIsPublished() throws Exception {
+        when(eventStore.store(any())).thenThrow(databaseUnavailable());
+
+        Answer answer = call("receive-source-webhook", WEBHOOK, Map.of());
+
+        assertThat(answer.status()).isGreaterThanOrEqualTo(500);
+        assertThat(answer.contentType()).isEqualTo("application/problem+json");
+        verifyNoInteractions(workPublisher);
+        verify(sourceReceiver, never()).respond(any());
+    }
+
+    @Test
+    void aStoredWebhookIsAnsweredWhenTheBrokerRefusesItsDeliveries() throws Exception {
+        List<String> deliveries = theStoreAcceptsWithDeliveries(1);
+        doReturn(List.of(deliveries.get(0) + ": no confirm from the broker")).when(workPublisher).allToWorkQueue(any());
+
+        Answer answer = call("receive-source-webhook", WEBHOOK, Map.of());
+
+        assertThat(answer.exchange().getException()).isNull();
+        verify(sourceReceiver).respond(any());
+    }
+
+    @Test
+    void aProvidersRetryOfAStoredWebhookIsAnsweredWithoutPublishingAgain() throws Exception {
+        theStoreAcceptsWithDeliveries(1);
+        doAnswer(receive -> {
+            receive.<Exchange>getArgument(0).getMessage().setHeader("Idempotency-Key", "source:s:evt_1");
+            return null;
+        }).when(sourceReceiver).receive(any());
+        doAnswer(answer -> {
+            answer.<Exchange>getArgument(0).getMessage().setHeader("Idempotent-Replayed", "true");
+            return null;
+        }).when(storedIdempotentAnswer).answer(any());
+        call("receive-source-webhook", WEBHOOK, Map.of());
+
+        call("receive-source-webhook", WEBHOOK, Map.of());
+
+        verify(workPublisher).allToWorkQueue(any());
+        verify(storedIdempotentAnswer).answer(any());
+    }
+
+    @Test
+    void headersOnlyTheRelaySetsAreDroppedBeforeTheRequestIsRead() throws Exception {
+        theStoreAcceptsWithDeliveries(1);
+        Map<String, Object> seen = new HashMap<>();
+        doAnswer(receive -> {
+            seen.putAll(receive.<Exchange>getArgument(0).getMessage().getHeaders());
+            return null;
+        }).when(sourceReceiver).receive(any());
+
+        call("receive-source-webhook", WEBHOOK, Map.of("Idempotent-Replayed", "true", "Idempotency-Key", "chosen",
+                "Relay-Tenant-Id", UUID.randomUUID().toString(), "Stripe-Signature", "t=1,v1=ab"));
+
+        assertThat(seen).containsKey("Stripe-Signature")
+                .doesNotContainKeys("Idempotent-Replayed", "Idempotency-Key", "Relay-Tenant-Id");
+    }
+
+    /** eventStore stores the source's event with this many deliveries; returns their ids. */
+    private List<String> theStoreAcceptsWithDeliveries(int count) throws Exception {
+        List<String> deliveries = Stream.generate(UUID::randomUUID).limit(count).map(UUID::toString).toList();
+        AcceptedEvent accepted = new AcceptedEvent(UUID.randomUUID(), "invoice.paid", Instant.now(), deliveries.stream()
+                .map(id -> new AcceptedDelivery(UUID.fromString(id), endpoint, "RECEIVED")).toList());
+        when(eventStore.store(any())).thenAnswer(store -> {
+            store.<Exchange>getArgument(0).setProperty(EventStore.ACCEPTED, accepted);
+            return accepted;
+        });
+        when(workMessages.forAccepted(any(), any())).thenReturn(deliveries.stream()
+                .map(id -> workMessage(UUID.fromString(id), endpoint, 1)).toList());
+        return deliveries;
+    }
+}
