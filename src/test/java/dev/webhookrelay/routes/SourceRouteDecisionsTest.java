@@ -29,8 +29,8 @@ import org.mockito.InOrder;
 
 /**
  * routes/sources.camel.yaml: what receive-source-webhook does with a provider's request. The signature
- * schemes themselves are SignatureSchemesFollowTheProvidersDocumentationTest's; SourcesVerifyProviderSignaturesTest runs the
- * whole path against PostgreSQL and RabbitMQ.
+ * schemes are SignatureSchemesFollowTheProvidersDocumentationTest's; SourcesVerifyProviderSignaturesTest
+ * runs the whole path against PostgreSQL and RabbitMQ.
  */
 class SourceRouteDecisionsTest extends FastRouteTest {
 
