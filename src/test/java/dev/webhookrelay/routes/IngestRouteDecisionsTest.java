@@ -14,16 +14,12 @@ import static org.mockito.Mockito.when;
 
 import java.net.ConnectException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 
-import dev.webhookrelay.broker.WorkMessage;
-import dev.webhookrelay.ingest.AcceptedEvent;
-import dev.webhookrelay.ingest.AcceptedEvent.AcceptedDelivery;
 import dev.webhookrelay.ingest.EventStore;
 import dev.webhookrelay.ingest.StoredIdempotentAnswer;
 import dev.webhookrelay.support.FastRouteTest;
@@ -45,7 +41,7 @@ class IngestRouteDecisionsTest extends FastRouteTest {
 
     @Test
     void anAcceptedEventsDeliveriesArePublishedTogetherBeforeItIsAnswered() throws Exception {
-        List<String> deliveries = theStoreAcceptsWithDeliveries(3);
+        List<String> deliveries = theStoreAcceptsWithDeliveries(endpoint, 3);
 
         call("ingest-event", EVENT, Map.of());
 
@@ -57,7 +53,7 @@ class IngestRouteDecisionsTest extends FastRouteTest {
 
     @Test
     void nothingIsPublishedBeforeTheEventsTransactionCommitted() throws Exception {
-        theStoreAcceptsWithDeliveries(2);
+        theStoreAcceptsWithDeliveries(endpoint, 2);
         List<Integer> commitsAtPublish = new CopyOnWriteArrayList<>();
         doAnswer(publish -> {
             commitsAtPublish.add(transactions.commits());
@@ -96,7 +92,7 @@ class IngestRouteDecisionsTest extends FastRouteTest {
 
     @Test
     void theEventTypeIsCheckedInsideTheEventsTransactionSoAnEventCostsOneCommit() throws Exception {
-        theStoreAcceptsWithDeliveries(1);
+        theStoreAcceptsWithDeliveries(endpoint, 1);
         List<Boolean> checkedInTransaction = new CopyOnWriteArrayList<>();
         doAnswer(check -> checkedInTransaction.add(TransactionSynchronizationManager.isActualTransactionActive()))
                 .when(eventTypeCheck).check(any());
@@ -139,7 +135,7 @@ class IngestRouteDecisionsTest extends FastRouteTest {
 
     @Test
     void anEventWithoutAnIdempotencyKeyIsStoredWithoutAnIdempotencyRecord() throws Exception {
-        theStoreAcceptsWithDeliveries(1);
+        theStoreAcceptsWithDeliveries(endpoint, 1);
 
         call("ingest-event", EVENT, Map.of());
         call("ingest-event", EVENT, Map.of());
@@ -151,10 +147,10 @@ class IngestRouteDecisionsTest extends FastRouteTest {
 
     @Test
     void aRepeatedIdempotencyKeyIsAnsweredFromTheFirstEventWithoutStoringOrPublishingAgain() throws Exception {
-        List<String> deliveries = theStoreAcceptsWithDeliveries(2);
+        List<String> deliveries = theStoreAcceptsWithDeliveries(endpoint, 2);
         doAnswer(replay -> {
             Exchange exchange = replay.getArgument(0);
-            exchange.setProperty(EventStore.ACCEPTED, accepted(deliveries));
+            exchange.setProperty(EventStore.ACCEPTED, accepted(endpoint, deliveries));
             exchange.getMessage().setHeader(StoredIdempotentAnswer.REPLAYED_HEADER, "true");
             return null;
         }).when(storedIdempotentAnswer).answer(any());
@@ -170,7 +166,7 @@ class IngestRouteDecisionsTest extends FastRouteTest {
 
     @Test
     void theSameIdempotencyKeyFromAnotherTenantIsANewEvent() throws Exception {
-        theStoreAcceptsWithDeliveries(1);
+        theStoreAcceptsWithDeliveries(endpoint, 1);
 
         call("ingest-event", EVENT, Map.of("Idempotency-Key", "order-1"));
         authenticatedAs(UUID.randomUUID());
@@ -182,7 +178,7 @@ class IngestRouteDecisionsTest extends FastRouteTest {
 
     @Test
     void aCallersOwnReplayMarkerAndRelayHeadersAreDroppedBeforeAnythingReadsThem() throws Exception {
-        List<String> deliveries = theStoreAcceptsWithDeliveries(1);
+        List<String> deliveries = theStoreAcceptsWithDeliveries(endpoint, 1);
         List<Map<String, Object>> headersSeen = new CopyOnWriteArrayList<>();
         doAnswer(take -> headersSeen.add(Map.copyOf(take.<Exchange>getArgument(0).getMessage().getHeaders())))
                 .when(ingestRateLimiter).take(any());
@@ -197,7 +193,7 @@ class IngestRouteDecisionsTest extends FastRouteTest {
 
     @Test
     void anEventIsAnsweredWhenTheBrokerRefusesItsDeliveriesAndTheSweeperIsLeftToPublishThem() throws Exception {
-        List<String> deliveries = theStoreAcceptsWithDeliveries(2);
+        List<String> deliveries = theStoreAcceptsWithDeliveries(endpoint, 2);
         doReturn(List.of(deliveries.get(0) + ": no confirm from the broker within 5000 ms"))
                 .when(workPublisher).allToWorkQueue(any());
 
@@ -209,7 +205,7 @@ class IngestRouteDecisionsTest extends FastRouteTest {
 
     @Test
     void anEventIsAnsweredWhenTheBrokerCannotBeReached() throws Exception {
-        theStoreAcceptsWithDeliveries(2);
+        theStoreAcceptsWithDeliveries(endpoint, 2);
         doThrow(new AmqpConnectException(new ConnectException("Connection refused")))
                 .when(workPublisher).allToWorkQueue(any());
 
@@ -223,7 +219,7 @@ class IngestRouteDecisionsTest extends FastRouteTest {
     @Test
     void afterMostRecentPublishesFailedRequestsStopWaitingOnTheBrokerAndLeaveTheirDeliveriesToTheSweeper()
             throws Exception {
-        theStoreAcceptsWithDeliveries(1);
+        theStoreAcceptsWithDeliveries(endpoint, 1);
         doThrow(new AmqpConnectException(new ConnectException("Connection refused")))
                 .when(workPublisher).allToWorkQueue(any());
         for (int i = 0; i < 10; i++) {
@@ -241,7 +237,7 @@ class IngestRouteDecisionsTest extends FastRouteTest {
 
     @Test
     void anEventIsAnsweredWhenItsWorkMessagesCannotEvenBeBuilt() throws Exception {
-        theStoreAcceptsWithDeliveries(1);
+        theStoreAcceptsWithDeliveries(endpoint, 1);
         when(workMessages.forAccepted(any(), any())).thenThrow(new IllegalStateException("unexpected"));
 
         Answer answer = call("ingest-event", EVENT, Map.of());
@@ -253,7 +249,7 @@ class IngestRouteDecisionsTest extends FastRouteTest {
 
     @Test
     void whileTheBrokerIsKnownDownAnEventIsAnsweredWithoutWaitingOnItAndLeftToTheSweeper() throws Exception {
-        theStoreAcceptsWithDeliveries(2);
+        theStoreAcceptsWithDeliveries(endpoint, 2);
         when(brokerConnection.matches(any())).thenReturn(false);
 
         call("ingest-event", EVENT, Map.of());
@@ -298,24 +294,5 @@ class IngestRouteDecisionsTest extends FastRouteTest {
         when(outboxSweeper.claimUnpublished())
                 .thenReturn(claimed.stream().map(id -> workMessage(id, endpoint, 1)).toList());
         return claimed.stream().map(UUID::toString).toList();
-    }
-
-    /** eventStore stores the event with this many deliveries; returns their ids. */
-    private List<String> theStoreAcceptsWithDeliveries(int count) throws Exception {
-        List<String> deliveries = Stream.generate(UUID::randomUUID).limit(count).map(UUID::toString)
-                .toList();
-        AcceptedEvent accepted = accepted(deliveries);
-        when(eventStore.store(any())).thenAnswer(store -> {
-            store.<Exchange>getArgument(0).setProperty(EventStore.ACCEPTED, accepted);
-            return accepted;
-        });
-        when(workMessages.forAccepted(any(), any())).thenReturn(deliveries.stream()
-                .map(id -> workMessage(UUID.fromString(id), endpoint, 1)).toList());
-        return deliveries;
-    }
-
-    private AcceptedEvent accepted(List<String> deliveries) {
-        return new AcceptedEvent(UUID.randomUUID(), "order.created", Instant.now(), deliveries.stream()
-                .map(id -> new AcceptedDelivery(UUID.fromString(id), endpoint, "RECEIVED")).toList());
     }
 }

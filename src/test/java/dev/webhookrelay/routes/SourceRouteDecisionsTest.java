@@ -12,16 +12,11 @@ import static org.mockito.Mockito.verifyNoInteractions;
 import static org.mockito.Mockito.when;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Stream;
 
-import dev.webhookrelay.ingest.AcceptedEvent;
-import dev.webhookrelay.ingest.AcceptedEvent.AcceptedDelivery;
-import dev.webhookrelay.ingest.EventStore;
 import dev.webhookrelay.support.FastRouteTest;
 import org.apache.camel.Exchange;
 import org.junit.jupiter.api.Test;
@@ -40,7 +35,7 @@ class SourceRouteDecisionsTest extends FastRouteTest {
 
     @Test
     void aVerifiedWebhookIsStoredItsDeliveriesArePublishedAndOnlyThenItIsAnswered() throws Exception {
-        List<String> deliveries = theStoreAcceptsWithDeliveries(2);
+        List<String> deliveries = theStoreAcceptsWithDeliveries(endpoint, 2);
 
         Answer answer = call("receive-source-webhook", WEBHOOK, Map.of());
 
@@ -92,7 +87,7 @@ class SourceRouteDecisionsTest extends FastRouteTest {
 
     @Test
     void aStoredWebhookIsAnsweredWhenTheBrokerRefusesItsDeliveries() throws Exception {
-        List<String> deliveries = theStoreAcceptsWithDeliveries(1);
+        List<String> deliveries = theStoreAcceptsWithDeliveries(endpoint, 1);
         doReturn(List.of(deliveries.get(0) + ": no confirm from the broker")).when(workPublisher).allToWorkQueue(any());
 
         Answer answer = call("receive-source-webhook", WEBHOOK, Map.of());
@@ -103,7 +98,7 @@ class SourceRouteDecisionsTest extends FastRouteTest {
 
     @Test
     void aProvidersRetryOfAStoredWebhookIsAnsweredWithoutPublishingAgain() throws Exception {
-        theStoreAcceptsWithDeliveries(1);
+        theStoreAcceptsWithDeliveries(endpoint, 1);
         doAnswer(receive -> {
             receive.<Exchange>getArgument(0).getMessage().setHeader("Idempotency-Key", "source:s:evt_1");
             return null;
@@ -122,7 +117,7 @@ class SourceRouteDecisionsTest extends FastRouteTest {
 
     @Test
     void headersOnlyTheRelaySetsAreDroppedBeforeTheRequestIsRead() throws Exception {
-        theStoreAcceptsWithDeliveries(1);
+        theStoreAcceptsWithDeliveries(endpoint, 1);
         Map<String, Object> seen = new HashMap<>();
         doAnswer(receive -> {
             seen.putAll(receive.<Exchange>getArgument(0).getMessage().getHeaders());
@@ -134,19 +129,5 @@ class SourceRouteDecisionsTest extends FastRouteTest {
 
         assertThat(seen).containsKey("Stripe-Signature")
                 .doesNotContainKeys("Idempotent-Replayed", "Idempotency-Key", "Relay-Tenant-Id");
-    }
-
-    /** eventStore stores the source's event with this many deliveries; returns their ids. */
-    private List<String> theStoreAcceptsWithDeliveries(int count) throws Exception {
-        List<String> deliveries = Stream.generate(UUID::randomUUID).limit(count).map(UUID::toString).toList();
-        AcceptedEvent accepted = new AcceptedEvent(UUID.randomUUID(), "invoice.paid", Instant.now(), deliveries.stream()
-                .map(id -> new AcceptedDelivery(UUID.fromString(id), endpoint, "RECEIVED")).toList());
-        when(eventStore.store(any())).thenAnswer(store -> {
-            store.<Exchange>getArgument(0).setProperty(EventStore.ACCEPTED, accepted);
-            return accepted;
-        });
-        when(workMessages.forAccepted(any(), any())).thenReturn(deliveries.stream()
-                .map(id -> workMessage(UUID.fromString(id), endpoint, 1)).toList());
-        return deliveries;
     }
 }

@@ -6,11 +6,13 @@ import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.when;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -46,6 +48,8 @@ import dev.webhookrelay.delivery.WebhookRequest;
 import dev.webhookrelay.delivery.WorkMessageReader;
 import dev.webhookrelay.delivery.WorkPublisher;
 import dev.webhookrelay.eventtypes.EventTypeCheck;
+import dev.webhookrelay.ingest.AcceptedEvent;
+import dev.webhookrelay.ingest.AcceptedEvent.AcceptedDelivery;
 import dev.webhookrelay.ingest.AcceptedEventResponder;
 import dev.webhookrelay.ingest.EventStore;
 import dev.webhookrelay.ingest.IngestMetrics;
@@ -296,6 +300,27 @@ public abstract class FastRouteTest {
 
     protected List<String> publishedDeliveryIds() {
         return List.copyOf(published);
+    }
+
+    /**
+     * eventStore stores the event (as store-event's bean does, on the exchange too) with this many
+     * deliveries to the endpoint, and workMessages builds their messages; returns the delivery ids.
+     */
+    protected List<String> theStoreAcceptsWithDeliveries(UUID endpoint, int count) throws Exception {
+        List<String> deliveries = Stream.generate(UUID::randomUUID).limit(count).map(UUID::toString).toList();
+        AcceptedEvent accepted = accepted(endpoint, deliveries);
+        when(eventStore.store(any())).thenAnswer(store -> {
+            store.<Exchange>getArgument(0).setProperty(EventStore.ACCEPTED, accepted);
+            return accepted;
+        });
+        when(workMessages.forAccepted(any(), any())).thenReturn(deliveries.stream()
+                .map(id -> workMessage(UUID.fromString(id), endpoint, 1)).toList());
+        return deliveries;
+    }
+
+    protected static AcceptedEvent accepted(UUID endpoint, List<String> deliveries) {
+        return new AcceptedEvent(UUID.randomUUID(), "order.created", Instant.now(), deliveries.stream()
+                .map(id -> new AcceptedDelivery(UUID.fromString(id), endpoint, "RECEIVED")).toList());
     }
 
     /** A work message as the relay's beans build it for publish-delivery. */
