@@ -8,6 +8,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.PositiveOrZero;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 import org.springframework.util.unit.DataSize;
@@ -72,7 +73,8 @@ public record RelayProperties(
             @NotNull Duration connectTimeout,
             @NotNull Duration responseTimeout,
             @NotNull Duration attemptDeadline,
-            @NotNull Duration claimLeaseMargin,
+            // Zero would end a claim at the deadline, while its outcome is still being recorded.
+            @NotNull @DurationMin(seconds = 1) Duration claimLeaseMargin,
             @Positive int maxResponseBodyBytes,
             @Positive int maxResponseHeaders,
             @Positive int maxResponseHeaderLineBytes,

@@ -71,7 +71,7 @@ class ApiKeysHaveALifecycleTest extends RelayIntegrationTest {
         // What DELETE /v1/api-keys/{id} on another instance writes; this instance's cache does not hear of it.
         jdbc.update("UPDATE api_keys SET revoked_at = now() WHERE key_hash = ?", ApiKeys.hash(owner));
 
-        await().atMost(cacheTtl.plusSeconds(15)).pollInterval(Duration.ofMillis(500))
+        await().atMost(cacheTtl.plusSeconds(5)).pollInterval(Duration.ofMillis(500))
                 .until(() -> get("/v1/endpoints", as(owner)).status() == 401);
     }
 

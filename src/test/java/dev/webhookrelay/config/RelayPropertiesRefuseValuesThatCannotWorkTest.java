@@ -43,6 +43,15 @@ class RelayPropertiesRefuseValuesThatCannotWorkTest {
         });
     }
 
+    @Test
+    void aClaimLeaseMarginBelowASecondStopsTheStartAndNamesTheKey() {
+        relay.withPropertyValues("relay.delivery.claim-lease-margin=0s").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause()
+                    .hasMessageContaining("on field 'delivery.claimLeaseMargin'");
+        });
+    }
+
     private static String fieldPath(String setting) {
         String key = setting.substring("relay.".length(), setting.indexOf('='));
         StringBuilder path = new StringBuilder();

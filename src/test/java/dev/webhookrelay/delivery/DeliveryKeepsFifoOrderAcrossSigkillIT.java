@@ -68,7 +68,7 @@ class DeliveryKeepsFifoOrderAcrossSigkillIT {
             }
             assertThat(receiver.mostInProgress()).isEqualTo(1);
             System.out.printf("fifo SIGKILL test: %d events in order, %d accepted before the kill, %d duplicates, "
-                    + "%.1f s (%.0f events/s including the restart and a 10 s claim lease)%n", EVENTS, acceptedAtKill,
+                    + "%.1f s (%.0f events/s including the restart and the killed relay's claim leases)%n", EVENTS, acceptedAtKill,
                     accepted.size() - EVENTS, seconds, EVENTS / seconds);
         }
     }

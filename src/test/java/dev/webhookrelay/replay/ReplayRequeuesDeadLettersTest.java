@@ -101,7 +101,7 @@ class ReplayRequeuesDeadLettersTest extends RelayIntegrationTest {
     @Test
     void aBulkReplayOfThousandsRunsInTheBackgroundWhileLiveDeliveriesKeepFlowing() {
         try (TestReceiver receiver = new TestReceiver()) {
-            String key = createTenant("replay-10k");
+            String key = createTenant("replay-bulk-live");
             String endpointId = createEndpoint(key, receiver.url(), "[\"bulk.*\"]").get("id").asText();
             createEndpoint(key, receiver.url(), "[\"live.*\"]");
             UUID tenantId = jdbc.queryForObject("SELECT tenant_id FROM endpoints WHERE id = ?::uuid", UUID.class, endpointId);
@@ -126,6 +126,10 @@ class ReplayRequeuesDeadLettersTest extends RelayIntegrationTest {
                 UUID live = postAndGetDelivery(key, "live.ping");
                 awaitStatus(live, "DELIVERED", Duration.ofSeconds(30));
                 liveLatencies.add(Duration.between(posted, Instant.now()).toMillis());
+                if (i == 0) {
+                    assertThat(get("/v1/replays/" + replayId, as(key)).json().get("delivered").asInt())
+                            .as("dead letters delivered when the first live delivery was").isLessThan(DEAD_LETTERS);
+                }
             }
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
                     assertThat(get("/v1/replays/" + replayId, as(key)).json().get("delivered").asInt())
