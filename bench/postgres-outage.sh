@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # PostgreSQL outage, the long version: PostgreSQL unreachable for OUTAGE_SECONDS (60) with
 # DELIVERIES (500) accepted and not yet delivered. Runs DeliveryWaitsOutPostgresOutagesTest with those
-# sizes and production's claim lease margin, 30 s (the suite runs it with 10 s, 100 and a 5 s margin),
+# sizes and production's claim lease margin, 30 s (the suite runs it with 10 s, 100 and a 15 s margin),
 # and prints its result line:
 #   postgres outage 60 s: accepted=500 delivered=500 duplicates=N (... requeued M messages)
 # Passes only if nothing was dead-lettered, every delivery was delivered, and no message was requeued
