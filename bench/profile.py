@@ -8,6 +8,7 @@
   profile.py jfr RECORDING.jfr JFR_TOOL DIFF.json   where the relay's CPU and allocations went (its Java
                                               threads' CPU of the phase's diff shared out by JFR samples)
   profile.py table PHASES.json                the Markdown tables of the phases' diffs and JFR stages
+  profile.py servers                          CPU ms so far of RabbitMQ and of PostgreSQL: "BEAM_MS POSTGRES_MS"
 
 PostgreSQL is read as its superuser (su postgres), so the monitoring's own statements are not counted
 among the relay's: pg_stat_statements rows are taken for the relay's role only.
@@ -24,11 +25,18 @@ import base64
 
 RABBIT_API = "http://127.0.0.1:15672/api"
 TICKS = os.sysconf("SC_CLK_TCK")
-try:
-    import pwd
-    RABBITMQ_UID = pwd.getpwnam("rabbitmq").pw_uid
-except KeyError:
-    RABBITMQ_UID = 0
+import pwd
+
+
+def uid_of(user):
+    try:
+        return pwd.getpwnam(user).pw_uid
+    except KeyError:
+        return 0
+
+
+RABBITMQ_UID = uid_of("rabbitmq")
+POSTGRES_UID = uid_of("postgres")
 
 
 def psql(db, sql):
@@ -44,18 +52,44 @@ def rabbit(path):
         return json.load(response)
 
 
-def proc_ticks(stat_path):
+def proc_ticks(stat_path, reaped=False):
+    """The process's name and CPU ticks (utime, stime); with reaped, also those of its children that
+    exited (cutime, cstime): a PostgreSQL backend's CPU moves to the postmaster's when it ends."""
     with open(stat_path) as f:
         text = f.read()
     name = text[text.index("(") + 1:text.rindex(")")]
     fields = text[text.rindex(")") + 2:].split()
-    return name, int(fields[11]) + int(fields[12])  # utime, stime
+    return name, int(fields[11]) + int(fields[12]) + (int(fields[13]) + int(fields[14]) if reaped else 0)
 
 
 def thread_group(name):
     """Threads of one kind under one name: digits and pool suffixes dropped."""
     name = re.sub(r"[-#_ ]?\d+", "", name)
     return name.strip("-#_ ") or "?"
+
+
+def server_ticks():
+    """CPU ticks so far of the machine's RabbitMQ (its user's beam, not other nodes that come and go) and
+    of every PostgreSQL process (backends, WAL writer, checkpointer...): the servers' own CPU. Another
+    benchmark beside this one adds its share."""
+    beam = postgres = 0
+    for p in os.listdir("/proc"):
+        if p.isdigit():
+            try:
+                name, ticks = proc_ticks(f"/proc/{p}/stat", reaped=True)
+                uid = os.stat(f"/proc/{p}").st_uid
+            except (FileNotFoundError, ProcessLookupError, ValueError):
+                continue
+            if name.startswith("beam") and uid == RABBITMQ_UID:
+                beam += ticks
+            elif name.startswith("postgres") and uid == POSTGRES_UID:
+                postgres += ticks
+    return beam, postgres
+
+
+def servers():
+    beam, postgres = server_ticks()
+    print(beam * 1000 // TICKS, postgres * 1000 // TICKS)
 
 
 def snapshot(out, pid, db, vhost):
@@ -91,20 +125,11 @@ def snapshot(out, pid, db, vhost):
         AND userid = (SELECT oid FROM pg_roles WHERE rolname = 'relay')""")
     stats = rabbit(f"/vhosts/{vhost}").get("message_stats", {})
     channels = len(rabbit(f"/vhosts/{vhost}/channels"))
-    beam = 0
-    for p in os.listdir("/proc"):
-        if p.isdigit():
-            try:
-                name, ticks = proc_ticks(f"/proc/{p}/stat")
-            except (FileNotFoundError, ProcessLookupError, ValueError):
-                continue
-            # The machine's broker only (its user's beam), not other nodes that come and go.
-            if name.startswith("beam") and os.stat(f"/proc/{p}").st_uid == RABBITMQ_UID:
-                beam += ticks
+    beam, postgres = server_ticks()
     snap = {"t": time.time(), "cpu_ticks": cpu, "threads": threads, "rss_kb": status.get("VmRSS"),
             "hwm_kb": status.get("VmHWM"), "pg_db": pg_db, "pg_tables": pg_tables, "statements": statements,
             "rabbit": {k: v for k, v in stats.items() if isinstance(v, int)}, "channels": channels,
-            "beam_ticks": beam}
+            "beam_ticks": beam, "postgres_ticks": postgres}
     with open(out, "w") as f:
         json.dump(snap, f)
 
@@ -139,6 +164,7 @@ def diff(a_path, b_path, c_path, events, label):
         "cpu_ms_per_event_without_jit": (timed["cpu_ticks"] - a["cpu_ticks"]) * 1000.0 / TICKS / n
         - sum(v for k, v in threads.items() if "CompilerThre" in k),
         "beam_cpu_ms_per_event": (timed["beam_ticks"] - a["beam_ticks"]) * 1000.0 / TICKS / n,
+        "postgres_cpu_ms_per_event": (timed.get("postgres_ticks", 0) - a.get("postgres_ticks", 0)) * 1000.0 / TICKS / n,
         "threads_ms_per_event": dict(sorted(((k, v) for k, v in threads.items() if v > 0.001), key=lambda kv: -kv[1])),
         "commits_per_event": per(b["pg_db"]["xact_commit"] - a["pg_db"]["xact_commit"]),
         "statements_per_event": sum(s["per_event"] for s in statements),
@@ -331,7 +357,7 @@ def table(phases_path):
         one = {"events": "event", "deliveries": "delivery"}.get(p["unit"], p["unit"])
         out.append("")
         out.append(f"**{p['label']}** ({d['events']} {p['unit']}; RabbitMQ's own CPU {d['beam_cpu_ms_per_event']:.3f} ms per "
-                   f"{one}; relay threads, CPU ms per {one}: "
+                   f"{one}; PostgreSQL's own CPU {d.get('postgres_cpu_ms_per_event', 0):.3f} ms; relay threads, CPU ms per {one}: "
                    + ", ".join(f"{k} {v:.3f}" for k, v in list(d["threads_ms_per_event"].items())[:6]) + ")")
         out.append("")
         out.append("| PostgreSQL statement | calls per event | ms per event |")
@@ -355,4 +381,4 @@ def table(phases_path):
 
 if __name__ == "__main__":
     command, args = sys.argv[1], sys.argv[2:]
-    {"snapshot": snapshot, "diff": diff, "jfr": jfr, "table": table}[command](*args)
+    {"snapshot": snapshot, "diff": diff, "jfr": jfr, "table": table, "servers": servers}[command](*args)

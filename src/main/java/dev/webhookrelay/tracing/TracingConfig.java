@@ -48,11 +48,11 @@ public class TracingConfig {
 
     /**
      * Camel's tracer (camel-opentelemetry2), in place of its starter's: the same, set up as the
-     * starter would, but for how timer routes are excluded (TimerExcludingTracer).
+     * starter would, but for the endpoints it leaves out (BoundaryTracer).
      */
     @Bean
     public OpenTelemetryTracer camelTracer(CamelContext camelContext) {
-        OpenTelemetryTracer tracer = new TimerExcludingTracer();
+        OpenTelemetryTracer tracer = new BoundaryTracer();
         tracer.init(camelContext);
         return tracer;
     }

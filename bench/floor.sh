@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# The infrastructure's floor (issue 16): the CPU that PostgreSQL and RabbitMQ themselves spend on one
+# event when they are made to do exactly the relay's work for it, with no relay. Their sum per event,
+# against the machine's cores, is the ceiling of any relay built on these two servers and this design
+# (the event and its delivery committed before the answer, a claim and a record per attempt, one
+# confirmed work message per delivery, consumed with prefetch 1), even one that cost no CPU of its own,
+# with no receiver and no load generator on the same cores.
+#  - PostgreSQL, by pgbench (16 clients): EVENTS ingest transactions (bench/pgbench-ingest.sql: the
+#    idempotency key, the 1.1 KB event, its delivery; one commit), then every delivery claimed and
+#    recorded as delivered, each its own commit as in the relay (bench/claim/claim.sql and record.sql,
+#    committed; the delivery to claim is read from a numbered list, a primary-key lookup the relay does
+#    not make).
+#  - RabbitMQ, by PerfTest on a quorum queue, with the relay's message (as bench/limits.sh): EVENTS
+#    publishes by 16 producers that each wait for their confirm, as the ingest does, then 32 consumers
+#    with prefetch 1 that ack each message, until the queue is empty.
+# The servers' CPU comes from /proc (bench/profile.py servers), so nothing else should run meanwhile.
+# Prints a Markdown table; --record appends it to bench/RESULTS.md.
+source "$(dirname "$0")/lib.sh"
+source "$ROOT/bench/limits.sh"
+EVENTS="${EVENTS:-20000}"
+# PostgreSQL's plan cache mode for pgbench's sessions: auto (its default, the relay's) or another to compare.
+PLAN_CACHE_MODE="${PLAN_CACHE_MODE:-auto}"
+QUEUE=floor-quorum
+trap 'bench_stop_relays; [ -z "${PERFTEST_PID:-}" ] || kill "$PERFTEST_PID" 2>/dev/null || true' EXIT
+
+db() { psql -q -X -v ON_ERROR_STOP=1 -h 127.0.0.1 -U relay -d "$BENCH_DB" "$@"; }
+servers() { python3 "$ROOT/bench/profile.py" servers; }
+now() { date +%s.%N; }
+calc() { python3 -c "print($1)"; }
+
+# measure NAME COMMAND...: runs the command, then keeps "seconds beam_ms postgres_ms" of it in M_NAME.
+declare -A M
+measure() {
+  local name=$1 start before after; shift
+  before=$(servers); start=$(now)
+  "$@"
+  after=$(servers)
+  read -r b0 p0 <<< "$before"; read -r b1 p1 <<< "$after"
+  M[$name]="$(calc "$(now) - $start") $((b1 - b0)) $((p1 - p0))"
+}
+
+bench_prepare
+bench_start_relay floor "$BENCH_PORT"
+KEY=$(bench_tenant "$BENCH_PORT")
+bench_endpoint "$BENCH_PORT" "$KEY" http://127.0.0.1:9/
+bench_stop_relays
+ENDPOINT=$(db -tAc "SELECT id FROM endpoints LIMIT 1")
+
+SCRIPTS="$OUT/floor-scripts" && mkdir -p "$SCRIPTS"
+{ echo "SELECT did, ts FROM floor_queue WHERE n = (SELECT nextval('floor_seq')) \\gset"
+  sed -e '/^\\set n/d' -e '/claim_ids/d' -e '/^BEGIN;/d' -e '/^ROLLBACK;/d' "$ROOT/bench/claim/claim.sql"
+  sed -e '/^\\set n/d' -e '/claim_ids/d' -e '/^BEGIN;/d' -e '/^ROLLBACK;/d' "$ROOT/bench/claim/record.sql"
+} > "$SCRIPTS/drain.sql"
+pgbench_run() { # pgbench_run SCRIPT: EVENTS transactions over 16 clients
+  PGOPTIONS="-c plan_cache_mode=$PLAN_CACHE_MODE" pgbench -n -h 127.0.0.1 -U relay -M prepared -c 16 -j 2 -t $((EVENTS / 16)) -D endpoint="$ENDPOINT" -f "$1" \
+    "$BENCH_DB" > "$OUT/floor-pgbench.log" 2>&1 || { cat "$OUT/floor-pgbench.log" >&2; exit 1; }
+}
+measure pg_ingest pgbench_run "$ROOT/bench/pgbench-ingest.sql"
+db -c "CREATE TABLE floor_queue AS SELECT row_number() OVER (ORDER BY created_at) AS n, id AS did, created_at AS ts FROM deliveries;
+       CREATE UNIQUE INDEX ON floor_queue (n); CREATE SEQUENCE floor_seq; ANALYZE floor_queue" >/dev/null
+measure pg_drain pgbench_run "$SCRIPTS/drain.sql"
+CLAIMED=$(db -tAc "SELECT count(*) FROM deliveries WHERE status = 'DELIVERED'")
+[ "$CLAIMED" -eq "$((EVENTS / 16 * 16))" ] || { echo "only $CLAIMED deliveries were claimed and recorded" >&2; exit 1; }
+
+perftest_install
+API=http://127.0.0.1:15672/api
+curl -sS -u guest:guest -X DELETE "$API/vhosts/$PERFTEST_VHOST" >/dev/null
+curl -fsS -u guest:guest -X PUT "$API/vhosts/$PERFTEST_VHOST" >/dev/null
+curl -fsS -u guest:guest -X PUT -H 'Content-Type: application/json' -d '{"configure":".*","write":".*","read":".*"}' \
+  "$API/permissions/$PERFTEST_VHOST/guest" >/dev/null
+uuid() { cat /proc/sys/kernel/random/uuid; }
+PROPS="relay-delivery-id=$(uuid),relay-endpoint-id=$(uuid),relay-tenant-id=$(uuid),relay-attempt=1"
+PROPS+=",spring_returned_message_correlation=$(uuid),content_type=text/plain,content_encoding=UTF-8"
+perftest() { # run in a subshell: it becomes PerfTest's JVM, whose PID a kill then reaches
+  exec "$BENCH_JAVA" -Xmx256m -cp "$PERFTEST_LIB/*" com.rabbitmq.perf.PerfTest \
+    -h "amqp://guest:guest@127.0.0.1:5672/$PERFTEST_VHOST" --quorum-queue -u "$QUEUE" -ad false \
+    -s 36 -f persistent -mp "$PROPS" "$@" > "$OUT/floor-perftest.log" 2>&1
+}
+queued() { curl -fsS -u guest:guest "$API/queues/$PERFTEST_VHOST/$QUEUE" | python3 -c 'import json,sys; print(json.load(sys.stdin).get("messages", -1))'; }
+publish() { (perftest -x 16 -y 0 -c 1 -C $((EVENTS / 16))); }
+consume() { # until the queue is empty (the management API's count lags by up to 5 s: read it twice)
+  (perftest -x 0 -y 32 -q 1 -p -z 600) &
+  PERFTEST_PID=$!
+  for _ in $(seq 1 6000); do [ "$(queued)" -eq 0 ] && sleep 0.2 && [ "$(queued)" -eq 0 ] && break; sleep 0.1; done
+  kill "$PERFTEST_PID"; wait "$PERFTEST_PID" 2>/dev/null || true; PERFTEST_PID=
+}
+measure mq_publish publish
+for _ in $(seq 1 60); do [ "$(queued)" -eq "$((EVENTS / 16 * 16))" ] && break; sleep 0.5; done
+PUBLISHED=$(queued)
+[ "$PUBLISHED" -eq "$((EVENTS / 16 * 16))" ] || { echo "the queue holds $PUBLISHED messages" >&2; exit 1; }
+measure mq_consume consume
+curl -sS -u guest:guest -X DELETE "$API/vhosts/$PERFTEST_VHOST" >/dev/null
+
+N=$((EVENTS / 16 * 16))
+CORES=$(nproc)
+read -r pi_s _ pi_pg <<< "${M[pg_ingest]}"; read -r pd_s _ pd_pg <<< "${M[pg_drain]}"
+read -r mp_s mp_mq _ <<< "${M[mq_publish]}"; read -r mc_s mc_mq _ <<< "${M[mq_consume]}"
+ms() { calc "round($1 / $N, 3)"; }
+row() { # row LABEL TARGET PG_MS MQ_MS RATES
+  local sum ceiling
+  sum=$(calc "round($3 + $4, 3)")
+  ceiling=$(calc "int($CORES * 1000 / $sum)")
+  echo "| $1 | $3 | $4 | $sum | $ceiling | $2 | $5 |"
+}
+TABLE="| per event, the relay's work without the relay | PostgreSQL CPU ms | RabbitMQ CPU ms | both | ceiling on $CORES cores, events/s | issue 16's target | the servers' own rates here |
+|---|---|---|---|---|---|---|
+$(row "ingest: 1 commit (idempotency key, event, delivery) + 1 publish, confirmed" "1,000/s end to end; ingest 0.8x pgbench" "$(ms "$pi_pg")" "$(ms "$mp_mq")" "pgbench $(calc "int($N / $pi_s)") tps, PerfTest $(calc "int($N / $mp_s)") msg/s")
+$(row "drain: 2 commits (claim, record) + 1 deliver and ack, prefetch 1" "2,000 deliveries/s" "$(ms "$pd_pg")" "$(ms "$mc_mq")" "pgbench $(calc "int($N / $pd_s)") tps, PerfTest $(calc "int($N / $mc_s)") msg/s")
+$(row "end to end: both" "1,000 events/s" "$(ms "$((pi_pg + pd_pg))")" "$(ms "$((mp_mq + mc_mq))")" "")"
+bench_print_and_record "The infrastructure's floor per event (bench/floor.sh)" "$(machine)" "bash bench/floor.sh (EVENTS=$EVENTS PLAN_CACHE_MODE=$PLAN_CACHE_MODE)" \
+  "pgbench and PerfTest alone, one after the other; the servers' CPU from /proc; the ceiling is the cores' time over both servers' CPU per event, for a relay, receiver and load generator costing nothing; load average at the end $(cut -d' ' -f1-3 /proc/loadavg)" \
+  "$TABLE" "${1:-}"
+psql -q -h 127.0.0.1 -U relay -d postgres -c "DROP DATABASE IF EXISTS $BENCH_DB WITH (FORCE)"
