@@ -20,6 +20,7 @@ source "$ROOT/bench/limits.sh"
 EVENTS="${EVENTS:-20000}"
 # PostgreSQL's plan cache mode for pgbench's sessions: auto (its default, the relay's) or another to compare.
 PLAN_CACHE_MODE="${PLAN_CACHE_MODE:-auto}"
+HISTORY_DAYS="${HISTORY_DAYS:-30}"
 QUEUE=floor-quorum
 trap 'bench_stop_relays; [ -z "${PERFTEST_PID:-}" ] || kill "$PERFTEST_PID" 2>/dev/null || true' EXIT
 
@@ -45,6 +46,11 @@ KEY=$(bench_tenant "$BENCH_PORT")
 bench_endpoint "$BENCH_PORT" "$KEY" http://127.0.0.1:9/
 bench_stop_relays
 ENDPOINT=$(db -tAc "SELECT id FROM endpoints LIMIT 1")
+# The history's shape in production: a partition per day of relay.retention.max-age (30 days) before
+# today, beside the relay's own (today and the days ahead). A statement planned for the whole
+# partitioned table locks every partition it may touch.
+db -tAc "SELECT count(relay_create_history_partitions((now() AT TIME ZONE 'UTC')::date - g)) FROM generate_series(1, $HISTORY_DAYS) g" >/dev/null
+PARTITIONS=$(db -tAc "SELECT count(*) FROM pg_inherits WHERE inhparent = 'deliveries'::regclass")
 
 SCRIPTS="$OUT/floor-scripts" && mkdir -p "$SCRIPTS"
 { echo "SELECT did, ts FROM floor_queue WHERE n = (SELECT nextval('floor_seq')) \\gset"
@@ -63,23 +69,12 @@ CLAIMED=$(db -tAc "SELECT count(*) FROM deliveries WHERE status = 'DELIVERED'")
 [ "$CLAIMED" -eq "$((EVENTS / 16 * 16))" ] || { echo "only $CLAIMED deliveries were claimed and recorded" >&2; exit 1; }
 
 perftest_install
-API=http://127.0.0.1:15672/api
-curl -sS -u guest:guest -X DELETE "$API/vhosts/$PERFTEST_VHOST" >/dev/null
-curl -fsS -u guest:guest -X PUT "$API/vhosts/$PERFTEST_VHOST" >/dev/null
-curl -fsS -u guest:guest -X PUT -H 'Content-Type: application/json' -d '{"configure":".*","write":".*","read":".*"}' \
-  "$API/permissions/$PERFTEST_VHOST/guest" >/dev/null
-uuid() { cat /proc/sys/kernel/random/uuid; }
-PROPS="relay-delivery-id=$(uuid),relay-endpoint-id=$(uuid),relay-tenant-id=$(uuid),relay-attempt=1"
-PROPS+=",spring_returned_message_correlation=$(uuid),content_type=text/plain,content_encoding=UTF-8"
-perftest() { # run in a subshell: it becomes PerfTest's JVM, whose PID a kill then reaches
-  exec "$BENCH_JAVA" -Xmx256m -cp "$PERFTEST_LIB/*" com.rabbitmq.perf.PerfTest \
-    -h "amqp://guest:guest@127.0.0.1:5672/$PERFTEST_VHOST" --quorum-queue -u "$QUEUE" -ad false \
-    -s 36 -f persistent -mp "$PROPS" "$@" > "$OUT/floor-perftest.log" 2>&1
-}
-queued() { curl -fsS -u guest:guest "$API/queues/$PERFTEST_VHOST/$QUEUE" | python3 -c 'import json,sys; print(json.load(sys.stdin).get("messages", -1))'; }
-publish() { (perftest -x 16 -y 0 -c 1 -C $((EVENTS / 16))); }
+perftest_vhost
+queued() { curl -fsS -u guest:guest "$PERFTEST_API/queues/$PERFTEST_VHOST/$QUEUE" | python3 -c 'import json,sys; print(json.load(sys.stdin).get("messages", -1))'; }
+in_perftest() { (exec > "$OUT/floor-perftest.log" 2>&1; perftest "$QUEUE" -ad false "$@") ; }
+publish() { in_perftest -x 16 -y 0 -c 1 -C $((EVENTS / 16)); }
 consume() { # until the queue is empty (the management API's count lags by up to 5 s: read it twice)
-  (perftest -x 0 -y 32 -q 1 -p -z 600) &
+  in_perftest -x 0 -y 32 -q 1 -p -z 600 &
   PERFTEST_PID=$!
   for _ in $(seq 1 6000); do [ "$(queued)" -eq 0 ] && sleep 0.2 && [ "$(queued)" -eq 0 ] && break; sleep 0.1; done
   kill "$PERFTEST_PID"; wait "$PERFTEST_PID" 2>/dev/null || true; PERFTEST_PID=
@@ -89,7 +84,7 @@ for _ in $(seq 1 60); do [ "$(queued)" -eq "$((EVENTS / 16 * 16))" ] && break; s
 PUBLISHED=$(queued)
 [ "$PUBLISHED" -eq "$((EVENTS / 16 * 16))" ] || { echo "the queue holds $PUBLISHED messages" >&2; exit 1; }
 measure mq_consume consume
-curl -sS -u guest:guest -X DELETE "$API/vhosts/$PERFTEST_VHOST" >/dev/null
+perftest_vhost_drop
 
 N=$((EVENTS / 16 * 16))
 CORES=$(nproc)
@@ -107,7 +102,7 @@ TABLE="| per event, the relay's work without the relay | PostgreSQL CPU ms | Rab
 $(row "ingest: 1 commit (idempotency key, event, delivery) + 1 publish, confirmed" "1,000/s end to end; ingest 0.8x pgbench" "$(ms "$pi_pg")" "$(ms "$mp_mq")" "pgbench $(calc "int($N / $pi_s)") tps, PerfTest $(calc "int($N / $mp_s)") msg/s")
 $(row "drain: 2 commits (claim, record) + 1 deliver and ack, prefetch 1" "2,000 deliveries/s" "$(ms "$pd_pg")" "$(ms "$mc_mq")" "pgbench $(calc "int($N / $pd_s)") tps, PerfTest $(calc "int($N / $mc_s)") msg/s")
 $(row "end to end: both" "1,000 events/s" "$(ms "$((pi_pg + pd_pg))")" "$(ms "$((mp_mq + mc_mq))")" "")"
-bench_print_and_record "The infrastructure's floor per event (bench/floor.sh)" "$(machine)" "bash bench/floor.sh (EVENTS=$EVENTS PLAN_CACHE_MODE=$PLAN_CACHE_MODE)" \
-  "pgbench and PerfTest alone, one after the other; the servers' CPU from /proc; the ceiling is the cores' time over both servers' CPU per event, for a relay, receiver and load generator costing nothing; load average at the end $(cut -d' ' -f1-3 /proc/loadavg)" \
+bench_print_and_record "The infrastructure's floor per event (bench/floor.sh)" "$(machine)" "bash bench/floor.sh (EVENTS=$EVENTS PLAN_CACHE_MODE=$PLAN_CACHE_MODE HISTORY_DAYS=$HISTORY_DAYS)" \
+  "pgbench and PerfTest alone, one after the other; $PARTITIONS partitions of each history table; the servers' CPU from /proc; the ceiling is the cores' time over both servers' CPU per event, for a relay, receiver and load generator costing nothing; load average at the end $(cut -d' ' -f1-3 /proc/loadavg)" \
   "$TABLE" "${1:-}"
 psql -q -h 127.0.0.1 -U relay -d postgres -c "DROP DATABASE IF EXISTS $BENCH_DB WITH (FORCE)"

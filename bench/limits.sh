@@ -17,24 +17,39 @@ perftest_install() {
     || mvn -B -ntp -q -f "$ROOT/bench/perftest/pom.xml" dependency:copy-dependencies >&2
 }
 
+PERFTEST_API=http://127.0.0.1:15672/api
+
+# perftest_vhost: PERFTEST_VHOST, empty; perftest_vhost_drop removes it.
+perftest_vhost() {
+  perftest_vhost_drop
+  curl -fsS -u guest:guest -X PUT "$PERFTEST_API/vhosts/$PERFTEST_VHOST" >/dev/null
+  curl -fsS -u guest:guest -X PUT -H 'Content-Type: application/json' -d '{"configure":".*","write":".*","read":".*"}' \
+    "$PERFTEST_API/permissions/$PERFTEST_VHOST/guest" >/dev/null
+}
+perftest_vhost_drop() { curl -sS -u guest:guest -X DELETE "$PERFTEST_API/vhosts/$PERFTEST_VHOST" >/dev/null; }
+
+# perftest QUEUE ARGS...: PerfTest in PERFTEST_VHOST on the quorum queue QUEUE, with the relay's message
+# (what ConfirmedPublisher sends for a new delivery: the id as body, these headers, text/plain,
+# persistent). Call it in a subshell, $(...) or (...): it becomes PerfTest's JVM, which a kill then reaches.
+perftest() {
+  local props uuid
+  uuid() { cat /proc/sys/kernel/random/uuid; }
+  props="relay-delivery-id=$(uuid),relay-endpoint-id=$(uuid),relay-tenant-id=$(uuid),relay-attempt=1"
+  props+=",spring_returned_message_correlation=$(uuid),content_type=text/plain,content_encoding=UTF-8"
+  exec "$BENCH_JAVA" -Xmx256m -cp "$PERFTEST_LIB/*" com.rabbitmq.perf.PerfTest \
+    -h "amqp://guest:guest@127.0.0.1:5672/$PERFTEST_VHOST" --quorum-queue -u "$1" \
+    -s 36 -f persistent -mp "$props" "${@:2}"
+}
+
 # limit_rabbitmq -> "published_per_s consumed_per_s" (averages over LIMIT_SECONDS). PERFTEST_ARGS
 # replaces the shape (default: 2 producers with up to 64 unconfirmed publishes each, 2 consumers with
 # prefetch 64 acking every message).
 limit_rabbitmq() {
   perftest_install
-  local api=http://127.0.0.1:15672/api uuid out
-  curl -sS -u guest:guest -X DELETE "$api/vhosts/$PERFTEST_VHOST" >/dev/null
-  curl -fsS -u guest:guest -X PUT "$api/vhosts/$PERFTEST_VHOST" >/dev/null
-  curl -fsS -u guest:guest -X PUT -H 'Content-Type: application/json' -d '{"configure":".*","write":".*","read":".*"}' \
-    "$api/permissions/$PERFTEST_VHOST/guest" >/dev/null
-  uuid() { cat /proc/sys/kernel/random/uuid; }
-  # What ConfirmedPublisher sends for a new delivery: the id as body, these headers, text/plain, persistent.
-  local props="relay-delivery-id=$(uuid),relay-endpoint-id=$(uuid),relay-tenant-id=$(uuid),relay-attempt=1"
-  props+=",spring_returned_message_correlation=$(uuid),content_type=text/plain,content_encoding=UTF-8"
-  out=$("$BENCH_JAVA" -Xmx256m -cp "$PERFTEST_LIB/*" com.rabbitmq.perf.PerfTest \
-    -h "amqp://guest:guest@127.0.0.1:5672/$PERFTEST_VHOST" --quorum-queue -u perftest-quorum \
-    -s 36 -f persistent -mp "$props" -z "$LIMIT_SECONDS" ${PERFTEST_ARGS:--x 2 -y 2 -c 64 -q 64} 2>&1)
-  curl -sS -u guest:guest -X DELETE "$api/vhosts/$PERFTEST_VHOST" >/dev/null
+  local out
+  perftest_vhost
+  out=$(perftest perftest-quorum -z "$LIMIT_SECONDS" ${PERFTEST_ARGS:--x 2 -y 2 -c 64 -q 64} 2>&1)
+  perftest_vhost_drop
   echo "$(echo "$out" | awk '/sending rate avg/{print $(NF-1)}') $(echo "$out" | awk '/receiving rate avg/{print $(NF-1)}')"
 }
 
