@@ -10,7 +10,7 @@
 #    recorded as delivered, each its own commit as in the relay (bench/claim/claim.sql and record.sql,
 #    committed; the delivery to claim is read from a numbered list, a primary-key lookup the relay does
 #    not make).
-#  - RabbitMQ, by PerfTest on a quorum queue, with the relay's message (as bench/limits.sh): EVENTS
+#  - RabbitMQ, by PerfTest on a quorum queue declared as relay.work is, with the relay's message (as bench/limits.sh): EVENTS
 #    publishes by 16 producers that each wait for their confirm, as the ingest does, then 32 consumers
 #    with prefetch 1 that ack each message, until the queue is empty.
 # The servers' CPU comes from /proc (bench/profile.py servers), so nothing else should run meanwhile.
@@ -21,6 +21,9 @@ EVENTS="${EVENTS:-20000}"
 # PostgreSQL's plan cache mode for pgbench's sessions: auto (its default, the relay's) or another to compare.
 PLAN_CACHE_MODE="${PLAN_CACHE_MODE:-auto}"
 HISTORY_DAYS="${HISTORY_DAYS:-30}"
+# PerfTest's queue is declared as the relay declares relay.work (RabbitTopology); QUEUE_ARGS= (empty)
+# measures a plain quorum queue instead.
+QUEUE_ARGS="${QUEUE_ARGS-x-dead-letter-exchange=relay.dead-letter-exchange,x-dead-letter-routing-key=dead-letter,x-dead-letter-strategy=at-least-once,x-delivery-limit=20,x-overflow=reject-publish}"
 QUEUE=floor-quorum
 trap 'bench_stop_relays; [ -z "${PERFTEST_PID:-}" ] || kill "$PERFTEST_PID" 2>/dev/null || true' EXIT
 
@@ -71,8 +74,9 @@ CLAIMED=$(db -tAc "SELECT count(*) FROM deliveries WHERE status = 'DELIVERED'")
 perftest_install
 perftest_vhost
 queued() { curl -fsS -u guest:guest "$PERFTEST_API/queues/$PERFTEST_VHOST/$QUEUE" | python3 -c 'import json,sys; print(json.load(sys.stdin).get("messages", -1))'; }
-in_perftest() { (exec > "$OUT/floor-perftest.log" 2>&1; perftest "$QUEUE" -ad false "$@") ; }
-publish() { in_perftest -x 16 -y 0 -c 1 -C $((EVENTS / 16)); }
+# Run it in a subshell, (...) or &: it becomes PerfTest's JVM, which a kill then reaches.
+in_perftest() { exec > "$OUT/floor-perftest.log" 2>&1; perftest "$QUEUE" -ad false ${QUEUE_ARGS:+-qa "$QUEUE_ARGS"} "$@"; }
+publish() { (in_perftest -x 16 -y 0 -c 1 -C $((EVENTS / 16))); }
 consume() { # until the queue is empty (the management API's count lags by up to 5 s: read it twice)
   in_perftest -x 0 -y 32 -q 1 -p -z 600 &
   PERFTEST_PID=$!
@@ -102,7 +106,7 @@ TABLE="| per event, the relay's work without the relay | PostgreSQL CPU ms | Rab
 $(row "ingest: 1 commit (idempotency key, event, delivery) + 1 publish, confirmed" "1,000/s end to end; ingest 0.8x pgbench" "$(ms "$pi_pg")" "$(ms "$mp_mq")" "pgbench $(calc "int($N / $pi_s)") tps, PerfTest $(calc "int($N / $mp_s)") msg/s")
 $(row "drain: 2 commits (claim, record) + 1 deliver and ack, prefetch 1" "2,000 deliveries/s" "$(ms "$pd_pg")" "$(ms "$mc_mq")" "pgbench $(calc "int($N / $pd_s)") tps, PerfTest $(calc "int($N / $mc_s)") msg/s")
 $(row "end to end: both" "1,000 events/s" "$(ms "$((pi_pg + pd_pg))")" "$(ms "$((mp_mq + mc_mq))")" "")"
-bench_print_and_record "The infrastructure's floor per event (bench/floor.sh)" "$(machine)" "bash bench/floor.sh (EVENTS=$EVENTS PLAN_CACHE_MODE=$PLAN_CACHE_MODE HISTORY_DAYS=$HISTORY_DAYS)" \
+bench_print_and_record "The infrastructure's floor per event (bench/floor.sh)" "$(machine)" "bash bench/floor.sh (EVENTS=$EVENTS PLAN_CACHE_MODE=$PLAN_CACHE_MODE HISTORY_DAYS=$HISTORY_DAYS QUEUE_ARGS=${QUEUE_ARGS:-none})" \
   "pgbench and PerfTest alone, one after the other; $PARTITIONS partitions of each history table; the servers' CPU from /proc; the ceiling is the cores' time over both servers' CPU per event, for a relay, receiver and load generator costing nothing; load average at the end $(cut -d' ' -f1-3 /proc/loadavg)" \
   "$TABLE" "${1:-}"
 psql -q -h 127.0.0.1 -U relay -d postgres -c "DROP DATABASE IF EXISTS $BENCH_DB WITH (FORCE)"
