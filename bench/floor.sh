@@ -23,6 +23,10 @@ PLAN_CACHE_MODE="${PLAN_CACHE_MODE:-auto}"
 HISTORY_DAYS="${HISTORY_DAYS:-30}"
 # PerfTest's queue is declared as the relay declares relay.work (RabbitTopology); QUEUE_ARGS= (empty)
 # measures a plain quorum queue instead.
+# CONSUME_RATE (msg/s, all consumers together) paces PerfTest's consumers as a relay's drain would be
+# paced (default: as fast as they go). The broker's CPU per message grows as its rate falls: fewer
+# messages share each of the quorum queue's log writes.
+CONSUME_RATE="${CONSUME_RATE:-}"
 QUEUE_ARGS="${QUEUE_ARGS-x-dead-letter-exchange=relay.dead-letter-exchange,x-dead-letter-routing-key=dead-letter,x-dead-letter-strategy=at-least-once,x-delivery-limit=20,x-overflow=reject-publish}"
 QUEUE=floor-quorum
 trap 'bench_stop_relays; [ -z "${PERFTEST_PID:-}" ] || kill "$PERFTEST_PID" 2>/dev/null || true' EXIT
@@ -78,7 +82,7 @@ queued() { curl -fsS -u guest:guest "$PERFTEST_API/queues/$PERFTEST_VHOST/$QUEUE
 in_perftest() { exec > "$OUT/floor-perftest.log" 2>&1; perftest "$QUEUE" -ad false ${QUEUE_ARGS:+-qa "$QUEUE_ARGS"} "$@"; }
 publish() { (in_perftest -x 16 -y 0 -c 1 -C $((EVENTS / 16))); }
 consume() { # until the queue is empty (the management API's count lags by up to 5 s: read it twice)
-  in_perftest -x 0 -y 32 -q 1 -p -z 600 &
+  in_perftest -x 0 -y 32 -q 1 -p -z 600 ${CONSUME_RATE:+-R $(( (CONSUME_RATE + 31) / 32 ))} &
   PERFTEST_PID=$!
   for _ in $(seq 1 6000); do [ "$(queued)" -eq 0 ] && sleep 0.2 && [ "$(queued)" -eq 0 ] && break; sleep 0.1; done
   kill "$PERFTEST_PID"; wait "$PERFTEST_PID" 2>/dev/null || true; PERFTEST_PID=
@@ -106,7 +110,7 @@ TABLE="| per event, the relay's work without the relay | PostgreSQL CPU ms | Rab
 $(row "ingest: 1 commit (idempotency key, event, delivery) + 1 publish, confirmed" "1,000/s end to end; ingest 0.8x pgbench" "$(ms "$pi_pg")" "$(ms "$mp_mq")" "pgbench $(calc "int($N / $pi_s)") tps, PerfTest $(calc "int($N / $mp_s)") msg/s")
 $(row "drain: 2 commits (claim, record) + 1 deliver and ack, prefetch 1" "2,000 deliveries/s" "$(ms "$pd_pg")" "$(ms "$mc_mq")" "pgbench $(calc "int($N / $pd_s)") tps, PerfTest $(calc "int($N / $mc_s)") msg/s")
 $(row "end to end: both" "1,000 events/s" "$(ms "$((pi_pg + pd_pg))")" "$(ms "$((mp_mq + mc_mq))")" "")"
-bench_print_and_record "The infrastructure's floor per event (bench/floor.sh)" "$(machine)" "bash bench/floor.sh (EVENTS=$EVENTS PLAN_CACHE_MODE=$PLAN_CACHE_MODE HISTORY_DAYS=$HISTORY_DAYS QUEUE_ARGS=${QUEUE_ARGS:-none})" \
+bench_print_and_record "The infrastructure's floor per event (bench/floor.sh)" "$(machine)" "bash bench/floor.sh (EVENTS=$EVENTS PLAN_CACHE_MODE=$PLAN_CACHE_MODE HISTORY_DAYS=$HISTORY_DAYS QUEUE_ARGS=${QUEUE_ARGS:-none} CONSUME_RATE=${CONSUME_RATE:-unpaced})" \
   "pgbench and PerfTest alone, one after the other; $PARTITIONS partitions of each history table; the servers' CPU from /proc; the ceiling is the cores' time over both servers' CPU per event, for a relay, receiver and load generator costing nothing; load average at the end $(cut -d' ' -f1-3 /proc/loadavg)" \
   "$TABLE" "${1:-}"
 psql -q -h 127.0.0.1 -U relay -d postgres -c "DROP DATABASE IF EXISTS $BENCH_DB WITH (FORCE)"
