@@ -61,8 +61,8 @@ PARTITIONS=$(db -tAc "SELECT count(*) FROM pg_inherits WHERE inhparent = 'delive
 
 SCRIPTS="$OUT/floor-scripts" && mkdir -p "$SCRIPTS"
 { echo "SELECT did, ts FROM floor_queue WHERE n = (SELECT nextval('floor_seq')) \\gset"
-  sed -e '/^\\set n/d' -e '/claim_ids/d' -e '/^BEGIN;/d' -e '/^ROLLBACK;/d' "$ROOT/bench/claim/claim.sql"
-  sed -e '/^\\set n/d' -e '/claim_ids/d' -e '/^BEGIN;/d' -e '/^ROLLBACK;/d' "$ROOT/bench/claim/record.sql"
+  # The claim, then the record, each committed on its own: without their random pick and rollback.
+  sed -e '/^\\set n/d' -e '/claim_ids/d' -e '/^BEGIN;/d' -e '/^ROLLBACK;/d' "$ROOT"/bench/claim/{claim,record}.sql
 } > "$SCRIPTS/drain.sql"
 pgbench_run() { # pgbench_run SCRIPT: EVENTS transactions over 16 clients
   PGOPTIONS="-c plan_cache_mode=$PLAN_CACHE_MODE" pgbench -n -h 127.0.0.1 -U relay -M prepared -c 16 -j 2 -t $((EVENTS / 16)) -D endpoint="$ENDPOINT" -f "$1" \

@@ -16,6 +16,7 @@ among the relay's: pg_stat_statements rows are taken for the relay's role only.
 import collections
 import json
 import os
+import pwd
 import re
 import subprocess
 import sys
@@ -25,7 +26,6 @@ import base64
 
 RABBIT_API = "http://127.0.0.1:15672/api"
 TICKS = os.sysconf("SC_CLK_TCK")
-import pwd
 
 
 def uid_of(user):

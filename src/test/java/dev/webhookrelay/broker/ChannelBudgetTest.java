@@ -7,12 +7,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 
 import dev.webhookrelay.config.RelayProperties;
+import dev.webhookrelay.support.ApplicationYamlContexts;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.amqp.RabbitProperties;
-import org.springframework.boot.autoconfigure.validation.ValidationAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.test.context.ConfigDataApplicationContextInitializer;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
@@ -28,10 +26,7 @@ class ChannelBudgetTest {
     static class Budgeted {
     }
 
-    private final ApplicationContextRunner relay = new ApplicationContextRunner()
-            .withInitializer(new ConfigDataApplicationContextInitializer())
-            .withConfiguration(AutoConfigurations.of(ValidationAutoConfiguration.class))
-            .withUserConfiguration(Budgeted.class);
+    private final ApplicationContextRunner relay = ApplicationYamlContexts.with(Budgeted.class);
 
     @Test
     void theDefaultsLeaveHalfOfTheChannelsForPublishing() {

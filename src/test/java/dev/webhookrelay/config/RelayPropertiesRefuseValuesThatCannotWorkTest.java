@@ -2,13 +2,11 @@ package dev.webhookrelay.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.webhookrelay.support.ApplicationYamlContexts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.autoconfigure.validation.ValidationAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.test.context.ConfigDataApplicationContextInitializer;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Configuration;
 
@@ -20,10 +18,7 @@ class RelayPropertiesRefuseValuesThatCannotWorkTest {
     static class Bound {
     }
 
-    private final ApplicationContextRunner relay = new ApplicationContextRunner()
-            .withInitializer(new ConfigDataApplicationContextInitializer())
-            .withConfiguration(AutoConfigurations.of(ValidationAutoConfiguration.class))
-            .withUserConfiguration(Bound.class);
+    private final ApplicationContextRunner relay = ApplicationYamlContexts.with(Bound.class);
 
     @Test
     void theDefaultsAreValid() {
