@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # What a delivery's two statements cost PostgreSQL on the partitioned history (V51), by plan cache
 # mode (issue 16). The relay's schema (its own Flyway run), one endpoint, PREFILL deliveries (default
-# 100,000) of events in the last hour, and a plain-table copy of deliveries and events for reference.
+# 100,000) of events in today's first hour (UTC: one day's partitions), and a plain-table copy of deliveries and events for reference.
 # pgbench, one client, prepared statements as the relay's JDBC driver sends them, ROUNDS (default 3)
 # interleaved rounds of RUN_SECONDS (default 5) per script and mode; each transaction claims (or records)
 # one random delivery and rolls back, so every run finds the same rows. The median latency per
-# transaction is printed. Scripts in bench/claim/: claim.sql is the relay's claim now (claim-flat, the
-# same on the plain copies, and claim-with-fifo-test, the one before with the fifo head test of
-# fifo-head-test.sql in every claim, are made from it), record.sql the attempt's record. auto is PostgreSQL's default choice, which the
-# relay keeps; force_generic_plan plans once per connection (not enabled: see bench/RESULTS.md).
+# transaction is printed. Scripts in bench/claim/: claim.sql is the relay's claim now, on today's
+# partitions (claim-parents, the same on the partitioned parents as before HistoryDays; claim-flat, on
+# the plain copies; and claim-with-fifo-test, the one before 6e2dcf2 with the fifo head test of
+# fifo-head-test.sql in every claim, are made from it), record.sql the attempt's record (and
+# record-parents). auto is PostgreSQL's default choice, which the relay keeps; force_generic_plan plans
+# once per connection (not enabled: see bench/RESULTS.md).
 # --record appends the table to bench/RESULTS.md.
 source "$(dirname "$0")/lib.sh"
 PREFILL="${PREFILL:-100000}"
@@ -24,7 +26,7 @@ bench_stop_relays
 db() { psql -q -X -v ON_ERROR_STOP=1 -h 127.0.0.1 -U relay -d "$BENCH_DB" "$@"; }
 ENDPOINT=$(db -tAc "SELECT id FROM endpoints LIMIT 1")
 db -c "
-  CREATE TEMP TABLE x AS SELECT gen_random_uuid() eid, gen_random_uuid() did, now() - (g % 3600) * interval '1 second' ts
+  CREATE TEMP TABLE x AS SELECT gen_random_uuid() eid, gen_random_uuid() did, date_trunc('day', now(), 'UTC') + (g % 3600) * interval '1 second' ts
     FROM generate_series(1, $PREFILL) g;
   INSERT INTO events (id, tenant_id, type, payload, body_hash, created_at)
     SELECT eid, (SELECT tenant_id FROM endpoints LIMIT 1), 'bench.claim', '{\"orderId\": 42}', 'h', ts FROM x;
@@ -41,13 +43,16 @@ PARTITIONS=$(db -tAc "SELECT count(*) FROM pg_inherits WHERE inhparent = 'delive
 
 # claim-flat: the relay's claim, on the plain copies. claim-with-fifo-test: the relay's claim before
 # 6e2dcf2, any endpoint's, with the fifo head test (fifo-head-test.sql) before its RETURNING.
-SCRIPTS="$OUT/claim-scripts" && mkdir -p "$SCRIPTS" && cp "$ROOT"/bench/claim/{claim,record}.sql "$SCRIPTS"
-sed -e 's/UPDATE deliveries d/UPDATE deliveries_flat d/' -e 's/FROM events e/FROM events_flat e/' \
-  "$ROOT/bench/claim/claim.sql" > "$SCRIPTS/claim-flat.sql"
+SCRIPTS="$OUT/claim-scripts" && mkdir -p "$SCRIPTS"
+for script in claim record; do
+  bench_day_addressed "$(today_partitions)" < "$ROOT/bench/claim/$script.sql" > "$SCRIPTS/$script.sql"
+  bench_day_addressed "" < "$ROOT/bench/claim/$script.sql" > "$SCRIPTS/$script-parents.sql"
+done
+bench_day_addressed _flat < "$ROOT/bench/claim/claim.sql" > "$SCRIPTS/claim-flat.sql"
 awk -v test="$ROOT/bench/claim/fifo-head-test.sql" '
   { sub(/ AND p.ordering <> .fifo./, "") }
   /^RETURNING/ { while ((getline line < test) > 0) print line }
-  { print }' "$ROOT/bench/claim/claim.sql" > "$SCRIPTS/claim-with-fifo-test.sql"
+  { print }' "$SCRIPTS/claim-parents.sql" > "$SCRIPTS/claim-with-fifo-test.sql"
 
 latency() { # latency SCRIPT MODE -> ms per transaction
   PGOPTIONS="-c plan_cache_mode=$2" pgbench -h 127.0.0.1 -U relay -n -M prepared -c 1 -T "$SECONDS_PER_RUN" \
@@ -55,7 +60,7 @@ latency() { # latency SCRIPT MODE -> ms per transaction
 }
 declare -A RUNS
 for _ in $(seq 1 "$ROUNDS"); do
-  for script in claim-with-fifo-test claim claim-flat record; do
+  for script in claim-with-fifo-test claim-parents claim claim-flat record-parents record; do
     for mode in auto force_generic_plan; do
       RUNS[$script/$mode]+="$(latency "$script" "$mode") "
     done
@@ -64,7 +69,7 @@ done
 median() { python3 -c "import statistics,sys; print(round(statistics.median(map(float, sys.argv[1:])), 3))" "$@"; }
 TABLE="| statement (one transaction: claim or record, then rollback) | auto: ms | force_generic_plan: ms |
 |---|---|---|"
-for script in claim-with-fifo-test claim claim-flat record; do
+for script in claim-with-fifo-test claim-parents claim claim-flat record-parents record; do
   TABLE+="
 | $script | $(median ${RUNS[$script/auto]}) | $(median ${RUNS[$script/force_generic_plan]}) |"
 done

@@ -8,8 +8,9 @@
 #  - PostgreSQL, by pgbench (16 clients): EVENTS ingest transactions (bench/pgbench-ingest.sql: the
 #    idempotency key, the 1.1 KB event, its delivery; one commit), then every delivery claimed and
 #    recorded as delivered, each its own commit as in the relay (bench/claim/claim.sql and record.sql,
-#    committed; the delivery to claim is read from a numbered list, a primary-key lookup the relay does
-#    not make).
+#    committed, on today's partitions as the relay names them; the delivery to claim is read from a
+#    numbered list, a primary-key lookup the relay does not make). PARENTS=1 names the partitioned
+#    parents instead, as the relay did before HistoryDays.
 #  - RabbitMQ, by PerfTest on a quorum queue declared as relay.work is, with the relay's message (as bench/limits.sh): EVENTS
 #    publishes by 16 producers that each wait for their confirm, as the ingest does, then 32 consumers
 #    with prefetch 1 that ack each message, until the queue is empty.
@@ -63,7 +64,7 @@ SCRIPTS="$OUT/floor-scripts" && mkdir -p "$SCRIPTS"
 { echo "SELECT did, ts FROM floor_queue WHERE n = (SELECT nextval('floor_seq')) \\gset"
   # The claim, then the record, each committed on its own: without their random pick and rollback.
   sed -e '/^\\set n/d' -e '/claim_ids/d' -e '/^BEGIN;/d' -e '/^ROLLBACK;/d' "$ROOT"/bench/claim/{claim,record}.sql
-} > "$SCRIPTS/drain.sql"
+} | bench_day_addressed "$([ -n "${PARENTS:-}" ] || today_partitions)" > "$SCRIPTS/drain.sql"
 pgbench_run() { # pgbench_run SCRIPT: EVENTS transactions over 16 clients
   PGOPTIONS="-c plan_cache_mode=$PLAN_CACHE_MODE" pgbench -n -h 127.0.0.1 -U relay -M prepared -c 16 -j 2 -t $((EVENTS / 16)) -D endpoint="$ENDPOINT" -f "$1" \
     "$BENCH_DB" > "$OUT/floor-pgbench.log" 2>&1 || { cat "$OUT/floor-pgbench.log" >&2; exit 1; }
@@ -110,7 +111,7 @@ TABLE="| per event, the relay's work without the relay | PostgreSQL CPU ms | Rab
 $(row "ingest: 1 commit (idempotency key, event, delivery) + 1 publish, confirmed" "1,000/s end to end; ingest 0.8x pgbench" "$(ms "$pi_pg")" "$(ms "$mp_mq")" "pgbench $(calc "int($N / $pi_s)") tps, PerfTest $(calc "int($N / $mp_s)") msg/s")
 $(row "drain: 2 commits (claim, record) + 1 deliver and ack, prefetch 1" "2,000 deliveries/s" "$(ms "$pd_pg")" "$(ms "$mc_mq")" "pgbench $(calc "int($N / $pd_s)") tps, PerfTest $(calc "int($N / $mc_s)") msg/s")
 $(row "end to end: both" "1,000 events/s" "$(ms "$((pi_pg + pd_pg))")" "$(ms "$((mp_mq + mc_mq))")" "")"
-bench_print_and_record "The infrastructure's floor per event (bench/floor.sh)" "$(machine)" "bash bench/floor.sh (EVENTS=$EVENTS PLAN_CACHE_MODE=$PLAN_CACHE_MODE HISTORY_DAYS=$HISTORY_DAYS QUEUE_ARGS=${QUEUE_ARGS:-none} CONSUME_RATE=${CONSUME_RATE:-unpaced})" \
+bench_print_and_record "The infrastructure's floor per event (bench/floor.sh)" "$(machine)" "bash bench/floor.sh (EVENTS=$EVENTS PARENTS=${PARENTS:-} PLAN_CACHE_MODE=$PLAN_CACHE_MODE HISTORY_DAYS=$HISTORY_DAYS QUEUE_ARGS=${QUEUE_ARGS:-none} CONSUME_RATE=${CONSUME_RATE:-unpaced})" \
   "pgbench and PerfTest alone, one after the other; $PARTITIONS partitions of each history table; the servers' CPU from /proc; the ceiling is the cores' time over both servers' CPU per event, for a relay, receiver and load generator costing nothing; load average at the end $(cut -d' ' -f1-3 /proc/loadavg)" \
   "$TABLE" "${1:-}"
 psql -q -h 127.0.0.1 -U relay -d postgres -c "DROP DATABASE IF EXISTS $BENCH_DB WITH (FORCE)"

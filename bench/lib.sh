@@ -107,6 +107,11 @@ bench_consumers() {
     | grep -q '"status":200' || { echo "could not $3 the consumers" >&2; exit 1; }
 }
 
+# bench_day_addressed DAY_SUFFIX < SCRIPT: the script with its {day} marks filled in as the relay's
+# HistoryDays fills them: _pYYYYMMDD names that day's partitions, an empty suffix the parents.
+bench_day_addressed() { sed "s/{day}/$1/g"; }
+today_partitions() { date -u +_p%Y%m%d; }
+
 machine() { echo "$(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -r), relay on $("$BENCH_JAVA" -version 2>&1 | head -1)"; }
 
 # bench_print_and_record TITLE MACHINE COMMAND NOTE TABLE [--record]: prints the table; with --record

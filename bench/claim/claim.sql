@@ -1,10 +1,10 @@
 \set n random(1, 100000)
 SELECT did, ts FROM claim_ids WHERE n = :n \gset
 BEGIN;
-UPDATE deliveries d
+UPDATE deliveries{day} d
    SET status = 'DISPATCHING', attempt_count = d.attempt_count + 1, budget_attempts = 1,
        next_attempt_at = now() + make_interval(secs => 60), updated_at = now()
-  FROM events e, endpoints p
+  FROM events{day} e, endpoints p
  WHERE d.id = :did AND d.created_at = :ts AND e.created_at = :ts AND e.id = d.event_id AND p.id = d.endpoint_id
    AND p.enabled AND p.deleted_at IS NULL AND p.ordering <> 'fifo'
    AND ((d.budget_attempts = 1 - 1 AND d.status IN ('RECEIVED','RETRY_SCHEDULED','PAUSED'))

@@ -2,11 +2,11 @@
 SELECT did, ts FROM claim_ids WHERE n = :n \gset
 BEGIN;
 WITH attempt AS (
-    INSERT INTO attempts (delivery_id, attempt_number, url, request_headers, response_status,
+    INSERT INTO attempts{day} (delivery_id, attempt_number, url, request_headers, response_status,
         response_headers, response_body, duration_ms, error_class, error_message, outcome, event_created_at)
     VALUES (:did, 1, 'http://x/', '{}'::jsonb, 200, '{}'::jsonb, 'ok', 5, NULL, NULL, 'DELIVERED', :ts)
 ), delivery AS (
-    UPDATE deliveries
+    UPDATE deliveries{day}
        SET status = CASE WHEN 'DELIVERED' = 'RETRY_SCHEDULED' AND status IN ('PAUSED', 'DEAD_LETTERED') THEN status
                          ELSE 'DELIVERED' END,
            last_error = CASE WHEN 'DELIVERED' = 'RETRY_SCHEDULED' AND status = 'DEAD_LETTERED' THEN last_error

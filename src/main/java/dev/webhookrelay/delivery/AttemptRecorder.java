@@ -6,6 +6,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.webhookrelay.history.HistoryDays;
 import dev.webhookrelay.operational.OperationalEvents;
 import org.apache.camel.Variable;
 import org.slf4j.Logger;
@@ -32,14 +33,16 @@ public class AttemptRecorder {
     private final DeliveryMetrics metrics;
     private final OperationalEvents operational;
     private final TransactionTemplate transaction;
+    private final HistoryDays historyDays;
 
     public AttemptRecorder(JdbcTemplate jdbc, ObjectMapper json, DeliveryMetrics metrics, OperationalEvents operational,
-            PlatformTransactionManager transactions) {
+            PlatformTransactionManager transactions, HistoryDays historyDays) {
         this.jdbc = jdbc;
         this.json = json;
         this.metrics = metrics;
         this.operational = operational;
         this.transaction = new TransactionTemplate(transactions);
+        this.historyDays = historyDays;
     }
 
     /*
@@ -50,16 +53,16 @@ public class AttemptRecorder {
      * no lock on it that a transaction disabling the endpoint (and pausing its deliveries, this one
      * included) could deadlock with. A retry does not undo what happened to the delivery while the
      * attempt ran: its endpoint was disabled (PAUSED) or deleted (DEAD_LETTERED); a final outcome
-     * always stands. A delivered delivery is no longer recovering (see V49). The event's created_at
-     * (the partition key of both history tables, V51) names the one partition each row is in.
+     * always stands. A delivered delivery is no longer recovering (see V49). The statement names the
+     * event's day's partitions of both history tables (V51, HistoryDays), and its created_at.
      */
     private static final String RECORD = """
             WITH attempt AS (
-                INSERT INTO attempts (delivery_id, attempt_number, url, request_headers, response_status,
+                INSERT INTO attempts{day} (delivery_id, attempt_number, url, request_headers, response_status,
                     response_headers, response_body, duration_ms, error_class, error_message, outcome, event_created_at)
                 VALUES (?, ?, ?, ?::jsonb, ?, ?::jsonb, ?, ?, ?, ?, ?, ?)
             ), delivery AS (
-                UPDATE deliveries
+                UPDATE deliveries{day}
                    SET status = CASE WHEN ? = 'RETRY_SCHEDULED' AND status IN ('PAUSED', 'DEAD_LETTERED') THEN status
                                      ELSE ? END,
                        last_error = CASE WHEN ? = 'RETRY_SCHEDULED' AND status = 'DEAD_LETTERED' THEN last_error
@@ -92,10 +95,12 @@ public class AttemptRecorder {
                 outcome, outcome, outcome, delivered ? null : reason, result.status(),
                 nextAttemptAt == null ? null : Timestamp.from(nextAttemptAt), delivered, delivery.deliveryId(),
                 eventCreatedAt, delivered, delivery.endpointId(), delivered, delivered, delivery.endpointId()};
-        Timestamp failingSince;
-        if (deadLettered || recovered) {
-            failingSince = transaction.execute(status -> {
-                Timestamp streak = jdbc.queryForObject(RECORD, Timestamp.class, arguments);
+        Timestamp failingSince = historyDays.inDayOf(delivery.eventCreatedAt(), day -> {
+            if (!deadLettered && !recovered) {
+                return jdbc.queryForObject(day.address(RECORD), Timestamp.class, arguments);
+            }
+            return transaction.execute(status -> {
+                Timestamp streak = jdbc.queryForObject(day.address(RECORD), Timestamp.class, arguments);
                 OperationalEvents.Delivery described = new OperationalEvents.Delivery(delivery.tenantId(),
                         delivery.deliveryId(), delivery.eventId(), delivery.endpointId(), delivery.eventType(),
                         delivery.totalAttempts());
@@ -106,9 +111,7 @@ public class AttemptRecorder {
                 }
                 return streak;
             });
-        } else {
-            failingSince = jdbc.queryForObject(RECORD, Timestamp.class, arguments);
-        }
+        });
         attempt.recorded(failingSince == null ? null : failingSince.toInstant());
         metrics.attempted(outcome, result.durationMillis());
         LOG.info("attempt event={} delivery={} endpoint={} attempt={} outcome={} status={} durationMs={} reason={}",

@@ -10,6 +10,8 @@ import java.util.UUID;
 
 import dev.webhookrelay.broker.WorkMessage;
 import dev.webhookrelay.config.RelayProperties;
+import dev.webhookrelay.history.HistoryDay;
+import dev.webhookrelay.history.HistoryDays;
 import org.apache.camel.Variable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,22 +38,24 @@ public class DeliveryClaim {
     /*
      * Claimable: the message's attempt follows the last one claimed, or it is the attempt last
      * claimed and that claim's lease ran out (whoever held it died mid-attempt). The lease is
-     * written into next_attempt_at. The claim names the delivery's created_at: PostgreSQL then reads
-     * one day's partition of deliveries and events (V51) instead of probing every one.
+     * written into next_attempt_at. The claim names the delivery's day's partitions of deliveries and
+     * events (V51, HistoryDays), and its created_at.
      * A delivery of a fifo endpoint must also be its head: no unfinished delivery of the endpoint
      * comes before it, and none other is claimed right now (FifoOrder runs this under the endpoint's
      * lock, so two claims cannot both see the other absent). Only a fifo endpoint's claim carries
      * that test: as a subquery over every partition it would cost every other claim too, even unrun.
+     * It names the parents: holding a day's partition while waiting for the parents, it could only
+     * stall retention's drop of that day, which locks the parents first.
      */
     private static final String CLAIM = claim("p.ordering <> 'fifo'");
-    private static final String CLAIM_FIFO_HEAD = claim("NOT " + FifoOrder.WAITS_FOR_ANOTHER);
+    private static final String CLAIM_FIFO_HEAD = HistoryDay.PARENTS.address(claim("NOT " + FifoOrder.WAITS_FOR_ANOTHER));
 
     private static String claim(String order) {
         return """
-            UPDATE deliveries d
+            UPDATE deliveries{day} d
                SET status = 'DISPATCHING', attempt_count = d.attempt_count + 1, budget_attempts = ?,
                    next_attempt_at = now() + make_interval(secs => ?), updated_at = now()
-              FROM events e, endpoints p
+              FROM events{day} e, endpoints p
              WHERE d.id = ? AND d.created_at = ? AND e.created_at = ?
                AND e.id = d.event_id AND p.id = d.endpoint_id
                AND p.enabled AND p.deleted_at IS NULL
@@ -86,15 +90,17 @@ public class DeliveryClaim {
     private final DeliveryMetrics metrics;
     private final PausedDeliveries paused;
     private final FifoOrder fifo;
+    private final HistoryDays historyDays;
     private final double leaseSeconds;
 
     public DeliveryClaim(JdbcTemplate jdbc, OpenedEndpoints opened, DeliveryMetrics metrics, PausedDeliveries paused,
-            RelayProperties properties, FifoOrder fifo) {
+            RelayProperties properties, FifoOrder fifo, HistoryDays historyDays) {
         this.jdbc = jdbc;
         this.opened = opened;
         this.metrics = metrics;
         this.paused = paused;
         this.fifo = fifo;
+        this.historyDays = historyDays;
         // Longer than any attempt can take (the deadline ends it), so a live attempt never loses its claim.
         this.leaseSeconds = properties.delivery().attemptDeadline().plus(properties.delivery().claimLeaseMargin())
                 .toMillis() / 1000.0;
@@ -120,7 +126,8 @@ public class DeliveryClaim {
         List<DeliveryContext> claimed = fifo.isFifo(endpointId)
                 ? fifo.underLock(endpointId, () -> jdbc.query(CLAIM_FIFO_HEAD,
                         (rs, n) -> context(rs, deliveryId, claimedAttempt), arguments))
-                : jdbc.query(CLAIM, (rs, n) -> context(rs, deliveryId, claimedAttempt), arguments);
+                : historyDays.inDayOf(location.get().createdAt(), day -> jdbc.query(day.address(CLAIM),
+                        (rs, n) -> context(rs, deliveryId, claimedAttempt), arguments));
         if (claimed.isEmpty()) {
             notClaimed(attempt, number);
         } else {

@@ -6,6 +6,7 @@ import java.util.List;
 
 import dev.webhookrelay.config.RelayProperties;
 import dev.webhookrelay.delivery.DeliveryStatus;
+import dev.webhookrelay.history.HistoryDays;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -13,13 +14,14 @@ import org.springframework.stereotype.Component;
 
 /**
  * The daily partitions of the history tables (events, deliveries, attempts; V51): created ahead of
- * their day, and dropped whole, three at a time, when retention lets a day go.
+ * their day, and dropped whole, three at a time, when retention lets a day go. Whoever addresses a
+ * day's partitions directly (HistoryDays) learns here which days have them.
  */
 @Component("historyPartitions")
 public class HistoryPartitions {
 
     private static final Logger LOG = LoggerFactory.getLogger(HistoryPartitions.class);
-    private static final DateTimeFormatter SUFFIX = DateTimeFormatter.ofPattern("yyyyMMdd");
+    private static final DateTimeFormatter DAY_DIGITS = DateTimeFormatter.ofPattern("yyyyMMdd");
 
     /*
      * Unfinished history is never dropped with its day: an event with any delivery still RECEIVED,
@@ -41,20 +43,30 @@ public class HistoryPartitions {
     private final JdbcTemplate jdbc;
     private final RelayProperties properties;
     private final ShortLocks shortLocks;
+    private final HistoryDays historyDays;
 
-    public HistoryPartitions(JdbcTemplate jdbc, RelayProperties properties, ShortLocks shortLocks) {
+    public HistoryPartitions(JdbcTemplate jdbc, RelayProperties properties, ShortLocks shortLocks,
+            HistoryDays historyDays) {
         this.jdbc = jdbc;
         this.properties = properties;
         this.shortLocks = shortLocks;
+        this.historyDays = historyDays;
     }
 
     /**
      * Creates the partitions of today (UTC) and of the next relay.retention.history-partitions-ahead
      * days that do not have them yet; answers how many days were created. Safe to run from several
      * relays at once (V51's relay_create_history_partitions serialises them). A day whose rows are
-     * already in DEFAULT is left there (see V51), with a warning.
+     * already in DEFAULT is left there (see V51), with a warning. Then tells HistoryDays which days
+     * have partitions, including those another relay made.
      */
     public int createAhead() {
+        int created = createAheadOfToday();
+        historyDays.known(days());
+        return created;
+    }
+
+    private int createAheadOfToday() {
         LocalDate today = jdbc.queryForObject("SELECT (now() AT TIME ZONE 'UTC')::date", LocalDate.class);
         int created = 0;
         for (int ahead = 0; ahead <= properties.retention().historyPartitionsAhead(); ahead++) {
@@ -86,7 +98,7 @@ public class HistoryPartitions {
         return jdbc.queryForList("""
                 SELECT substring(c.relname FROM 9) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
                  WHERE i.inhparent = 'events'::regclass AND c.relname ~ '^events_p[0-9]{8}$'
-                 ORDER BY 1""", String.class).stream().map(suffix -> LocalDate.parse(suffix, SUFFIX)).toList();
+                 ORDER BY 1""", String.class).stream().map(suffix -> LocalDate.parse(suffix, DAY_DIGITS)).toList();
     }
 
     /**
@@ -95,14 +107,14 @@ public class HistoryPartitions {
      * Answers false when the tables stayed too busy to lock.
      */
     boolean drop(LocalDate day) {
+        historyDays.dropping(day);
         return shortLocks.run(() -> {
             jdbc.execute("SELECT pg_advisory_xact_lock(hashtext('relay-history-partitions'))");
             long start = System.nanoTime();
             jdbc.execute("LOCK TABLE attempts, deliveries, events IN ACCESS EXCLUSIVE MODE");
-            String suffix = day.format(SUFFIX);
-            String events = "events_p" + suffix;
-            String deliveries = "deliveries_p" + suffix;
-            String attempts = "attempts_p" + suffix;
+            String events = HistoryDays.partition("events", day);
+            String deliveries = HistoryDays.partition("deliveries", day);
+            String attempts = HistoryDays.partition("attempts", day);
             jdbc.execute("ALTER TABLE attempts DETACH PARTITION " + attempts);
             jdbc.execute("ALTER TABLE deliveries DETACH PARTITION " + deliveries);
             jdbc.execute("ALTER TABLE events DETACH PARTITION " + events);

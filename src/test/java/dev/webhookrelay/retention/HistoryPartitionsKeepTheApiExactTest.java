@@ -15,6 +15,8 @@ import java.util.UUID;
 import dev.webhookrelay.broker.WorkMessage;
 import dev.webhookrelay.config.RelayProperties;
 import dev.webhookrelay.delivery.RabbitTopology;
+import dev.webhookrelay.history.HistoryDay;
+import dev.webhookrelay.history.HistoryDays;
 import dev.webhookrelay.support.RelayIntegrationTest;
 import dev.webhookrelay.support.TestReceiver;
 import org.junit.jupiter.api.Test;
@@ -25,8 +27,9 @@ import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * The history tables are partitioned by day (V51), and nothing a client sees changes: lists page
- * across days, idempotency keys answer with their event whatever day it is in, and a work message
- * without the partition key (from an older relay) is still delivered.
+ * across days, idempotency keys answer with their event whatever day it is in, a work message
+ * without the partition key (from an older relay) is still delivered, and so is one whose day's
+ * partitions another relay dropped after this one learnt of them.
  */
 class HistoryPartitionsKeepTheApiExactTest extends RelayIntegrationTest {
 
@@ -38,6 +41,12 @@ class HistoryPartitionsKeepTheApiExactTest extends RelayIntegrationTest {
 
     @Autowired
     private HistoryPartitions partitions;
+
+    @Autowired
+    private HistoryDays historyDays;
+
+    @Autowired
+    private ShortLocks shortLocks;
 
     @Test
     void keysetPaginationPagesAcrossDailyPartitionsNewestFirstWithoutGapsOrRepeats() {
@@ -134,5 +143,59 @@ class HistoryPartitionsKeepTheApiExactTest extends RelayIntegrationTest {
             assertThat(attempts(deliveryId)).hasSize(2)
                     .allSatisfy(a -> assertThat(a.get("event_created_at")).isNotNull());
         }
+    }
+
+    @Test
+    void aDeliveryWhosePartitionsAnotherRelayDroppedIsClaimedAndRecordedThroughTheParents() throws Exception {
+        try (TestReceiver receiver = new TestReceiver()) {
+            String key = createTenant("partition-dropped-elsewhere");
+            UUID endpoint = UUID.fromString(createEndpoint(key, receiver.url(), "[\"none.*\"]").get("id").asText());
+            UUID tenant = jdbc.queryForObject("SELECT tenant_id FROM endpoints WHERE id = ?", UUID.class, endpoint);
+            // Disabled while the rows are laid out: no sweep attempts the delivery before its day is dropped.
+            jdbc.update("UPDATE endpoints SET enabled = false WHERE id = ?", endpoint);
+            LocalDate day = dayWithItsOwnPartitions();
+            Instant at = day.atTime(12, 0).toInstant(ZoneOffset.UTC);
+            UUID event = UUID.randomUUID();
+            jdbc.update("INSERT INTO events (id, tenant_id, type, payload, body_hash, created_at) VALUES (?, ?, 'none.late', '{}', 'h', ?)",
+                    event, tenant, Timestamp.from(at));
+            UUID delivery = UUID.randomUUID();
+            jdbc.update("INSERT INTO deliveries (id, event_id, endpoint_id, tenant_id, status, created_at, updated_at) VALUES (?, ?, ?, ?, 'RECEIVED', ?, ?)",
+                    delivery, event, endpoint, tenant, Timestamp.from(at), Timestamp.from(at));
+            partitions.createAhead();
+            assertThat(historyDays.of(at)).isEqualTo(new HistoryDay("_p" + day.toString().replace("-", "")));
+
+            // Another relay's retention: its own HistoryDays, so this relay's still names the day's partitions.
+            assertThat(new HistoryPartitions(jdbc, properties, shortLocks, new HistoryDays()).drop(day)).isTrue();
+            assertThat(jdbc.queryForObject("SELECT tableoid::regclass::text FROM deliveries WHERE id = ?", String.class, delivery))
+                    .isEqualTo("deliveries_default");
+            assertThat(historyDays.of(at)).isNotEqualTo(HistoryDay.PARENTS);
+            jdbc.update("UPDATE endpoints SET enabled = true WHERE id = ?", endpoint);
+            WorkMessage work = new WorkMessage(delivery, endpoint, tenant, 1).withCreatedAt(at);
+            MessageBuilder message = MessageBuilder.withBody(work.body().getBytes());
+            work.headers().forEach(message::setHeader);
+            new RabbitTemplate(rabbit).send(properties.rabbitmq().workExchange(), RabbitTopology.WORK_ROUTING_KEY,
+                    message.build());
+
+            await().atMost(Duration.ofSeconds(15)).until(() -> receiver.received().size() >= 1);
+            awaitStatus(delivery, "DELIVERED", Duration.ofSeconds(15));
+            assertThat(jdbc.queryForList("SELECT tableoid::regclass::text FROM attempts WHERE delivery_id = ?", String.class,
+                    delivery)).containsExactly("attempts_default");
+            assertThat(historyDays.of(at)).isEqualTo(HistoryDay.PARENTS);
+        }
+    }
+
+    /**
+     * A day three or four weeks back with partitions of its own, which no other test writes to, and
+     * which retention (relay.retention.max-age, 30 days) leaves alone meanwhile.
+     */
+    private LocalDate dayWithItsOwnPartitions() {
+        LocalDate today = jdbc.queryForObject("SELECT (now() AT TIME ZONE 'UTC')::date", LocalDate.class);
+        for (int daysAgo = 20; daysAgo <= 27; daysAgo++) {
+            String outcome = partitions.create(today.minusDays(daysAgo));
+            if ("created".equals(outcome) || "exists".equals(outcome)) {
+                return today.minusDays(daysAgo);
+            }
+        }
+        throw new IllegalStateException("no day three or four weeks back has partitions of its own");
     }
 }
