@@ -28,6 +28,10 @@ HISTORY_DAYS="${HISTORY_DAYS:-30}"
 # paced (default: as fast as they go). The broker's CPU per message grows as its rate falls: fewer
 # messages share each of the quorum queue's log writes.
 CONSUME_RATE="${CONSUME_RATE:-}"
+# CLAIM_RATE (transactions/s, all clients together) paces pgbench's claims and records the same way
+# (default: as fast as they go). PostgreSQL's CPU per commit grows as its rate falls too: fewer
+# commits share each WAL flush, and idle backends wake for each statement.
+CLAIM_RATE="${CLAIM_RATE:-}"
 QUEUE_ARGS="${QUEUE_ARGS-x-dead-letter-exchange=relay.dead-letter-exchange,x-dead-letter-routing-key=dead-letter,x-dead-letter-strategy=at-least-once,x-delivery-limit=20,x-overflow=reject-publish}"
 QUEUE=floor-quorum
 trap 'bench_stop_relays; [ -z "${PERFTEST_PID:-}" ] || kill "$PERFTEST_PID" 2>/dev/null || true' EXIT
@@ -65,14 +69,15 @@ SCRIPTS="$OUT/floor-scripts" && mkdir -p "$SCRIPTS"
   # The claim, then the record, each committed on its own: without their random pick and rollback.
   sed -e '/^\\set n/d' -e '/claim_ids/d' -e '/^BEGIN;/d' -e '/^ROLLBACK;/d' "$ROOT"/bench/claim/{claim,record}.sql
 } | bench_day_addressed "$([ -n "${PARENTS:-}" ] || today_partitions)" > "$SCRIPTS/drain.sql"
-pgbench_run() { # pgbench_run SCRIPT: EVENTS transactions over 16 clients
-  PGOPTIONS="-c plan_cache_mode=$PLAN_CACHE_MODE" pgbench -n -h 127.0.0.1 -U relay -M prepared -c 16 -j 2 -t $((EVENTS / 16)) -D endpoint="$ENDPOINT" -f "$1" \
+pgbench_run() { # pgbench_run SCRIPT [PGBENCH OPTION...]: EVENTS transactions over 16 clients
+  local script=$1; shift
+  PGOPTIONS="-c plan_cache_mode=$PLAN_CACHE_MODE" pgbench -n -h 127.0.0.1 -U relay -M prepared -c 16 -j 2 -t $((EVENTS / 16)) -D endpoint="$ENDPOINT" -f "$script" "$@" \
     "$BENCH_DB" > "$OUT/floor-pgbench.log" 2>&1 || { cat "$OUT/floor-pgbench.log" >&2; exit 1; }
 }
 measure pg_ingest pgbench_run "$ROOT/bench/pgbench-ingest.sql"
 db -c "CREATE TABLE floor_queue AS SELECT row_number() OVER (ORDER BY created_at) AS n, id AS did, created_at AS ts FROM deliveries;
        CREATE UNIQUE INDEX ON floor_queue (n); CREATE SEQUENCE floor_seq; ANALYZE floor_queue" >/dev/null
-measure pg_drain pgbench_run "$SCRIPTS/drain.sql"
+measure pg_drain pgbench_run "$SCRIPTS/drain.sql" ${CLAIM_RATE:+-R "$CLAIM_RATE"}
 CLAIMED=$(db -tAc "SELECT count(*) FROM deliveries WHERE status = 'DELIVERED'")
 [ "$CLAIMED" -eq "$((EVENTS / 16 * 16))" ] || { echo "only $CLAIMED deliveries were claimed and recorded" >&2; exit 1; }
 
@@ -111,7 +116,7 @@ TABLE="| per event, the relay's work without the relay | PostgreSQL CPU ms | Rab
 $(row "ingest: 1 commit (idempotency key, event, delivery) + 1 publish, confirmed" "1,000/s end to end; ingest 0.8x pgbench" "$(ms "$pi_pg")" "$(ms "$mp_mq")" "pgbench $(calc "int($N / $pi_s)") tps, PerfTest $(calc "int($N / $mp_s)") msg/s")
 $(row "drain: 2 commits (claim, record) + 1 deliver and ack, prefetch 1" "2,000 deliveries/s" "$(ms "$pd_pg")" "$(ms "$mc_mq")" "pgbench $(calc "int($N / $pd_s)") tps, PerfTest $(calc "int($N / $mc_s)") msg/s")
 $(row "end to end: both" "1,000 events/s" "$(ms "$((pi_pg + pd_pg))")" "$(ms "$((mp_mq + mc_mq))")" "")"
-bench_print_and_record "The infrastructure's floor per event (bench/floor.sh)" "$(machine)" "bash bench/floor.sh (EVENTS=$EVENTS PARENTS=${PARENTS:-} PLAN_CACHE_MODE=$PLAN_CACHE_MODE HISTORY_DAYS=$HISTORY_DAYS QUEUE_ARGS=${QUEUE_ARGS:-none} CONSUME_RATE=${CONSUME_RATE:-unpaced})" \
+bench_print_and_record "The infrastructure's floor per event (bench/floor.sh)" "$(machine)" "bash bench/floor.sh (EVENTS=$EVENTS PARENTS=${PARENTS:-} PLAN_CACHE_MODE=$PLAN_CACHE_MODE HISTORY_DAYS=$HISTORY_DAYS QUEUE_ARGS=${QUEUE_ARGS:-none} CONSUME_RATE=${CONSUME_RATE:-unpaced} CLAIM_RATE=${CLAIM_RATE:-unpaced})" \
   "pgbench and PerfTest alone, one after the other; $PARTITIONS partitions of each history table; the servers' CPU from /proc; the ceiling is the cores' time over both servers' CPU per event, for a relay, receiver and load generator costing nothing; load average at the end $(cut -d' ' -f1-3 /proc/loadavg)" \
   "$TABLE" "${1:-}"
 psql -q -h 127.0.0.1 -U relay -d postgres -c "DROP DATABASE IF EXISTS $BENCH_DB WITH (FORCE)"
