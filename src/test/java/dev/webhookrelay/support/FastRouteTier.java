@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
+import dev.webhookrelay.api.RelayOwnedHeaders;
 import dev.webhookrelay.api.problem.ProblemResponder;
 import dev.webhookrelay.delivery.AttemptQuestions;
 import dev.webhookrelay.outbox.WorkMessageExpressions;
@@ -32,7 +33,8 @@ import org.springframework.context.annotation.Import;
  * the auto-configuration those routes need (no DataSource, RabbitMQ, Flyway, web server or actuator).
  * The beans the routes call are FastRouteTest's {@code @MockitoBean}s; the few whose behaviour the
  * routes rely on are here: problemResponder itself (the API route configurations answer with it), the
- * delivery route's questions (AttemptQuestions, which ask the mocks), an
+ * delivery route's questions (AttemptQuestions, which ask the mocks), the stripping of relay-owned
+ * request headers (RelayOwnedHeaders), an
  * in-memory idempotent repository and a transaction manager that counts commits and rollbacks.
  *
  * <p>A {@code @TestComponent}, so the relay's component scan in the integration tests never picks it
@@ -42,7 +44,7 @@ import org.springframework.context.annotation.Import;
 @TestComponent
 @ImportAutoConfiguration({PropertyPlaceholderAutoConfiguration.class, JacksonAutoConfiguration.class,
     CamelAutoConfiguration.class, JacksonDataFormatAutoConfiguration.class})
-@Import({ProblemResponder.class, AttemptQuestions.class, WorkMessageExpressions.class})
+@Import({ProblemResponder.class, AttemptQuestions.class, WorkMessageExpressions.class, RelayOwnedHeaders.class})
 public class FastRouteTier {
 
     /**
