@@ -44,8 +44,9 @@ PARTITIONS=$(db -tAc "SELECT count(*) FROM pg_inherits WHERE inhparent = 'delive
 # claim-flat: the relay's claim, on the plain copies. claim-with-fifo-test: the relay's claim before
 # 6e2dcf2, any endpoint's, with the fifo head test (fifo-head-test.sql) before its RETURNING.
 SCRIPTS="$OUT/claim-scripts" && mkdir -p "$SCRIPTS"
+DAY=$(bench_today_suffix)
 for script in claim record; do
-  bench_day_addressed "$(today_partitions)" < "$ROOT/bench/claim/$script.sql" > "$SCRIPTS/$script.sql"
+  bench_day_addressed "$DAY" < "$ROOT/bench/claim/$script.sql" > "$SCRIPTS/$script.sql"
   bench_day_addressed "" < "$ROOT/bench/claim/$script.sql" > "$SCRIPTS/$script-parents.sql"
 done
 bench_day_addressed _flat < "$ROOT/bench/claim/claim.sql" > "$SCRIPTS/claim-flat.sql"

@@ -110,7 +110,10 @@ bench_consumers() {
 # bench_day_addressed DAY_SUFFIX < SCRIPT: the script with its {day} marks filled in as the relay's
 # HistoryDays fills them: _pYYYYMMDD names that day's partitions, an empty suffix the parents.
 bench_day_addressed() { sed "s/{day}/$1/g"; }
-today_partitions() { date -u +_p%Y%m%d; }
+# The suffix of today's partitions (UTC) by PostgreSQL's clock, which dates the rows: _pYYYYMMDD.
+bench_today_suffix() {
+  psql -qtAX -h 127.0.0.1 -U relay -d "$BENCH_DB" -c "SELECT to_char(now() AT TIME ZONE 'UTC', '\"_p\"YYYYMMDD')"
+}
 
 machine() { echo "$(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -r), relay on $("$BENCH_JAVA" -version 2>&1 | head -1)"; }
 

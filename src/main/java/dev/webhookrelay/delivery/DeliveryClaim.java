@@ -44,8 +44,7 @@ public class DeliveryClaim {
      * comes before it, and none other is claimed right now (FifoOrder runs this under the endpoint's
      * lock, so two claims cannot both see the other absent). Only a fifo endpoint's claim carries
      * that test: as a subquery over every partition it would cost every other claim too, even unrun.
-     * It names the parents: holding a day's partition while waiting for the parents, it could only
-     * stall retention's drop of that day, which locks the parents first.
+     * It names the parents: its head test reads them anyway.
      */
     private static final String CLAIM = claim("p.ordering <> 'fifo'");
     private static final String CLAIM_FIFO_HEAD = HistoryDay.PARENTS.address(claim("NOT " + FifoOrder.WAITS_FOR_ANOTHER));

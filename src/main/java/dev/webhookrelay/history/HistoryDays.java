@@ -10,6 +10,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.BadSqlGrammarException;
 import org.springframework.stereotype.Component;
 
@@ -18,7 +20,8 @@ import org.springframework.stereotype.Component;
  * event's day, V51). The claim and the record name their day's partitions rather than the parents:
  * PostgreSQL then plans them once per connection, where a statement on a parent is planned again at
  * every execution to prune it to one day, and that planning was most of PostgreSQL's CPU for a
- * delivery (bench/floor.sh: 0.29 against 0.68-0.73 ms, issue 16). A day's partitions hold every row
+ * delivery (bench/floor.sh: 0.29 against 0.74 ms; in the relay's own drain 0.67 against 0.91 ms,
+ * issue 16). A day's partitions hold every row
  * of their day (PostgreSQL keeps DEFAULT free of them), so naming them reads and writes exactly the
  * rows the parent would. A day is named only once it is known to have its partitions; another relay's
  * retention may drop them since, and a statement that then meets no such table runs on the parents.
@@ -28,6 +31,7 @@ public class HistoryDays {
 
     private static final DateTimeFormatter SUFFIX = DateTimeFormatter.ofPattern("'_p'yyyyMMdd");
     private static final String UNDEFINED_TABLE = "42P01";
+    private static final Logger LOG = LoggerFactory.getLogger(HistoryDays.class);
 
     private final Set<LocalDate> partitioned = ConcurrentHashMap.newKeySet();
 
@@ -45,7 +49,8 @@ public class HistoryDays {
     /**
      * Runs the work on the day's tables; if a partition it names is gone (dropped by another relay
      * since this one learnt of it), forgets the day and runs the work again on the parents. The work
-     * must have changed nothing when it fails so: its statement, or its transaction, failed whole.
+     * must have changed nothing when it fails so: its statement, or its own transaction, failed
+     * whole. It must not run inside a caller's transaction, which the failure would leave aborted.
      */
     public <T> T inDayOf(Instant createdAt, Function<HistoryDay, T> work) {
         HistoryDay day = of(createdAt);
@@ -59,7 +64,9 @@ public class HistoryDays {
             if (cause == null || !UNDEFINED_TABLE.equals(cause.getSQLState())) {
                 throw e;
             }
-            partitioned.remove(LocalDate.ofInstant(createdAt, ZoneOffset.UTC));
+            LocalDate gone = LocalDate.ofInstant(createdAt, ZoneOffset.UTC);
+            partitioned.remove(gone);
+            LOG.info("The history partitions of {} are gone (dropped by another relay?): that day goes through the parents", gone);
             return work.apply(HistoryDay.PARENTS);
         }
     }

@@ -14,8 +14,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Runs partition DDL so that it never stalls the relay. Creating or detaching a partition needs an
- * ACCESS EXCLUSIVE lock on the parent, and every ingest, and every statement that names the parents
- * rather than a day's partitions (HistoryDays), queues behind a waiting request for it. A short lock_timeout bounds that stall; it is shorter than deadlock_timeout (1 s by
+ * ACCESS EXCLUSIVE lock on the parent (a day's drop locks every partition too), and every ingest,
+ * claim and attempt queues behind a waiting request for it, even one that names a day's partition
+ * (HistoryDays). A short lock_timeout bounds that stall; it is shorter than deadlock_timeout (1 s by
  * default) so that, should the DDL ever close a cycle with a transaction of the relay's (a statement
  * that locks deliveries before events, say), the DDL gives up first and the relay's transaction goes
  * on. Work that gives up is tried again a few times; the next timer run carries on after that.
