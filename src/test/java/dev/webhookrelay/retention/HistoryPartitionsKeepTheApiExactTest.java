@@ -11,6 +11,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 
 import dev.webhookrelay.broker.WorkMessage;
 import dev.webhookrelay.config.RelayProperties;
@@ -20,6 +21,8 @@ import dev.webhookrelay.history.HistoryDays;
 import dev.webhookrelay.support.RelayIntegrationTest;
 import dev.webhookrelay.support.TestReceiver;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.amqp.core.MessageBuilder;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
@@ -150,31 +153,15 @@ class HistoryPartitionsKeepTheApiExactTest extends RelayIntegrationTest {
         try (TestReceiver receiver = new TestReceiver()) {
             String key = createTenant("partition-dropped-elsewhere");
             UUID endpoint = UUID.fromString(createEndpoint(key, receiver.url(), "[\"none.*\"]").get("id").asText());
-            UUID tenant = jdbc.queryForObject("SELECT tenant_id FROM endpoints WHERE id = ?", UUID.class, endpoint);
-            // Disabled while the rows are laid out: no sweep attempts the delivery before its day is dropped.
-            jdbc.update("UPDATE endpoints SET enabled = false WHERE id = ?", endpoint);
             LocalDate day = dayWithItsOwnPartitions();
             Instant at = day.atTime(12, 0).toInstant(ZoneOffset.UTC);
-            UUID event = UUID.randomUUID();
-            jdbc.update("INSERT INTO events (id, tenant_id, type, payload, body_hash, created_at) VALUES (?, ?, 'none.late', '{}', 'h', ?)",
-                    event, tenant, Timestamp.from(at));
-            UUID delivery = UUID.randomUUID();
-            jdbc.update("INSERT INTO deliveries (id, event_id, endpoint_id, tenant_id, status, created_at, updated_at) VALUES (?, ?, ?, ?, 'RECEIVED', ?, ?)",
-                    delivery, event, endpoint, tenant, Timestamp.from(at), Timestamp.from(at));
-            partitions.createAhead();
-            assertThat(historyDays.of(at)).isEqualTo(new HistoryDay("_p" + day.toString().replace("-", "")));
+            UUID delivery = receivedDeliveryKnownToBeInItsDaysPartition(endpoint, at);
 
-            // Another relay's retention: its own HistoryDays, so this relay's still names the day's partitions.
-            assertThat(new HistoryPartitions(jdbc, properties, shortLocks, new HistoryDays()).drop(day)).isTrue();
+            assertThat(anotherRelayDrops(day)).isTrue();
             assertThat(jdbc.queryForObject("SELECT tableoid::regclass::text FROM deliveries WHERE id = ?", String.class, delivery))
                     .isEqualTo("deliveries_default");
             assertThat(historyDays.of(at)).isNotEqualTo(HistoryDay.PARENTS);
-            jdbc.update("UPDATE endpoints SET enabled = true WHERE id = ?", endpoint);
-            WorkMessage work = new WorkMessage(delivery, endpoint, tenant, 1).withCreatedAt(at);
-            MessageBuilder message = MessageBuilder.withBody(work.body().getBytes());
-            work.headers().forEach(message::setHeader);
-            new RabbitTemplate(rabbit).send(properties.rabbitmq().workExchange(), RabbitTopology.WORK_ROUTING_KEY,
-                    message.build());
+            enableAndPublish(endpoint, delivery, at);
 
             await().atMost(Duration.ofSeconds(15)).until(() -> receiver.received().size() >= 1);
             awaitStatus(delivery, "DELIVERED", Duration.ofSeconds(15));
@@ -182,6 +169,71 @@ class HistoryPartitionsKeepTheApiExactTest extends RelayIntegrationTest {
                     delivery)).containsExactly("attempts_default");
             assertThat(historyDays.of(at)).isEqualTo(HistoryDay.PARENTS);
         }
+    }
+
+    /** The claim named the day's partitions; they are gone by the time the outcome is recorded, in or out of its transaction. */
+    @ParameterizedTest
+    @CsvSource({"200, DELIVERED", "422, DEAD_LETTERED"})
+    void anAttemptWhosePartitionsAnotherRelayDropsWhileItRunsIsRecordedThroughTheParents(int answer, String outcome)
+            throws Exception {
+        AtomicReference<LocalDate> dayToDrop = new AtomicReference<>();
+        try (TestReceiver receiver = new TestReceiver(request -> {
+            LocalDate day = dayToDrop.getAndSet(null);
+            if (day != null && !anotherRelayDrops(day)) {
+                throw new IllegalStateException("the tables stayed busy: " + day + " not dropped");
+            }
+            return TestReceiver.Reply.status(answer);
+        })) {
+            String key = createTenant("partition-dropped-mid-attempt");
+            UUID endpoint = UUID.fromString(createEndpoint(key, receiver.url(), "[\"none.*\"]").get("id").asText());
+            LocalDate day = dayWithItsOwnPartitions();
+            Instant at = day.atTime(12, 0).toInstant(ZoneOffset.UTC);
+            UUID delivery = receivedDeliveryKnownToBeInItsDaysPartition(endpoint, at);
+            dayToDrop.set(day);
+            enableAndPublish(endpoint, delivery, at);
+
+            awaitStatus(delivery, outcome, Duration.ofSeconds(15));
+            assertThat(dayToDrop.get()).as("dropped while the receiver held the attempt").isNull();
+            assertThat(jdbc.queryForList("SELECT tableoid::regclass::text FROM attempts WHERE delivery_id = ?", String.class,
+                    delivery)).containsExactly("attempts_default");
+            assertThat(jdbc.queryForObject("SELECT tableoid::regclass::text FROM deliveries WHERE id = ?", String.class, delivery))
+                    .isEqualTo("deliveries_default");
+            assertThat(historyDays.of(at)).isEqualTo(HistoryDay.PARENTS);
+        }
+    }
+
+    /**
+     * An event and its RECEIVED delivery in the day's partitions, to a disabled endpoint (so no sweep
+     * attempts it yet), with the day known to this relay's HistoryDays.
+     */
+    private UUID receivedDeliveryKnownToBeInItsDaysPartition(UUID endpoint, Instant at) {
+        UUID tenant = jdbc.queryForObject("SELECT tenant_id FROM endpoints WHERE id = ?", UUID.class, endpoint);
+        jdbc.update("UPDATE endpoints SET enabled = false WHERE id = ?", endpoint);
+        UUID event = UUID.randomUUID();
+        jdbc.update("INSERT INTO events (id, tenant_id, type, payload, body_hash, created_at) VALUES (?, ?, 'none.late', '{}', 'h', ?)",
+                event, tenant, Timestamp.from(at));
+        UUID delivery = UUID.randomUUID();
+        jdbc.update("INSERT INTO deliveries (id, event_id, endpoint_id, tenant_id, status, created_at, updated_at) VALUES (?, ?, ?, ?, 'RECEIVED', ?, ?)",
+                delivery, event, endpoint, tenant, Timestamp.from(at), Timestamp.from(at));
+        partitions.createAhead();
+        LocalDate day = LocalDate.ofInstant(at, ZoneOffset.UTC);
+        assertThat(historyDays.of(at)).isEqualTo(new HistoryDay("_p" + day.toString().replace("-", "")));
+        return delivery;
+    }
+
+    /** Another relay's retention: its own HistoryDays, so this relay's still names the day's partitions. */
+    private boolean anotherRelayDrops(LocalDate day) {
+        return new HistoryPartitions(jdbc, properties, shortLocks, new HistoryDays()).drop(day);
+    }
+
+    private void enableAndPublish(UUID endpoint, UUID delivery, Instant at) {
+        jdbc.update("UPDATE endpoints SET enabled = true WHERE id = ?", endpoint);
+        UUID tenant = jdbc.queryForObject("SELECT tenant_id FROM endpoints WHERE id = ?", UUID.class, endpoint);
+        WorkMessage work = new WorkMessage(delivery, endpoint, tenant, 1).withCreatedAt(at);
+        MessageBuilder message = MessageBuilder.withBody(work.body().getBytes());
+        work.headers().forEach(message::setHeader);
+        new RabbitTemplate(rabbit).send(properties.rabbitmq().workExchange(), RabbitTopology.WORK_ROUTING_KEY,
+                message.build());
     }
 
     /**
