@@ -78,8 +78,11 @@ class DeliveryWaitsOutPostgresOutagesTest extends RelayIntegrationTest {
             assertThat(distinct).isEqualTo(DELIVERIES);
             assertThat(jdbc.queryForObject("SELECT count(*) FROM deliveries WHERE status = 'DEAD_LETTERED' AND tenant_id ="
                     + " (SELECT tenant_id FROM deliveries WHERE id = ?)", Integer.class, deliveries.get(0))).isZero();
-            // Each message a consumer held is requeued once, after the outage, not every few seconds.
-            assertThat(requeued).isLessThanOrEqualTo(consumers * prefetch);
+            // Each message a consumer held is requeued once, after the outage, not every few seconds. A
+            // consumer whose statement failed at the very instant of the cut may find the probe still
+            // answered (a connection the cut had not reached yet) and requeue once before it holds:
+            // one more per consumer at most (seen once in a clean run: 33 of 32).
+            assertThat(requeued).isLessThanOrEqualTo(consumers * prefetch + consumers);
         }
     }
 
