@@ -155,13 +155,13 @@ class HistoryPartitionsKeepTheApiExactTest extends RelayIntegrationTest {
             UUID endpoint = UUID.fromString(createEndpoint(key, receiver.url(), "[\"none.*\"]").get("id").asText());
             LocalDate day = dayWithItsOwnPartitions();
             Instant at = day.atTime(12, 0).toInstant(ZoneOffset.UTC);
-            UUID delivery = receivedDeliveryKnownToBeInItsDaysPartition(endpoint, at);
+            UUID delivery = scheduledDeliveryKnownToBeInItsDaysPartition(endpoint, at);
 
             assertThat(anotherRelayDrops(day)).isTrue();
             assertThat(jdbc.queryForObject("SELECT tableoid::regclass::text FROM deliveries WHERE id = ?", String.class, delivery))
                     .isEqualTo("deliveries_default");
             assertThat(historyDays.of(at)).isNotEqualTo(HistoryDay.PARENTS);
-            enableAndPublish(endpoint, delivery, at);
+            publish(endpoint, delivery, at);
 
             await().atMost(Duration.ofSeconds(15)).until(() -> receiver.received().size() >= 1);
             awaitStatus(delivery, "DELIVERED", Duration.ofSeconds(15));
@@ -188,9 +188,9 @@ class HistoryPartitionsKeepTheApiExactTest extends RelayIntegrationTest {
             UUID endpoint = UUID.fromString(createEndpoint(key, receiver.url(), "[\"none.*\"]").get("id").asText());
             LocalDate day = dayWithItsOwnPartitions();
             Instant at = day.atTime(12, 0).toInstant(ZoneOffset.UTC);
-            UUID delivery = receivedDeliveryKnownToBeInItsDaysPartition(endpoint, at);
+            UUID delivery = scheduledDeliveryKnownToBeInItsDaysPartition(endpoint, at);
             dayToDrop.set(day);
-            enableAndPublish(endpoint, delivery, at);
+            publish(endpoint, delivery, at);
 
             awaitStatus(delivery, outcome, Duration.ofSeconds(15));
             assertThat(dayToDrop.get()).as("dropped while the receiver held the attempt").isNull();
@@ -203,17 +203,19 @@ class HistoryPartitionsKeepTheApiExactTest extends RelayIntegrationTest {
     }
 
     /**
-     * An event and its RECEIVED delivery in the day's partitions, to a disabled endpoint (so no sweep
-     * attempts it yet), with the day known to this relay's HistoryDays.
+     * An event and its delivery in the day's partitions, with the day known to this relay's
+     * HistoryDays. The delivery waits for its first attempt an hour ahead, so that neither the outbox
+     * sweeper nor the reconciler sends it before the test's own message.
      */
-    private UUID receivedDeliveryKnownToBeInItsDaysPartition(UUID endpoint, Instant at) {
+    private UUID scheduledDeliveryKnownToBeInItsDaysPartition(UUID endpoint, Instant at) {
         UUID tenant = jdbc.queryForObject("SELECT tenant_id FROM endpoints WHERE id = ?", UUID.class, endpoint);
-        jdbc.update("UPDATE endpoints SET enabled = false WHERE id = ?", endpoint);
         UUID event = UUID.randomUUID();
         jdbc.update("INSERT INTO events (id, tenant_id, type, payload, body_hash, created_at) VALUES (?, ?, 'none.late', '{}', 'h', ?)",
                 event, tenant, Timestamp.from(at));
         UUID delivery = UUID.randomUUID();
-        jdbc.update("INSERT INTO deliveries (id, event_id, endpoint_id, tenant_id, status, created_at, updated_at) VALUES (?, ?, ?, ?, 'RECEIVED', ?, ?)",
+        jdbc.update("""
+                INSERT INTO deliveries (id, event_id, endpoint_id, tenant_id, status, next_attempt_at, created_at, updated_at)
+                VALUES (?, ?, ?, ?, 'RETRY_SCHEDULED', now() + interval '1 hour', ?, ?)""",
                 delivery, event, endpoint, tenant, Timestamp.from(at), Timestamp.from(at));
         partitions.createAhead();
         LocalDate day = LocalDate.ofInstant(at, ZoneOffset.UTC);
@@ -226,8 +228,7 @@ class HistoryPartitionsKeepTheApiExactTest extends RelayIntegrationTest {
         return new HistoryPartitions(jdbc, properties, shortLocks, new HistoryDays()).drop(day);
     }
 
-    private void enableAndPublish(UUID endpoint, UUID delivery, Instant at) {
-        jdbc.update("UPDATE endpoints SET enabled = true WHERE id = ?", endpoint);
+    private void publish(UUID endpoint, UUID delivery, Instant at) {
         UUID tenant = jdbc.queryForObject("SELECT tenant_id FROM endpoints WHERE id = ?", UUID.class, endpoint);
         WorkMessage work = new WorkMessage(delivery, endpoint, tenant, 1).withCreatedAt(at);
         MessageBuilder message = MessageBuilder.withBody(work.body().getBytes());
