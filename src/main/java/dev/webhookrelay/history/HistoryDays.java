@@ -6,8 +6,8 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Collection;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.function.Function;
 
 import org.slf4j.Logger;
@@ -33,7 +33,8 @@ public class HistoryDays {
     private static final String UNDEFINED_TABLE = "42P01";
     private static final Logger LOG = LoggerFactory.getLogger(HistoryDays.class);
 
-    private final Set<LocalDate> partitioned = ConcurrentHashMap.newKeySet();
+    /** The days known to have partitions, each with its tables, built once rather than per statement. */
+    private final ConcurrentMap<LocalDate, HistoryDay> partitioned = new ConcurrentHashMap<>();
 
     /** The name a history table's partition for that day has: {@code events_p20261201}. */
     public static String partition(String table, LocalDate day) {
@@ -42,8 +43,7 @@ public class HistoryDays {
 
     /** The day's tables, as far as this relay knows. */
     public HistoryDay of(Instant createdAt) {
-        LocalDate day = LocalDate.ofInstant(createdAt, ZoneOffset.UTC);
-        return partitioned.contains(day) ? new HistoryDay(day.format(SUFFIX)) : HistoryDay.PARENTS;
+        return partitioned.getOrDefault(LocalDate.ofInstant(createdAt, ZoneOffset.UTC), HistoryDay.PARENTS);
     }
 
     /**
@@ -73,8 +73,8 @@ public class HistoryDays {
 
     /** The days that have partitions now, all of them (read from PostgreSQL's catalog). */
     public void known(Collection<LocalDate> days) {
-        partitioned.retainAll(days);
-        partitioned.addAll(days);
+        partitioned.keySet().retainAll(days);
+        days.forEach(day -> partitioned.computeIfAbsent(day, known -> new HistoryDay(known.format(SUFFIX))));
     }
 
     /** The day's partitions are being dropped: its rows are, or will be, reached through the parents. */
