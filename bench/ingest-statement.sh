@@ -5,10 +5,13 @@
 # transaction (bench/pgbench-ingest.sql: no catalog lookup, no fan-out join). ROUNDS rounds, in turn
 # within each, so that the table's growth and the machine's drift fall on all three alike; the
 # median per script. PostgreSQL's CPU comes from /proc, so nothing else should run meanwhile.
-# The endpoint subscribes to two types, one a prefix, with no filter.
+# ENDPOINTS endpoints (default 1) subscribe to two types each, one a prefix, with the payload filter
+# FILTER (a JSON string; default none), e.g. FILTER='"$.data.orderId % 4 == 0"' (a quarter match).
 # Prints a Markdown table; --record appends it to bench/RESULTS.md.
 source "$(dirname "$0")/lib.sh"
 ROUNDS="${ROUNDS:-3}"
+ENDPOINTS="${ENDPOINTS:-1}"
+FILTER="${FILTER:-null}"
 TRANSACTIONS="${TRANSACTIONS:-20000}"
 trap bench_stop_relays EXIT
 db() { psql -q -X -v ON_ERROR_STOP=1 -h 127.0.0.1 -U relay -d "$BENCH_DB" "$@"; }
@@ -17,7 +20,9 @@ calc() { python3 -c "print($1)"; }
 bench_prepare
 bench_start_relay ingest-statement "$BENCH_PORT"
 KEY=$(bench_tenant "$BENCH_PORT")
-bench_endpoint "$BENCH_PORT" "$KEY" http://127.0.0.1:9/ '["invoice.paid","order.*"]'
+for _ in $(seq 1 "$ENDPOINTS"); do
+  bench_endpoint "$BENCH_PORT" "$KEY" http://127.0.0.1:9/ '["invoice.paid","order.*"]' "$FILTER"
+done
 bench_stop_relays
 # V35's match rules, as its migration wrote them, under other names.
 awk '/^CREATE FUNCTION/,/^\$\$;/' "$ROOT"/src/main/resources/db/migration/V35__*.sql \
@@ -51,7 +56,7 @@ TABLE="| transaction (median of $ROUNDS rounds) | PostgreSQL CPU ms per transact
 |---|---|---|---|
 ${ROWS%$'\n'}"
 bench_print_and_record "The ingest transaction's cost in PostgreSQL (bench/ingest-statement.sh)" "$(machine)" \
-  "bash bench/ingest-statement.sh (ROUNDS=$ROUNDS TRANSACTIONS=$TRANSACTIONS)" \
+  "bash bench/ingest-statement.sh (ROUNDS=$ROUNDS TRANSACTIONS=$TRANSACTIONS ENDPOINTS=$ENDPOINTS FILTER=$FILTER)" \
   "v35: the relay's transaction with V35's match rules; now: with V52's; floor: bench/pgbench-ingest.sql, floor.sh's; 16 clients, prepared; load average at the end $(cut -d' ' -f1-3 /proc/loadavg)" \
   "$TABLE" "${1:-}"
 psql -q -h 127.0.0.1 -U relay -d postgres -c "DROP DATABASE IF EXISTS $BENCH_DB WITH (FORCE)"
