@@ -83,6 +83,17 @@ class FanOutRulesAnswerAsBeforeAndArePlannedOnceTest extends RelayIntegrationTes
     }
 
     @Test
+    void anEndpointsFilterRunsOnlyOnEventsOfItsTypes() {
+        // Written filter first: PostgreSQL orders a scan's conditions by their cost, not as written.
+        String plan = String.join("\n", jdbc.queryForList("""
+                EXPLAIN VERBOSE SELECT id FROM endpoints
+                 WHERE relay_filter_matches(filter, 'order.created', '{"amount":1}')
+                   AND relay_event_type_matches(event_types, 'order.created')""", String.class));
+
+        assertThat(plan.indexOf("relay_event_type_matches")).isNotNegative().isLessThan(plan.indexOf("jsonb_path_match"));
+    }
+
+    @Test
     void theTypeRuleKeepsItsPlanForTheSession() {
         // A SQL function that PostgreSQL cannot inline is planned again at every execution of its
         // caller; PL/pgSQL keeps its expressions' plans for the session.
