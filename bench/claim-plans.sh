@@ -23,7 +23,6 @@ bench_start_relay claim "$BENCH_PORT"
 KEY=$(bench_tenant "$BENCH_PORT")
 bench_endpoint "$BENCH_PORT" "$KEY" http://127.0.0.1:9/
 bench_stop_relays
-db() { psql -q -X -v ON_ERROR_STOP=1 -h 127.0.0.1 -U relay -d "$BENCH_DB" "$@"; }
 ENDPOINT=$(db -tAc "SELECT id FROM endpoints LIMIT 1")
 db -c "
   CREATE TEMP TABLE x AS SELECT gen_random_uuid() eid, gen_random_uuid() did, date_trunc('day', now(), 'UTC') + (g % 3600) * interval '1 second' ts

@@ -34,7 +34,6 @@ stats() { curl -fsS "$R/stats"; }
 latency() { stats | sed 's/received=[0-9]* distinct=[0-9]* //; s/ refused=[0-9]*//'; }
 reset_receiver() { curl -fsS -X POST "$R/reset"; }
 now() { date +%s.%N; }
-calc() { python3 -c "print($1)"; }
 delivered() { sql "SELECT count(*) FROM deliveries WHERE status = 'DELIVERED'"; }
 undelivered() { sql "SELECT count(*) FROM deliveries WHERE status <> 'DELIVERED'"; }
 consumers() { bench_consumers "$BENCH_PORT" "$CONSOLE_PASSWORD" "$1"; } # consumers start|stop

@@ -36,10 +36,8 @@ QUEUE_ARGS="${QUEUE_ARGS-x-dead-letter-exchange=relay.dead-letter-exchange,x-dea
 QUEUE=floor-quorum
 trap 'bench_stop_relays; [ -z "${PERFTEST_PID:-}" ] || kill "$PERFTEST_PID" 2>/dev/null || true' EXIT
 
-db() { psql -q -X -v ON_ERROR_STOP=1 -h 127.0.0.1 -U relay -d "$BENCH_DB" "$@"; }
 servers() { python3 "$ROOT/bench/profile.py" servers; }
 now() { date +%s.%N; }
-calc() { python3 -c "print($1)"; }
 
 # measure NAME COMMAND...: runs the command, then keeps "seconds beam_ms postgres_ms" of it in M_NAME.
 declare -A M

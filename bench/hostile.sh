@@ -19,7 +19,6 @@ trap 'bench_stop_relays; kill $RECEIVER_PID $HOSTILE_PID 2>/dev/null || true' EX
 stats() { curl -fsS "$R/stats"; }
 latency() { stats | sed 's/received=[0-9]* distinct=[0-9]* //; s/ refused=[0-9]*//'; }
 field() { echo "$1" | tr ' ' '\n' | grep "^$2=" | cut -d= -f2; }
-calc() { python3 -c "print($1)"; }
 relay_rss_peak_mb() { awk '/VmHWM/{print int($2/1024)}' "/proc/$(pgrep -f "server.port=$BENCH_PORT" | head -1)/status"; }
 
 bench_prepare

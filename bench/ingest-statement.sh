@@ -14,8 +14,6 @@ ENDPOINTS="${ENDPOINTS:-1}"
 FILTER="${FILTER:-null}"
 TRANSACTIONS="${TRANSACTIONS:-20000}"
 trap bench_stop_relays EXIT
-db() { psql -q -X -v ON_ERROR_STOP=1 -h 127.0.0.1 -U relay -d "$BENCH_DB" "$@"; }
-calc() { python3 -c "print($1)"; }
 
 bench_prepare
 bench_start_relay ingest-statement "$BENCH_PORT"

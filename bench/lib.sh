@@ -33,6 +33,11 @@ bench_jar() {
   fi
 }
 
+# psql on BENCH_DB, stopping at the first error.
+db() { psql -q -X -v ON_ERROR_STOP=1 -h 127.0.0.1 -U relay -d "$BENCH_DB" "$@"; }
+# Arithmetic in Python: calc "round(1.0 / 3, 3)".
+calc() { python3 -c "print($1)"; }
+
 # An empty database BENCH_DB.
 bench_database() {
   psql -q -h 127.0.0.1 -U relay -d postgres -c "DROP DATABASE IF EXISTS $BENCH_DB WITH (FORCE)" -c "CREATE DATABASE $BENCH_DB" >/dev/null

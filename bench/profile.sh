@@ -45,7 +45,6 @@ JFR="${JFR:-on}"
 jfr_start() { [ "$JFR" = off ] || "$JDK_BIN/jcmd" "$PID" JFR.start name="$1" settings=profile filename="$P/$1.jfr" >/dev/null; }
 jfr_stop() { [ "$JFR" = off ] || "$JDK_BIN/jcmd" "$PID" JFR.stop name="$1" >/dev/null; }
 now() { date +%s.%N; }
-calc() { python3 -c "print($1)"; }
 median() { python3 -c "import statistics,sys; print(round(statistics.median(map(float, sys.argv[1:]))))" "$@"; }
 
 # phase_end NAME EVENTS LABEL RATE UNIT: closes the phase begun by snapshot NAME-a (CPU at once, the
