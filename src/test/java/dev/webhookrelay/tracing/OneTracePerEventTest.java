@@ -25,6 +25,7 @@ import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import org.apache.camel.CamelContext;
+import org.apache.camel.telemetry.TraceProcessorsInterceptStrategy;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -70,6 +71,14 @@ class OneTracePerEventTest extends RelayIntegrationTest {
         SpanProcessor keptSpans() {
             return SimpleSpanProcessor.create(SPANS);
         }
+    }
+
+    /** The tracer makes no span per processor, so no step of any route goes through its wrapper. */
+    @Test
+    void noRouteStepIsWrappedForProcessorSpansThatAreNotMade() {
+        assertThat(camel.getCamelContextExtension().getInterceptStrategies())
+                .noneMatch(TraceProcessorsInterceptStrategy.class::isInstance);
+        assertThat(camel.getRoutes()).isNotEmpty();
     }
 
     @Test
