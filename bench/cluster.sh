@@ -23,8 +23,8 @@ PORT_A=18381
 PORT_B=18382
 trap 'bench_stop_relays; kill $RECEIVER_PID $WRK_PIDS 2>/dev/null || true; bash "$ROOT/.ci/rabbit-cluster" stop "$CLUSTER_DIR"' EXIT
 
-sql() { psql -h 127.0.0.1 -U relay -d "$BENCH_DB" -Atc "$1"; }
-now() { date +%s; }
+# Whole seconds: the script's arithmetic is bash's, in integers (lib.sh's now has nanoseconds).
+epoch() { date +%s; }
 management() { curl -fsS -u guest:guest -H 'Content-Type: application/json' "$@"; }
 api() { echo "http://127.0.0.1:$((RABBIT_CLUSTER_PORT_BASE + 10000 + $1 - 1))/api"; }
 # The relays' connections, as a running node of the cluster lists them.
@@ -90,37 +90,37 @@ for port in $PORT_A $PORT_B; do
     -s "$ROOT/bench/post-event.lua" "http://127.0.0.1:$port" > "$OUT/wrk-$port.log" 2>&1 &
   WRK_PIDS="$WRK_PIDS $!"
 done
-load_start=$(now)
+load_start=$(epoch)
 load_end=$((load_start + CLUSTER_SECONDS))
 kills=()
 node=0
-while [ $(( $(now) + CLUSTER_KILL_EVERY )) -le "$load_end" ]; do
+while [ $(( $(epoch) + CLUSTER_KILL_EVERY )) -le "$load_end" ]; do
   sleep $((CLUSTER_KILL_EVERY - CLUSTER_DOWN))
   node=$(busiest_node "$node")
   before=$(relay_connections "$node")
-  killed_at=$(now)
+  killed_at=$(epoch)
   bash "$ROOT/.ci/rabbit-cluster" kill "$node" "$CLUSTER_DIR" 2>/dev/null
   asked=$(( node % 3 + 1 ))
   reconnected=""
   for _ in $(seq 1 $((CLUSTER_DOWN * 10))); do
-    if [ -z "$reconnected" ] && [ "$(relay_connections "$asked")" -ge "$before" ]; then reconnected=$(( $(now) - killed_at )); fi
-    [ $(( $(now) - killed_at )) -ge "$CLUSTER_DOWN" ] && break
+    if [ -z "$reconnected" ] && [ "$(relay_connections "$asked")" -ge "$before" ]; then reconnected=$(( $(epoch) - killed_at )); fi
+    [ $(( $(epoch) - killed_at )) -ge "$CLUSTER_DOWN" ] && break
     sleep 0.1
   done
-  restart_at=$(now)
+  restart_at=$(epoch)
   bash "$ROOT/.ci/rabbit-cluster" restart "$node" "$CLUSTER_DIR" 2>/dev/null
-  kills+=("c$node at $((killed_at - load_start)) s (relays connected again after ${reconnected:->$CLUSTER_DOWN} s, back with its replicas $(( $(now) - restart_at )) s after its restart)")
+  kills+=("c$node at $((killed_at - load_start)) s (relays connected again after ${reconnected:->$CLUSTER_DOWN} s, back with its replicas $(( $(epoch) - restart_at )) s after its restart)")
 done
 # shellcheck disable=SC2086
 wait $WRK_PIDS
 WRK_PIDS=""
-drain_start=$(now)
+drain_start=$(epoch)
 await_sql_zero "SELECT count(*) FROM deliveries WHERE status NOT IN ('DELIVERED', 'DEAD_LETTERED')" "deliveries settling"
 dead=$(sql "SELECT count(*) FROM deliveries WHERE status = 'DEAD_LETTERED'")
 replayed=$(curl -fsS -X POST "http://127.0.0.1:$PORT_B/v1/dlq/replay" -H "Authorization: Bearer $KEY" \
   -H 'Content-Type: application/json' -d "{\"endpointId\":\"$DOOMED_ID\"}" | python3 -c 'import json,sys;print(json.load(sys.stdin)["count"])')
 await_sql_zero "SELECT count(*) FROM deliveries WHERE status <> 'DELIVERED'" "the replay"
-drained=$(( $(now) - drain_start ))
+drained=$(( $(epoch) - drain_start ))
 
 events=$(sql "SELECT count(*) FROM events")
 delivered=$(sql "SELECT count(*) FROM deliveries WHERE status = 'DELIVERED'")

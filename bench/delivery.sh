@@ -29,11 +29,9 @@ R="http://127.0.0.1:$RECEIVER_PORT"
 CONSOLE_PASSWORD=bench-console
 trap 'bench_stop_relays; kill $RECEIVER_PID 2>/dev/null || true' EXIT
 
-sql() { psql -h 127.0.0.1 -U relay -d "$BENCH_DB" -Atc "$1"; }
 stats() { curl -fsS "$R/stats"; }
 latency() { stats | sed 's/received=[0-9]* distinct=[0-9]* //; s/ refused=[0-9]*//'; }
 reset_receiver() { curl -fsS -X POST "$R/reset"; }
-now() { date +%s.%N; }
 delivered() { sql "SELECT count(*) FROM deliveries WHERE status = 'DELIVERED'"; }
 undelivered() { sql "SELECT count(*) FROM deliveries WHERE status <> 'DELIVERED'"; }
 consumers() { bench_consumers "$BENCH_PORT" "$CONSOLE_PASSWORD" "$1"; } # consumers start|stop

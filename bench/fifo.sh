@@ -13,8 +13,6 @@ R="http://127.0.0.1:$RECEIVER_PORT"
 CONSOLE_PASSWORD=bench-console
 trap 'bench_stop_relays; kill $RECEIVER_PID 2>/dev/null || true' EXIT
 
-sql() { psql -h 127.0.0.1 -U relay -d "$BENCH_DB" -Atc "$1"; }
-now() { date +%s.%N; }
 median() { python3 -c "import statistics,sys; print(round(statistics.median(map(float, sys.argv[1:])), 1))" "$@"; }
 undelivered() { sql "SELECT count(*) FROM deliveries WHERE status <> 'DELIVERED'"; }
 

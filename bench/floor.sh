@@ -37,7 +37,6 @@ QUEUE=floor-quorum
 trap 'bench_stop_relays; [ -z "${PERFTEST_PID:-}" ] || kill "$PERFTEST_PID" 2>/dev/null || true' EXIT
 
 servers() { python3 "$ROOT/bench/profile.py" servers; }
-now() { date +%s.%N; }
 
 # measure NAME COMMAND...: runs the command, then keeps "seconds beam_ms postgres_ms" of it in M_NAME.
 declare -A M

@@ -37,6 +37,10 @@ bench_jar() {
 db() { psql -q -X -v ON_ERROR_STOP=1 -h 127.0.0.1 -U relay -d "$BENCH_DB" "$@"; }
 # Arithmetic in Python: calc "round(1.0 / 3, 3)".
 calc() { python3 -c "print($1)"; }
+# One value from BENCH_DB, unaligned: sql "SELECT count(*) FROM deliveries".
+sql() { psql -h 127.0.0.1 -U relay -d "$BENCH_DB" -Atc "$1"; }
+# Wall-clock seconds with nanoseconds, for rates: calc "$n / ($(now) - $start)".
+now() { date +%s.%N; }
 
 # An empty database BENCH_DB.
 bench_database() {

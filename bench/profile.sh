@@ -44,7 +44,6 @@ snap() { python3 "$ROOT/bench/profile.py" snapshot "$P/$1.json" "$PID" "$BENCH_D
 JFR="${JFR:-on}"
 jfr_start() { [ "$JFR" = off ] || "$JDK_BIN/jcmd" "$PID" JFR.start name="$1" settings=profile filename="$P/$1.jfr" >/dev/null; }
 jfr_stop() { [ "$JFR" = off ] || "$JDK_BIN/jcmd" "$PID" JFR.stop name="$1" >/dev/null; }
-now() { date +%s.%N; }
 median() { python3 -c "import statistics,sys; print(round(statistics.median(map(float, sys.argv[1:]))))" "$@"; }
 
 # phase_end NAME EVENTS LABEL RATE UNIT: closes the phase begun by snapshot NAME-a (CPU at once, the

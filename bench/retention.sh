@@ -32,7 +32,6 @@ MIGRATIONS="$ROOT/src/main/resources/db/migration"
 trap 'bench_stop_relays; [ -n "${RECEIVER_PID:-}" ] && kill $RECEIVER_PID 2>/dev/null; drop_retention_databases' EXIT
 
 load() { cut -d' ' -f1-3 /proc/loadavg; }
-now() { date +%s.%N; }
 median() { python3 -c "import statistics,sys; print(round(statistics.median(map(float, sys.argv[1:]))))" "$@"; }
 psql_db() { local db=$1; shift; psql -q -X -v ON_ERROR_STOP=1 -h 127.0.0.1 -U relay -d "$db" "$@"; }
 drop_retention_databases() {
