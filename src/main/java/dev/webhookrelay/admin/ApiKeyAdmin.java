@@ -19,9 +19,14 @@ import dev.webhookrelay.audit.AuditTrail;
 import dev.webhookrelay.auth.ApiKeyAuthenticator;
 import dev.webhookrelay.auth.ApiKeyScope;
 import dev.webhookrelay.auth.ApiKeys;
+import dev.webhookrelay.auth.Caller;
 import dev.webhookrelay.query.ListRequest;
 import dev.webhookrelay.query.PageQuery;
-import org.apache.camel.Exchange;
+import dev.webhookrelay.query.PathIds;
+import org.apache.camel.Body;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Header;
+import org.apache.camel.Headers;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -53,19 +58,20 @@ public class ApiKeyAdmin {
 
     /** POST /v1/api-keys, POST /v1/admin/tenants/{tenantId}/api-keys. */
     @Transactional
-    public Map<String, Object> create(Exchange exchange) {
-        UUID tenantId = tenantOf(exchange);
-        JsonNode body = JsonBodies.object(json, exchange.getMessage().getBody(byte[].class), FIELDS);
-        String name = JsonBodies.optionalText(body, "name", 200);
+    public Map<String, Object> create(@ExchangeProperty(ApiKeyAuthenticator.TENANT_ID) UUID callerTenantId,
+            @Header("tenantId") String pathTenantId, @ExchangeProperty(Caller.ACTOR) String actor, @Body byte[] body) {
+        UUID tenantId = tenantOf(callerTenantId, pathTenantId);
+        JsonNode input = JsonBodies.object(json, body, FIELDS);
+        String name = JsonBodies.optionalText(input, "name", 200);
         if (name == null || name.isBlank()) {
             throw ProblemException.invalid("name", "name is required");
         }
-        ApiKeyScope scope = scope(body);
-        Instant expiresAt = expiresAt(body);
+        ApiKeyScope scope = scope(input);
+        Instant expiresAt = expiresAt(input);
         Map<String, Object> created = insert(tenantId, name, scope, expiresAt);
         Map<String, Object> shown = new LinkedHashMap<>(created);
         shown.remove("apiKey");
-        audit.record(exchange, tenantId, AuditAction.API_KEY_CREATE, created.get("id"), null, shown);
+        audit.record(actor, tenantId, AuditAction.API_KEY_CREATE, created.get("id"), null, shown);
         return created;
     }
 
@@ -87,18 +93,21 @@ public class ApiKeyAdmin {
     }
 
     /** GET /v1/api-keys, GET /v1/admin/tenants/{tenantId}/api-keys: the keys not revoked, newest first. */
-    public Map<String, Object> list(Exchange exchange) {
+    public Map<String, Object> list(@ExchangeProperty(ApiKeyAuthenticator.TENANT_ID) UUID callerTenantId,
+            @Header("tenantId") String pathTenantId, @Headers Map<String, Object> query) {
         return new PageQuery(COLUMNS, "created_at", "id")
-                .where("tenant_id = ?", tenantOf(exchange))
+                .where("tenant_id = ?", tenantOf(callerTenantId, pathTenantId))
                 .where("revoked_at IS NULL")
-                .page(jdbc, ListRequest.of(exchange), ApiKeyAdmin::key);
+                .page(jdbc, ListRequest.of(query), ApiKeyAdmin::key);
     }
 
     /** DELETE /v1/api-keys/{id}, DELETE /v1/admin/tenants/{tenantId}/api-keys/{id}. */
     @Transactional
-    public void revoke(Exchange exchange) {
-        UUID tenantId = tenantOf(exchange);
-        UUID keyId = ListRequest.of(exchange).pathId("id");
+    public void revoke(@ExchangeProperty(ApiKeyAuthenticator.TENANT_ID) UUID callerTenantId,
+            @Header("tenantId") String pathTenantId, @ExchangeProperty(Caller.ACTOR) String actor,
+            @Header("id") String id) {
+        UUID tenantId = tenantOf(callerTenantId, pathTenantId);
+        UUID keyId = PathIds.of(id);
         Map<String, Object> before = find(tenantId, keyId);
         int revoked = jdbc.update(
                 "UPDATE api_keys SET revoked_at = now() WHERE id = ? AND tenant_id = ? AND revoked_at IS NULL",
@@ -106,18 +115,16 @@ public class ApiKeyAdmin {
         if (revoked == 0) {
             throw ProblemException.notFound("No API key " + keyId);
         }
-        audit.record(exchange, tenantId, AuditAction.API_KEY_REVOKE, keyId, before, null);
+        audit.record(actor, tenantId, AuditAction.API_KEY_REVOKE, keyId, before, null);
         authenticator.forget(keyId);
-        exchange.getMessage().setBody(null);
     }
 
     /** The admin routes name the tenant in the path (404 when there is none such); tenant routes are the caller's. */
-    private UUID tenantOf(Exchange exchange) {
-        UUID tenantId = ApiKeyAuthenticator.tenantOf(exchange);
-        if (tenantId != null) {
-            return tenantId;
+    private UUID tenantOf(UUID callerTenantId, String pathTenantId) {
+        if (callerTenantId != null) {
+            return callerTenantId;
         }
-        UUID named = ListRequest.of(exchange).pathId("tenantId");
+        UUID named = PathIds.of(pathTenantId);
         Integer found = named == null ? null
                 : jdbc.queryForObject("SELECT count(*) FROM tenants WHERE id = ?", Integer.class, named);
         if (found == null || found == 0) {

@@ -21,6 +21,7 @@ import dev.webhookrelay.api.problem.ProblemException;
 import dev.webhookrelay.audit.AuditAction;
 import dev.webhookrelay.audit.AuditTrail;
 import dev.webhookrelay.auth.ApiKeyAuthenticator;
+import dev.webhookrelay.auth.Caller;
 import dev.webhookrelay.config.RelayProperties;
 import dev.webhookrelay.delivery.PauseReason;
 import dev.webhookrelay.endpointauth.EndpointAuths;
@@ -30,6 +31,7 @@ import dev.webhookrelay.delivery.RetrySchedules;
 import dev.webhookrelay.operational.OperationalEvents;
 import dev.webhookrelay.query.ListRequest;
 import dev.webhookrelay.query.PageQuery;
+import dev.webhookrelay.query.PathIds;
 import dev.webhookrelay.quota.EndpointQuota;
 import dev.webhookrelay.secrets.SealedHeaders;
 import dev.webhookrelay.secrets.SecretCipher;
@@ -37,7 +39,10 @@ import dev.webhookrelay.secrets.SecretContexts;
 import dev.webhookrelay.secrets.StaticHeaderValue;
 import dev.webhookrelay.signing.SigningSecrets;
 import dev.webhookrelay.urlsafety.EndpointUrlValidator;
-import org.apache.camel.Exchange;
+import org.apache.camel.Body;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Header;
+import org.apache.camel.Headers;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -97,21 +102,21 @@ public class EndpointAdmin {
     }
 
     @Transactional
-    public Map<String, Object> create(Exchange exchange) throws JsonProcessingException {
-        UUID tenantId = ApiKeyAuthenticator.tenantOf(exchange);
-        JsonNode body = JsonBodies.object(json, exchange.getMessage().getBody(byte[].class), EndpointInput.FIELDS);
-        String url = urlValidator.validate(JsonBodies.optionalText(body, "url", 4096));
-        List<String> eventTypes = EndpointInput.eventTypes(body.get("eventTypes"));
-        String description = JsonBodies.optionalText(body, "description", 1000);
-        Boolean enabled = EndpointInput.enabled(body.get("enabled"));
-        Map<String, StaticHeaderValue> headers = EndpointInput.headers(body.get("headers"));
-        Integer rateLimit = EndpointInput.rateLimit(body.get("rateLimit"));
-        String retrySchedule = EndpointInput.retrySchedule(body.get("retrySchedule"), schedules);
-        String filter = filters.validate(body.get("filter"));
-        String ordering = EndpointInput.ordering(body.get("ordering"));
-        String transformation = EndpointInput.transformation(body.get("transformation"));
+    public Map<String, Object> create(@ExchangeProperty(ApiKeyAuthenticator.TENANT_ID) UUID tenantId,
+            @ExchangeProperty(Caller.ACTOR) String actor, @Body byte[] body) throws JsonProcessingException {
+        JsonNode input = JsonBodies.object(json, body, EndpointInput.FIELDS);
+        String url = urlValidator.validate(JsonBodies.optionalText(input, "url", 4096));
+        List<String> eventTypes = EndpointInput.eventTypes(input.get("eventTypes"));
+        String description = JsonBodies.optionalText(input, "description", 1000);
+        Boolean enabled = EndpointInput.enabled(input.get("enabled"));
+        Map<String, StaticHeaderValue> headers = EndpointInput.headers(input.get("headers"));
+        Integer rateLimit = EndpointInput.rateLimit(input.get("rateLimit"));
+        String retrySchedule = EndpointInput.retrySchedule(input.get("retrySchedule"), schedules);
+        String filter = filters.validate(input.get("filter"));
+        String ordering = EndpointInput.ordering(input.get("ordering"));
+        String transformation = EndpointInput.transformation(input.get("transformation"));
         UUID endpointId = UUID.randomUUID();
-        String auth = auths.seal(endpointId, body.get("auth"), null);
+        String auth = auths.seal(endpointId, input.get("auth"), null);
         quota.requireRoomForOneMore(tenantId);
         String secret = SigningSecrets.generate();
         String headersJson = sealedHeaders.seal(endpointId, headers, null);
@@ -139,46 +144,49 @@ public class EndpointAdmin {
         schedules.forEndpoint(retrySchedule);
         Map<String, Object> created = find(tenantId, endpointId);
         created.put("secret", secret);
-        audit.record(exchange, tenantId, AuditAction.ENDPOINT_CREATE, endpointId, null, created);
+        audit.record(actor, tenantId, AuditAction.ENDPOINT_CREATE, endpointId, null, created);
         return created;
     }
 
-    public Map<String, Object> list(Exchange exchange) {
-        ListRequest request = ListRequest.of(exchange);
+    public Map<String, Object> list(@ExchangeProperty(ApiKeyAuthenticator.TENANT_ID) UUID tenantId,
+            @Headers Map<String, Object> query) {
+        ListRequest request = ListRequest.of(query);
         return new PageQuery(COLUMNS, "created_at", "id")
-                .where("tenant_id = ?", ApiKeyAuthenticator.tenantOf(exchange))
+                .where("tenant_id = ?", tenantId)
                 .where("deleted_at IS NULL")
                 .where("NOT operational")
                 .page(jdbc, request, this::endpoint);
     }
 
-    public Map<String, Object> get(Exchange exchange) {
-        return find(ApiKeyAuthenticator.tenantOf(exchange), ListRequest.of(exchange).pathId("id"));
+    public Map<String, Object> get(@ExchangeProperty(ApiKeyAuthenticator.TENANT_ID) UUID tenantId,
+            @Header("id") String id) {
+        return find(tenantId, PathIds.of(id));
     }
 
     @Transactional
-    public Map<String, Object> update(Exchange exchange) throws JsonProcessingException {
-        UUID tenantId = ApiKeyAuthenticator.tenantOf(exchange);
-        UUID endpointId = ListRequest.of(exchange).pathId("id");
+    public Map<String, Object> update(@ExchangeProperty(ApiKeyAuthenticator.TENANT_ID) UUID tenantId,
+            @ExchangeProperty(Caller.ACTOR) String actor, @Header("id") String id, @Body byte[] body)
+            throws JsonProcessingException {
+        UUID endpointId = PathIds.of(id);
         Map<String, Object> before = find(tenantId, endpointId);
-        JsonNode body = JsonBodies.object(json, exchange.getMessage().getBody(byte[].class), EndpointInput.FIELDS);
+        JsonNode input = JsonBodies.object(json, body, EndpointInput.FIELDS);
         List<String> sets = new ArrayList<>();
         List<Object> values = new ArrayList<>();
-        if (body.has("url")) {
+        if (input.has("url")) {
             sets.add("url = ?");
-            values.add(urlValidator.validate(JsonBodies.optionalText(body, "url", 4096)));
+            values.add(urlValidator.validate(JsonBodies.optionalText(input, "url", 4096)));
         }
-        if (body.has("description")) {
+        if (input.has("description")) {
             sets.add("description = ?");
-            values.add(JsonBodies.optionalText(body, "description", 1000));
+            values.add(JsonBodies.optionalText(input, "description", 1000));
         }
-        if (body.has("eventTypes")) {
+        if (input.has("eventTypes")) {
             sets.add("event_types = ?::text[]");
-            values.add(toArrayLiteral(EndpointInput.eventTypes(body.get("eventTypes"))));
+            values.add(toArrayLiteral(EndpointInput.eventTypes(input.get("eventTypes"))));
         }
         Boolean enabled = null;
-        if (body.has("enabled")) {
-            enabled = EndpointInput.enabled(body.get("enabled"));
+        if (input.has("enabled")) {
+            enabled = EndpointInput.enabled(input.get("enabled"));
             if (enabled == null) {
                 throw ProblemException.invalid("enabled", "enabled must be true or false");
             }
@@ -194,38 +202,38 @@ public class EndpointAdmin {
                 values.add(PauseReason.OPERATOR.code());
             }
         }
-        if (body.has("headers")) {
-            Map<String, StaticHeaderValue> headers = EndpointInput.headers(body.get("headers"));
+        if (input.has("headers")) {
+            Map<String, StaticHeaderValue> headers = EndpointInput.headers(input.get("headers"));
             String stored = jdbc.queryForObject("SELECT headers::text FROM endpoints WHERE id = ?", String.class, endpointId);
             sets.add("headers = ?::jsonb");
             values.add(sealedHeaders.seal(endpointId, headers, stored));
         }
-        if (body.has("rateLimit")) {
+        if (input.has("rateLimit")) {
             sets.add("rate_limit = ?");
-            values.add(EndpointInput.rateLimit(body.get("rateLimit")));
+            values.add(EndpointInput.rateLimit(input.get("rateLimit")));
         }
-        if (body.has("retrySchedule")) {
-            String schedule = EndpointInput.retrySchedule(body.get("retrySchedule"), schedules);
+        if (input.has("retrySchedule")) {
+            String schedule = EndpointInput.retrySchedule(input.get("retrySchedule"), schedules);
             schedules.forEndpoint(schedule);
             sets.add("retry_schedule = ?");
             values.add(schedule);
         }
-        if (body.has("ordering") && !EndpointInput.ordering(body.get("ordering")).equals(before.get("ordering"))) {
+        if (input.has("ordering") && !EndpointInput.ordering(input.get("ordering")).equals(before.get("ordering"))) {
             throw ProblemException.invalid("ordering", "ordering is fixed when the endpoint is created: "
                     + "register a new endpoint to change it");
         }
-        if (body.has("filter")) {
+        if (input.has("filter")) {
             sets.add("filter = ?");
-            values.add(filters.validate(body.get("filter")));
+            values.add(filters.validate(input.get("filter")));
         }
-        if (body.has("auth")) {
+        if (input.has("auth")) {
             String stored = jdbc.queryForObject("SELECT auth FROM endpoints WHERE id = ?", String.class, endpointId);
             sets.add("auth = ?");
-            values.add(auths.seal(endpointId, body.get("auth"), stored));
+            values.add(auths.seal(endpointId, input.get("auth"), stored));
         }
-        if (body.has("transformation")) {
+        if (input.has("transformation")) {
             sets.add("transformation = ?");
-            values.add(EndpointInput.transformation(body.get("transformation")));
+            values.add(EndpointInput.transformation(input.get("transformation")));
         }
         if (!sets.isEmpty()) {
             sets.add("updated_at = now()");
@@ -239,7 +247,7 @@ public class EndpointAdmin {
         }
         Map<String, Object> after = find(tenantId, endpointId);
         if (!sets.isEmpty()) {
-            audit.record(exchange, tenantId, updateAction(before, after), endpointId, before, after);
+            audit.record(actor, tenantId, updateAction(before, after), endpointId, before, after);
         }
         if (!before.get("enabled").equals(after.get("enabled"))) {
             if (Boolean.TRUE.equals(after.get("enabled"))) {
@@ -261,15 +269,14 @@ public class EndpointAdmin {
 
     /** The endpoint's history stays; its signing secrets, static header values and auth are erased. */
     @Transactional
-    public void delete(Exchange exchange) {
-        UUID tenantId = ApiKeyAuthenticator.tenantOf(exchange);
-        UUID endpointId = ListRequest.of(exchange).pathId("id");
+    public void delete(@ExchangeProperty(ApiKeyAuthenticator.TENANT_ID) UUID tenantId,
+            @ExchangeProperty(Caller.ACTOR) String actor, @Header("id") String id) {
+        UUID endpointId = PathIds.of(id);
         Map<String, Object> before = find(tenantId, endpointId);
         if (!erase(tenantId, endpointId)) {
             throw ProblemException.notFound("No endpoint " + endpointId);
         }
-        audit.record(exchange, tenantId, AuditAction.ENDPOINT_DELETE, endpointId, before, null);
-        exchange.getMessage().setBody(null);
+        audit.record(actor, tenantId, AuditAction.ENDPOINT_DELETE, endpointId, before, null);
     }
 
     /**
@@ -297,14 +304,14 @@ public class EndpointAdmin {
      * commits. Secrets whose overlap has run out are deleted too.
      */
     @Transactional
-    public Map<String, Object> rotateSecret(Exchange exchange) {
-        UUID tenantId = ApiKeyAuthenticator.tenantOf(exchange);
-        UUID endpointId = ListRequest.of(exchange).pathId("id");
-        Duration overlap = overlap(exchange.getMessage().getBody(byte[].class));
+    public Map<String, Object> rotateSecret(@ExchangeProperty(ApiKeyAuthenticator.TENANT_ID) UUID tenantId,
+            @ExchangeProperty(Caller.ACTOR) String actor, @Header("id") String id, @Body byte[] body) {
+        UUID endpointId = PathIds.of(id);
+        Duration overlap = overlap(body);
         find(tenantId, endpointId);
         Map<String, Object> rotated = rotate(endpointId, overlap);
         // Not named previousSecrets...: the audit redacts every member named after a secret.
-        audit.record(exchange, tenantId, AuditAction.ENDPOINT_SECRET_ROTATE, endpointId, null,
+        audit.record(actor, tenantId, AuditAction.ENDPOINT_SECRET_ROTATE, endpointId, null,
                 Map.of("secret", rotated.get("secret"), "overlapEndsAt", rotated.get("previousSecretsExpireAt")));
         return rotated;
     }

@@ -10,8 +10,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.webhookrelay.api.problem.ProblemException;
 import dev.webhookrelay.auth.ApiKeyAuthenticator;
-import dev.webhookrelay.query.ListRequest;
-import org.apache.camel.Exchange;
+import dev.webhookrelay.query.PathIds;
+import org.apache.camel.Body;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Header;
 import org.postgresql.util.PSQLException;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -64,10 +66,10 @@ public class EndpointFilters {
     }
 
     /** Whether an event would be delivered to the endpoint: its subscribed types, then its filter. */
-    public Map<String, Object> preview(Exchange exchange) throws JsonProcessingException {
-        UUID tenantId = ApiKeyAuthenticator.tenantOf(exchange);
-        UUID endpointId = ListRequest.of(exchange).pathId("id");
-        ExampleEvent event = ExampleEvent.wrapped(json, exchange.getMessage().getBody(byte[].class));
+    public Map<String, Object> preview(@ExchangeProperty(ApiKeyAuthenticator.TENANT_ID) UUID tenantId,
+            @Header("id") String id, @Body byte[] body) throws JsonProcessingException {
+        UUID endpointId = PathIds.of(id);
+        ExampleEvent event = ExampleEvent.wrapped(json, body);
         List<Map<String, Object>> found = jdbc.query("""
                 SELECT filter, relay_event_type_matches(event_types, ?) AS type_matches,
                        relay_filter_matches(filter, ?, ?::jsonb) AS filter_matches

@@ -17,11 +17,14 @@ import dev.webhookrelay.delivery.PayloadTransformer;
 import dev.webhookrelay.delivery.ResponseClassifier;
 import dev.webhookrelay.delivery.SampleDeliveries;
 import dev.webhookrelay.delivery.WebhookRequest;
-import dev.webhookrelay.query.ListRequest;
+import dev.webhookrelay.query.PathIds;
 import dev.webhookrelay.quota.EndpointTestQuota;
 import dev.webhookrelay.transform.TransformationException;
 import dev.webhookrelay.transform.Transformed;
+import org.apache.camel.Body;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Header;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.RuntimeCamelException;
 import org.springframework.stereotype.Component;
@@ -58,10 +61,10 @@ public class EndpointTrials {
     }
 
     /** {"event": {"type", "payload"}}: the URL, headers (sensitive values redacted) and body the endpoint would get. */
-    public Map<String, Object> preview(Exchange exchange) throws JsonProcessingException {
-        UUID tenantId = ApiKeyAuthenticator.tenantOf(exchange);
-        UUID endpointId = ListRequest.of(exchange).pathId("id");
-        DeliveryContext sample = sample(tenantId, endpointId, ExampleEvent.wrapped(json, exchange.getMessage().getBody(byte[].class)));
+    public Map<String, Object> preview(@ExchangeProperty(ApiKeyAuthenticator.TENANT_ID) UUID tenantId,
+            @Header("id") String id, @Body byte[] body) throws JsonProcessingException {
+        UUID endpointId = PathIds.of(id);
+        DeliveryContext sample = sample(tenantId, endpointId, ExampleEvent.wrapped(json, body));
         Transformed transformed;
         try {
             transformed = transformer.apply(sample);
@@ -73,10 +76,10 @@ public class EndpointTrials {
     }
 
     /** {"type", "payload"}: one attempt sent now, answered as its record (request, response, duration, error). */
-    public Map<String, Object> test(Exchange exchange) throws JsonProcessingException {
-        UUID tenantId = ApiKeyAuthenticator.tenantOf(exchange);
-        UUID endpointId = ListRequest.of(exchange).pathId("id");
-        DeliveryContext sample = sample(tenantId, endpointId, ExampleEvent.bare(json, exchange.getMessage().getBody(byte[].class)));
+    public Map<String, Object> test(@ExchangeProperty(ApiKeyAuthenticator.TENANT_ID) UUID tenantId,
+            @Header("id") String id, @Body byte[] body) throws JsonProcessingException {
+        UUID endpointId = PathIds.of(id);
+        DeliveryContext sample = sample(tenantId, endpointId, ExampleEvent.bare(json, body));
         quota.take(tenantId);
         Map<String, Object> record = new LinkedHashMap<>();
         Transformed transformed;

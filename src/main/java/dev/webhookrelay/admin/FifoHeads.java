@@ -9,11 +9,13 @@ import dev.webhookrelay.api.problem.ProblemException;
 import dev.webhookrelay.audit.AuditAction;
 import dev.webhookrelay.audit.AuditTrail;
 import dev.webhookrelay.auth.ApiKeyAuthenticator;
+import dev.webhookrelay.auth.Caller;
 import dev.webhookrelay.delivery.DeliveryStatus;
 import dev.webhookrelay.delivery.FifoOrder;
 import dev.webhookrelay.query.DeliveryQueries;
-import dev.webhookrelay.query.ListRequest;
-import org.apache.camel.Exchange;
+import dev.webhookrelay.query.PathIds;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Header;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -45,9 +47,9 @@ public class FifoHeads {
     }
 
     /** The head (as GET /v1/deliveries/{id} shows it) and how many deliveries wait behind it. */
-    public Map<String, Object> show(Exchange exchange) {
-        UUID tenantId = ApiKeyAuthenticator.tenantOf(exchange);
-        UUID endpointId = fifoEndpoint(exchange, tenantId);
+    public Map<String, Object> show(@ExchangeProperty(ApiKeyAuthenticator.TENANT_ID) UUID tenantId,
+            @Header("id") String id) {
+        UUID endpointId = fifoEndpoint(tenantId, id);
         Map<String, Object> answer = new LinkedHashMap<>();
         Optional<FifoOrder.Head> head = fifo.head(endpointId);
         answer.put("head", head.map(h -> deliveries.find(tenantId, h.message().deliveryId())).orElse(null));
@@ -58,9 +60,9 @@ public class FifoHeads {
     }
 
     /** Dead-letters the head with reason "skipped" and lets the next delivery go. */
-    public Map<String, Object> skip(Exchange exchange) throws InterruptedException {
-        UUID tenantId = ApiKeyAuthenticator.tenantOf(exchange);
-        UUID endpointId = fifoEndpoint(exchange, tenantId);
+    public Map<String, Object> skip(@ExchangeProperty(ApiKeyAuthenticator.TENANT_ID) UUID tenantId,
+            @ExchangeProperty(Caller.ACTOR) String actor, @Header("id") String id) throws InterruptedException {
+        UUID endpointId = fifoEndpoint(tenantId, id);
         UUID skipped = transaction.execute(status -> {
             fifo.lock(endpointId);
             FifoOrder.Head head = fifo.head(endpointId).orElseThrow(() -> ProblemException.conflict(
@@ -73,18 +75,18 @@ public class FifoHeads {
                     UPDATE deliveries SET status = 'DEAD_LETTERED', last_error = 'skipped', next_attempt_at = NULL,
                            updated_at = now()
                      WHERE id = ?""", deliveryId);
-            audit.record(exchange, tenantId, AuditAction.FIFO_HEAD_SKIP, deliveryId, Map.of("status", head.status()),
+            audit.record(actor, tenantId, AuditAction.FIFO_HEAD_SKIP, deliveryId, Map.of("status", head.status()),
                     Map.of("status", "DEAD_LETTERED", "lastError", "skipped"));
             return deliveryId;
         });
         fifo.publishHead(endpointId);
-        return Map.of("skipped", skipped.toString(), "next", show(exchange));
+        return Map.of("skipped", skipped.toString(), "next", show(tenantId, id));
     }
 
     /** Attempts the head now, whatever its next scheduled attempt; its old retry message will find it moved on. */
-    public Map<String, Object> retry(Exchange exchange) throws InterruptedException {
-        UUID tenantId = ApiKeyAuthenticator.tenantOf(exchange);
-        UUID endpointId = fifoEndpoint(exchange, tenantId);
+    public Map<String, Object> retry(@ExchangeProperty(ApiKeyAuthenticator.TENANT_ID) UUID tenantId,
+            @ExchangeProperty(Caller.ACTOR) String actor, @Header("id") String id) throws InterruptedException {
+        UUID endpointId = fifoEndpoint(tenantId, id);
         FifoOrder.Head head = fifo.head(endpointId).orElseThrow(() -> ProblemException.conflict(
                 "The endpoint has no unfinished delivery to retry", null));
         if (head.inFlight()) {
@@ -93,14 +95,14 @@ public class FifoHeads {
         if (DeliveryStatus.PAUSED.name().equals(head.status())) {
             throw ProblemException.conflict("The endpoint is disabled: enable it to resume its deliveries", null);
         }
-        transaction.executeWithoutResult(status -> audit.record(exchange, tenantId, AuditAction.FIFO_HEAD_RETRY,
+        transaction.executeWithoutResult(status -> audit.record(actor, tenantId, AuditAction.FIFO_HEAD_RETRY,
                 head.message().deliveryId(), null, Map.of("attempt", head.message().attempt())));
         fifo.retryNow(head);
-        return show(exchange);
+        return show(tenantId, id);
     }
 
-    private UUID fifoEndpoint(Exchange exchange, UUID tenantId) {
-        UUID endpointId = ListRequest.of(exchange).pathId("id");
+    private UUID fifoEndpoint(UUID tenantId, String id) {
+        UUID endpointId = PathIds.of(id);
         Map<String, Object> endpoint = endpoints.find(tenantId, endpointId);
         if (!"fifo".equals(endpoint.get("ordering"))) {
             throw ProblemException.conflict("The endpoint is not ordered (ordering is \"none\")", "ordering");

@@ -13,14 +13,17 @@ import java.util.UUID;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.webhookrelay.api.JsonBodies;
+import dev.webhookrelay.api.Upserted;
 import dev.webhookrelay.api.problem.ProblemException;
 import dev.webhookrelay.audit.AuditAction;
 import dev.webhookrelay.audit.AuditTrail;
 import dev.webhookrelay.auth.ApiKeyAuthenticator;
+import dev.webhookrelay.auth.Caller;
 import dev.webhookrelay.delivery.PausedDeliveries;
 import dev.webhookrelay.signing.SigningSecrets;
 import dev.webhookrelay.urlsafety.EndpointUrlValidator;
-import org.apache.camel.Exchange;
+import org.apache.camel.Body;
+import org.apache.camel.ExchangeProperty;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -58,21 +61,21 @@ public class OperationalWebhookAdmin {
 
     /** PUT /v1/operational-webhook {"url"}: 201 with its secret when new, 200 when it existed. */
     @Transactional
-    public Map<String, Object> put(Exchange exchange) {
-        UUID tenantId = ApiKeyAuthenticator.tenantOf(exchange);
-        JsonNode body = JsonBodies.object(json, exchange.getMessage().getBody(byte[].class), FIELDS);
-        String url = urlValidator.validate(JsonBodies.optionalText(body, "url", 4096));
+    public Upserted put(@ExchangeProperty(ApiKeyAuthenticator.TENANT_ID) UUID tenantId,
+            @ExchangeProperty(Caller.ACTOR) String actor, @Body byte[] body) {
+        JsonNode input = JsonBodies.object(json, body, FIELDS);
+        String url = urlValidator.validate(JsonBodies.optionalText(input, "url", 4096));
         // Concurrent PUTs of one tenant take turns here: the second finds the first's webhook.
         jdbc.query("SELECT 1 FROM tenants WHERE id = ? FOR NO KEY UPDATE", rs -> { }, tenantId);
         Optional<Map<String, Object>> existing = find(tenantId);
         if (existing.isEmpty()) {
-            return create(exchange, tenantId, url);
+            return new Upserted(create(actor, tenantId, url), true);
         }
         Map<String, Object> before = existing.get();
         UUID endpointId = (UUID) before.get("id");
         boolean disabled = !Boolean.TRUE.equals(before.get("enabled"));
         if (url.equals(before.get("url")) && !disabled) {
-            return before;
+            return new Upserted(before, false);
         }
         jdbc.update("""
                 UPDATE endpoints SET url = ?, enabled = true, disabled_reason = NULL, disabled_by = NULL,
@@ -82,11 +85,11 @@ public class OperationalWebhookAdmin {
             paused.resumeAll(endpointId);
         }
         Map<String, Object> after = find(tenantId).orElseThrow();
-        audit.record(exchange, tenantId, AuditAction.OPERATIONAL_WEBHOOK_UPDATE, endpointId, before, after);
-        return after;
+        audit.record(actor, tenantId, AuditAction.OPERATIONAL_WEBHOOK_UPDATE, endpointId, before, after);
+        return new Upserted(after, false);
     }
 
-    private Map<String, Object> create(Exchange exchange, UUID tenantId, String url) {
+    private Map<String, Object> create(String actor, UUID tenantId, String url) {
         UUID endpointId = UUID.randomUUID();
         jdbc.update("""
                 INSERT INTO endpoints (id, tenant_id, url, description, operational)
@@ -95,36 +98,34 @@ public class OperationalWebhookAdmin {
         endpoints.storeSecret(endpointId, secret);
         Map<String, Object> created = find(tenantId).orElseThrow();
         created.put("secret", secret);
-        audit.record(exchange, tenantId, AuditAction.OPERATIONAL_WEBHOOK_CREATE, endpointId, null, created);
-        exchange.setProperty("relayHttpStatus", "201");
+        audit.record(actor, tenantId, AuditAction.OPERATIONAL_WEBHOOK_CREATE, endpointId, null, created);
         return created;
     }
 
     /** GET /v1/operational-webhook: never its secret. */
-    public Map<String, Object> get(Exchange exchange) {
-        return find(ApiKeyAuthenticator.tenantOf(exchange)).orElseThrow(() -> ProblemException.notFound(NONE));
+    public Map<String, Object> get(@ExchangeProperty(ApiKeyAuthenticator.TENANT_ID) UUID tenantId) {
+        return find(tenantId).orElseThrow(() -> ProblemException.notFound(NONE));
     }
 
     /** DELETE /v1/operational-webhook: as an endpoint is deleted; its unfinished deliveries end as dead letters. */
     @Transactional
-    public void delete(Exchange exchange) {
-        UUID tenantId = ApiKeyAuthenticator.tenantOf(exchange);
+    public void delete(@ExchangeProperty(ApiKeyAuthenticator.TENANT_ID) UUID tenantId,
+            @ExchangeProperty(Caller.ACTOR) String actor) {
         Map<String, Object> before = find(tenantId).orElseThrow(() -> ProblemException.notFound(NONE));
         UUID endpointId = (UUID) before.get("id");
         endpoints.erase(tenantId, endpointId);
-        audit.record(exchange, tenantId, AuditAction.OPERATIONAL_WEBHOOK_DELETE, endpointId, before, null);
-        exchange.getMessage().setBody(null);
+        audit.record(actor, tenantId, AuditAction.OPERATIONAL_WEBHOOK_DELETE, endpointId, before, null);
     }
 
     /** POST /v1/operational-webhook/secret/rotate, optional {"overlap"}: as an endpoint's rotation. */
     @Transactional
-    public Map<String, Object> rotateSecret(Exchange exchange) {
-        UUID tenantId = ApiKeyAuthenticator.tenantOf(exchange);
-        Duration overlap = endpoints.overlap(exchange.getMessage().getBody(byte[].class));
+    public Map<String, Object> rotateSecret(@ExchangeProperty(ApiKeyAuthenticator.TENANT_ID) UUID tenantId,
+            @ExchangeProperty(Caller.ACTOR) String actor, @Body byte[] body) {
+        Duration overlap = endpoints.overlap(body);
         UUID endpointId = (UUID) find(tenantId).orElseThrow(() -> ProblemException.notFound(NONE)).get("id");
         Map<String, Object> rotated = endpoints.rotate(endpointId, overlap);
         // Not named previousSecrets...: the audit redacts every member named after a secret.
-        audit.record(exchange, tenantId, AuditAction.OPERATIONAL_WEBHOOK_SECRET_ROTATE, endpointId, null,
+        audit.record(actor, tenantId, AuditAction.OPERATIONAL_WEBHOOK_SECRET_ROTATE, endpointId, null,
                 Map.of("secret", rotated.get("secret"), "overlapEndsAt", rotated.get("previousSecretsExpireAt")));
         return rotated;
     }

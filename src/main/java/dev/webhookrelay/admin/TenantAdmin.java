@@ -13,7 +13,9 @@ import dev.webhookrelay.audit.AuditAction;
 import dev.webhookrelay.audit.AuditTrail;
 import dev.webhookrelay.auth.ApiKeyScope;
 import dev.webhookrelay.auth.ApiKeys;
-import org.apache.camel.Exchange;
+import dev.webhookrelay.auth.Caller;
+import org.apache.camel.Body;
+import org.apache.camel.ExchangeProperty;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -37,9 +39,9 @@ public class TenantAdmin {
     }
 
     @Transactional
-    public Map<String, Object> create(Exchange exchange) {
-        JsonNode body = JsonBodies.object(json, exchange.getMessage().getBody(byte[].class), Set.of("name"));
-        String name = JsonBodies.optionalText(body, "name", 200);
+    public Map<String, Object> create(@ExchangeProperty(Caller.ACTOR) String actor, @Body byte[] body) {
+        JsonNode input = JsonBodies.object(json, body, Set.of("name"));
+        String name = JsonBodies.optionalText(input, "name", 200);
         if (name == null || name.isBlank()) {
             throw ProblemException.invalid("name", "name is required");
         }
@@ -49,10 +51,10 @@ public class TenantAdmin {
         Map<String, Object> created = new LinkedHashMap<>();
         created.put("id", tenantId);
         created.put("name", name);
-        audit.record(exchange, tenantId, AuditAction.TENANT_CREATE, tenantId, null, created);
+        audit.record(actor, tenantId, AuditAction.TENANT_CREATE, tenantId, null, created);
         Map<String, Object> keyShown = new LinkedHashMap<>(key);
         keyShown.remove("apiKey");
-        audit.record(exchange, tenantId, AuditAction.API_KEY_CREATE, key.get("id"), null, keyShown);
+        audit.record(actor, tenantId, AuditAction.API_KEY_CREATE, key.get("id"), null, keyShown);
         created.put("apiKey", key.get("apiKey"));
         created.put("apiKeyId", key.get("id"));
         return created;

@@ -12,7 +12,8 @@ import dev.webhookrelay.auth.ApiKeyAuthenticator;
 import dev.webhookrelay.config.RelayProperties;
 import dev.webhookrelay.query.ListRequest;
 import dev.webhookrelay.query.PageQuery;
-import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Headers;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -39,14 +40,15 @@ public class AuditQueries {
         this.maxListBytes = properties.api().maxListBytes().toBytes();
     }
 
-    public Map<String, Object> list(Exchange exchange) {
-        ListRequest request = ListRequest.of(exchange);
-        return filtered(request).where("tenant_id = ?", ApiKeyAuthenticator.tenantOf(exchange))
+    public Map<String, Object> list(@ExchangeProperty(ApiKeyAuthenticator.TENANT_ID) UUID tenantId,
+            @Headers Map<String, Object> query) {
+        ListRequest request = ListRequest.of(query);
+        return filtered(request).where("tenant_id = ?", tenantId)
                 .page(jdbc, request, this::record);
     }
 
-    public Map<String, Object> listAll(Exchange exchange) {
-        ListRequest request = ListRequest.of(exchange);
+    public Map<String, Object> listAll(@Headers Map<String, Object> query) {
+        ListRequest request = ListRequest.of(query);
         return filtered(request).whereIf(request.uuid("tenantId"), "tenant_id = ?")
                 .page(jdbc, request, this::record);
     }

@@ -5,8 +5,6 @@ import java.util.UUID;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.webhookrelay.auth.Caller;
-import org.apache.camel.Exchange;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -26,13 +24,12 @@ public class AuditTrail {
     }
 
     /**
-     * Records who (the caller of the exchange) did what to which resource of a tenant; before and
-     * after are the resource as the API shows it (null when it did not exist, or does no longer),
-     * stored with every secret redacted.
+     * Records that the actor (as the authenticators named the caller: auth.Caller) did what to which
+     * resource of a tenant; before and after are the resource as the API shows it (null when it did
+     * not exist, or does no longer), stored with every secret redacted.
      */
-    public void record(Exchange exchange, UUID tenantId, AuditAction action, Object resourceId, Object before,
+    public void record(String actor, UUID tenantId, AuditAction action, Object resourceId, Object before,
             Object after) {
-        String actor = Caller.actorOf(exchange);
         if (actor == null) {
             throw new IllegalStateException("an API change without an authenticated caller");
         }

@@ -109,11 +109,6 @@ public class ApiKeyAuthenticator {
         grantsByKeyHash.asMap().values().removeIf(grant -> grant.keyId().equals(keyId));
     }
 
-    /** The tenant that {@link #authenticate} established for this exchange. */
-    public static UUID tenantOf(Exchange exchange) {
-        return exchange.getProperty(TENANT_ID, UUID.class);
-    }
-
     private ApiKeyGrant lookup(String keyHash, Instant now) {
         return jdbc.query("""
                 SELECT id, tenant_id, scope, expires_at FROM api_keys

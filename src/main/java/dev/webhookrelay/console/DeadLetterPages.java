@@ -31,15 +31,15 @@ class DeadLetterPages {
     private final EndpointAdmin endpoints;
     private final ReplayService replayService;
     private final Replays replays;
-    private final ServiceCalls calls;
+    private final RequestBodies requestBodies;
 
     DeadLetterPages(DeliveryQueries deliveries, EndpointAdmin endpoints, ReplayService replayService, Replays replays,
-            ServiceCalls calls) {
+            RequestBodies requestBodies) {
         this.deliveries = deliveries;
         this.endpoints = endpoints;
         this.replayService = replayService;
         this.replays = replays;
-        this.calls = calls;
+        this.requestBodies = requestBodies;
     }
 
     @GetMapping("/dead-letters")
@@ -51,8 +51,8 @@ class DeadLetterPages {
         parameters.put("since", Forms.instant(query.get("since")));
         parameters.put("until", Forms.instant(query.get("until")));
         parameters.put("cursor", Forms.blankToNull(query.get("cursor")));
-        model.addAttribute("page", deliveries.deadLettered(calls.request(scope, parameters)));
-        model.addAttribute("endpoints", endpoints.list(calls.request(scope, Map.of("limit", 500))).get("data"));
+        model.addAttribute("page", deliveries.deadLettered(scope.tenantId(), parameters));
+        model.addAttribute("endpoints", endpoints.list(scope.tenantId(), Map.of("limit", 500)).get("data"));
         model.addAttribute("query", query);
         return Pages.view(scope, model, "console/dead-letters");
     }
@@ -87,14 +87,15 @@ class DeadLetterPages {
         body.put("endpointId", Forms.blankToNull(form.get("endpointId")));
         body.put("since", Forms.instant(form.get("since")));
         body.put("until", Forms.instant(form.get("until")));
-        Map<String, Object> started = replayService.replayDeadLetters(calls.request(scope, null, body));
+        Map<String, Object> started = replayService.replayDeadLetters(scope.tenantId(), scope.actor(),
+                requestBodies.of(body));
         return started.get("replayId") == null ? "redirect:" + scope.base() + "/dead-letters?replayed=0"
                 : "redirect:" + scope.base() + "/replays/" + started.get("replayId");
     }
 
     @GetMapping("/replays/{id}")
     String replay(ConsoleScope scope, @PathVariable UUID id, Model model) {
-        model.addAttribute("replay", replayService.status(calls.request(scope, Map.of("id", id))));
+        model.addAttribute("replay", replayService.status(scope.tenantId(), id.toString()));
         return Pages.view(scope, model, "console/replay");
     }
 

@@ -35,21 +35,20 @@ class EndpointPages {
     private final EndpointAdmin endpoints;
     private final EndpointTrials trials;
     private final ReplayService replays;
-    private final ServiceCalls calls;
     private final ObjectMapper json;
+    private final RequestBodies requestBodies;
 
-    EndpointPages(EndpointAdmin endpoints, EndpointTrials trials, ReplayService replays, ServiceCalls calls,
-            ObjectMapper json) {
+    EndpointPages(EndpointAdmin endpoints, EndpointTrials trials, ReplayService replays, ObjectMapper json, RequestBodies requestBodies) {
         this.endpoints = endpoints;
         this.trials = trials;
         this.replays = replays;
-        this.calls = calls;
         this.json = json;
+        this.requestBodies = requestBodies;
     }
 
     @GetMapping("/endpoints")
     String list(ConsoleScope scope, @RequestParam(required = false) String cursor, Model model) {
-        model.addAttribute("page", endpoints.list(calls.request(scope, Map.of("limit", 100, "cursor", cursorOrEmpty(cursor)))));
+        model.addAttribute("page", endpoints.list(scope.tenantId(), Map.of("limit", 100, "cursor", cursorOrEmpty(cursor))));
         model.addAttribute("form", Map.of());
         return Pages.view(scope, model, "console/endpoints");
     }
@@ -59,7 +58,7 @@ class EndpointPages {
             throws JsonProcessingException {
         Map<String, Object> body = endpointBody(form);
         try {
-            Map<String, Object> created = endpoints.create(calls.request(scope, null, body));
+            Map<String, Object> created = endpoints.create(scope.tenantId(), scope.actor(), requestBodies.of(body));
             model.addAttribute("secret", created.get("secret"));
             model.addAttribute("notice", "Endpoint created. Its signing secret is shown once: store it now.");
             return show(scope, (UUID) created.get("id"), model);
@@ -67,7 +66,7 @@ class EndpointPages {
             response.setStatus(refused.status());
             model.addAttribute("error", refused);
             model.addAttribute("form", form);
-            model.addAttribute("page", endpoints.list(calls.request(scope, Map.of("limit", 100))));
+            model.addAttribute("page", endpoints.list(scope.tenantId(), Map.of("limit", 100)));
             return Pages.view(scope, model, "console/endpoints");
         }
     }
@@ -75,7 +74,7 @@ class EndpointPages {
     @GetMapping("/endpoints/{id}")
     @SuppressWarnings("unchecked")
     String show(ConsoleScope scope, @PathVariable UUID id, Model model) {
-        Map<String, Object> endpoint = endpoints.get(calls.request(scope, Map.of("id", id)));
+        Map<String, Object> endpoint = endpoints.get(scope.tenantId(), id.toString());
         model.addAttribute("endpoint", endpoint);
         if (!model.containsAttribute("form")) {
             Map<String, Object> form = new LinkedHashMap<>();
@@ -108,7 +107,8 @@ class EndpointPages {
 
     @PostMapping("/endpoints/{id}/rotate")
     String rotate(ConsoleScope scope, @PathVariable UUID id, Model model) {
-        Map<String, Object> rotated = endpoints.rotateSecret(calls.request(scope, id, null));
+        Map<String, Object> rotated = endpoints.rotateSecret(scope.tenantId(), scope.actor(), id.toString(),
+                requestBodies.of(null));
         model.addAttribute("secret", rotated.get("secret"));
         model.addAttribute("notice", "New signing secret, shown once. The previous ones keep signing until "
                 + rotated.get("previousSecretsExpireAt") + ".");
@@ -121,7 +121,8 @@ class EndpointPages {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("since", Forms.instant(since));
         try {
-            Map<String, Object> started = replays.recover(calls.request(scope, id, body));
+            Map<String, Object> started = replays.recover(scope.tenantId(), scope.actor(), id.toString(),
+                    requestBodies.of(body));
             return started.get("replayId") == null
                     ? "redirect:" + scope.base() + "/endpoints/" + id + "?nothing"
                     : "redirect:" + scope.base() + "/replays/" + started.get("replayId");
@@ -145,7 +146,7 @@ class EndpointPages {
             HttpServletResponse response) throws JsonProcessingException {
         Map<String, Object> result = new LinkedHashMap<>();
         try {
-            result.put("test", trials.test(calls.request(scope, id, testBody(form))));
+            result.put("test", trials.test(scope.tenantId(), id.toString(), requestBodies.of(testBody(form))));
         } catch (ProblemException refused) {
             response.setStatus(refused.status());
             result.put("testRefusal", refused);
@@ -167,7 +168,7 @@ class EndpointPages {
     private String change(ConsoleScope scope, UUID id, Map<String, Object> body, String notice, Map<String, String> form,
             Model model, HttpServletResponse response) throws JsonProcessingException {
         try {
-            endpoints.update(calls.request(scope, id, body));
+            endpoints.update(scope.tenantId(), scope.actor(), id.toString(), requestBodies.of(body));
             model.addAttribute("notice", notice);
         } catch (ProblemException refused) {
             response.setStatus(refused.status());

@@ -36,16 +36,14 @@ class EventPages {
 
     private final EventQueries events;
     private final DeliveryQueries deliveries;
-    private final ServiceCalls calls;
     private final Replays replays;
     private final LiveStreams live;
     private final ObjectMapper prettyJson;
 
-    EventPages(EventQueries events, DeliveryQueries deliveries, ServiceCalls calls, Replays replays, LiveStreams live,
+    EventPages(EventQueries events, DeliveryQueries deliveries, Replays replays, LiveStreams live,
             ObjectMapper json) {
         this.events = events;
         this.deliveries = deliveries;
-        this.calls = calls;
         this.replays = replays;
         this.live = live;
         this.prettyJson = json.copy().enable(SerializationFeature.INDENT_OUTPUT);
@@ -64,14 +62,14 @@ class EventPages {
         parameters.put("since", Forms.instant(query.get("since")));
         parameters.put("until", Forms.instant(query.get("until")));
         parameters.put("cursor", Forms.blankToNull(query.get("cursor")));
-        model.addAttribute("page", events.list(calls.request(scope, parameters)));
+        model.addAttribute("page", events.list(scope.tenantId(), parameters));
         model.addAttribute("query", query);
         return Pages.view(scope, model, "console/events");
     }
 
     @GetMapping("/events/{id}")
     String event(ConsoleScope scope, @PathVariable UUID id, Model model) throws JsonProcessingException {
-        Map<String, Object> event = events.get(calls.request(scope, Map.of("id", id)));
+        Map<String, Object> event = events.get(scope.tenantId(), id.toString());
         model.addAttribute("event", event);
         model.addAttribute("payload", prettyJson.writeValueAsString(event.get("payload")));
         model.addAttribute("deliveries", withAttempts(scope, event));
@@ -80,7 +78,7 @@ class EventPages {
 
     @GetMapping("/events/{id}/deliveries")
     String deliveriesFragment(ConsoleScope scope, @PathVariable UUID id, Model model) throws JsonProcessingException {
-        Map<String, Object> event = events.get(calls.request(scope, Map.of("id", id)));
+        Map<String, Object> event = events.get(scope.tenantId(), id.toString());
         model.addAttribute("event", event);
         model.addAttribute("payload", prettyJson.writeValueAsString(event.get("payload")));
         model.addAttribute("deliveries", withAttempts(scope, event));
@@ -91,7 +89,7 @@ class EventPages {
     /** Sends {@code deliveries} whenever a delivery of the event changes status or gets an attempt. */
     @GetMapping(path = "/events/{id}/stream")
     SseEmitter stream(ConsoleScope scope, @PathVariable UUID id) {
-        events.get(calls.request(scope, Map.of("id", id)));
+        events.get(scope.tenantId(), id.toString());
         return live.eventChanges(scope.tenantId(), id);
     }
 
@@ -110,8 +108,8 @@ class EventPages {
         List<Map<String, Object>> shown = new ArrayList<>();
         for (Map<String, Object> delivery : (List<Map<String, Object>>) event.get("deliveries")) {
             Map<String, Object> withAttempts = new LinkedHashMap<>(delivery);
-            Map<String, Object> page = deliveries.attempts(calls.request(scope,
-                    Map.of("id", delivery.get("id"), "limit", ATTEMPTS_SHOWN)));
+            Map<String, Object> page = deliveries.attempts(scope.tenantId(), delivery.get("id").toString(),
+                    Map.of("limit", ATTEMPTS_SHOWN));
             List<Map<String, Object>> attempts = new ArrayList<>((List<Map<String, Object>>) page.get("data"));
             Collections.reverse(attempts);
             withAttempts.put("attemptList", attempts);

@@ -21,11 +21,14 @@ import dev.webhookrelay.api.problem.ProblemException;
 import dev.webhookrelay.audit.AuditAction;
 import dev.webhookrelay.audit.AuditTrail;
 import dev.webhookrelay.auth.ApiKeyAuthenticator;
+import dev.webhookrelay.auth.Caller;
 import dev.webhookrelay.config.RelayProperties;
-import dev.webhookrelay.query.ListRequest;
+import dev.webhookrelay.query.PathIds;
 import dev.webhookrelay.secrets.MasterKeys;
 import jakarta.servlet.http.HttpServletRequest;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Header;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -59,26 +62,28 @@ public class PortalLinks {
     }
 
     /** POST /v1/portal-links: a link to the calling tenant's portal. */
-    public Map<String, Object> mintForCaller(Exchange exchange) {
-        return answer(exchange, ApiKeyAuthenticator.tenantOf(exchange));
+    public Map<String, Object> mintForCaller(@ExchangeProperty(ApiKeyAuthenticator.TENANT_ID) UUID tenantId,
+            @ExchangeProperty(Caller.ACTOR) String actor, @Header(Exchange.HTTP_SERVLET_REQUEST) Object servletRequest) {
+        return answer(actor, tenantId, servletRequest);
     }
 
     /** POST /v1/admin/tenants/{id}/portal-links: a link to any tenant's portal. */
-    public Map<String, Object> mintForTenant(Exchange exchange) {
-        UUID tenantId = ListRequest.of(exchange).pathId("id");
+    public Map<String, Object> mintForTenant(@Header("id") String id, @ExchangeProperty(Caller.ACTOR) String actor,
+            @Header(Exchange.HTTP_SERVLET_REQUEST) Object servletRequest) {
+        UUID tenantId = PathIds.of(id);
         List<UUID> found = jdbc.queryForList("SELECT id FROM tenants WHERE id = ?", UUID.class, tenantId);
         if (found.isEmpty()) {
             throw ProblemException.notFound("No tenant " + tenantId);
         }
-        return answer(exchange, tenantId);
+        return answer(actor, tenantId, servletRequest);
     }
 
-    private Map<String, Object> answer(Exchange exchange, UUID tenantId) {
+    private Map<String, Object> answer(String actor, UUID tenantId, Object servletRequest) {
         Instant expiresAt = clock.instant().plus(ttl).truncatedTo(ChronoUnit.SECONDS);
         // Recorded before the link exists: a link whose record failed is never handed out.
-        audit.record(exchange, tenantId, AuditAction.PORTAL_LINK_CREATE, null, null, Map.of("expiresAt", expiresAt));
+        audit.record(actor, tenantId, AuditAction.PORTAL_LINK_CREATE, null, null, Map.of("expiresAt", expiresAt));
         Map<String, Object> link = new LinkedHashMap<>();
-        link.put("url", origin(exchange) + PATH + token(tenantId, expiresAt));
+        link.put("url", origin(servletRequest) + PATH + token(tenantId, expiresAt));
         link.put("expiresAt", expiresAt);
         return link;
     }
@@ -123,9 +128,12 @@ public class PortalLinks {
         }
     }
 
-    /** Where the caller reached the relay (behind a proxy, as server.forward-headers-strategy trusts it). */
-    private static String origin(Exchange exchange) {
-        if (exchange.getMessage().getHeader(Exchange.HTTP_SERVLET_REQUEST) instanceof HttpServletRequest request) {
+    /**
+     * Where the caller reached the relay (behind a proxy, as server.forward-headers-strategy trusts it).
+     * Bound as an Object: a client's string under the header's name is no request, and must not fail the binding.
+     */
+    private static String origin(Object servletRequest) {
+        if (servletRequest instanceof HttpServletRequest request) {
             String url = request.getRequestURL().toString();
             return url.substring(0, url.length() - request.getRequestURI().length());
         }

@@ -3,9 +3,7 @@ package dev.webhookrelay.console;
 import java.util.Map;
 import java.util.UUID;
 
-import dev.webhookrelay.broker.WorkMessage;
 import dev.webhookrelay.replay.ReplayService;
-import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.springframework.stereotype.Component;
 
@@ -18,22 +16,18 @@ import org.springframework.stereotype.Component;
 class Replays {
 
     private final ReplayService replays;
-    private final ServiceCalls calls;
     private final ProducerTemplate producer;
 
-    Replays(ReplayService replays, ServiceCalls calls, ProducerTemplate producer) {
+    Replays(ReplayService replays, ProducerTemplate producer) {
         this.replays = replays;
-        this.calls = calls;
         this.producer = producer;
     }
 
     Map<String, Object> replayOne(ConsoleScope scope, UUID deliveryId) {
-        Exchange exchange = calls.request(scope, deliveryId, null);
-        Map<String, Object> answer = replays.replayOne(exchange);
-        WorkMessage message = exchange.getVariable("workMessage", WorkMessage.class);
-        if (message != null) {
-            producer.sendBody("direct:publish-delivery", message);
+        ReplayService.Replayed replayed = replays.replayOne(scope.tenantId(), scope.actor(), deliveryId.toString());
+        if (replayed.workMessage() != null) {
+            producer.sendBody("direct:publish-delivery", replayed.workMessage());
         }
-        return answer;
+        return replayed.answer();
     }
 }

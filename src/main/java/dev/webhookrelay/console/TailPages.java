@@ -26,13 +26,11 @@ class TailPages {
     private static final List<String> OUTCOMES = List.of("DELIVERED", "RETRY_SCHEDULED", "DEAD_LETTERED", "PAUSED");
 
     private final EndpointAdmin endpoints;
-    private final ServiceCalls calls;
     private final LiveStreams live;
     private final TemplateEngine templates;
 
-    TailPages(EndpointAdmin endpoints, ServiceCalls calls, LiveStreams live, TemplateEngine templates) {
+    TailPages(EndpointAdmin endpoints, LiveStreams live, TemplateEngine templates) {
         this.endpoints = endpoints;
-        this.calls = calls;
         this.live = live;
         this.templates = templates;
     }
@@ -40,7 +38,7 @@ class TailPages {
     @GetMapping("/tail")
     String tail(ConsoleScope scope, @RequestParam(required = false) UUID endpointId,
             @RequestParam(required = false) String outcome, Model model) {
-        model.addAttribute("endpoints", endpoints.list(calls.request(scope, Map.of("limit", 500))).get("data"));
+        model.addAttribute("endpoints", endpoints.list(scope.tenantId(), Map.of("limit", 500)).get("data"));
         model.addAttribute("outcomes", OUTCOMES);
         model.addAttribute("endpointId", endpointId);
         model.addAttribute("outcome", outcome);
@@ -54,7 +52,7 @@ class TailPages {
             throw ProblemException.invalid("outcome", "outcome must be one of " + OUTCOMES);
         }
         if (endpointId != null) {
-            endpoints.get(calls.request(scope, Map.of("id", endpointId)));
+            endpoints.get(scope.tenantId(), endpointId.toString());
         }
         String base = scope.base();
         return live.attempts(scope.tenantId(), endpointId, outcome == null || outcome.isBlank() ? null : outcome,

@@ -12,14 +12,19 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.webhookrelay.api.JsonBodies;
+import dev.webhookrelay.api.Upserted;
 import dev.webhookrelay.api.problem.ProblemException;
 import dev.webhookrelay.audit.AuditAction;
 import dev.webhookrelay.audit.AuditTrail;
 import dev.webhookrelay.auth.ApiKeyAuthenticator;
+import dev.webhookrelay.auth.Caller;
 import dev.webhookrelay.ingest.EventTypes;
 import dev.webhookrelay.query.ListRequest;
 import dev.webhookrelay.query.PageQuery;
-import org.apache.camel.Exchange;
+import org.apache.camel.Body;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Header;
+import org.apache.camel.Headers;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -62,16 +67,17 @@ public class EventTypeCatalog {
 
     /** PUT /v1/event-types/{name}: 201 when the type is new, 200 when it replaced one. */
     @Transactional
-    public Map<String, Object> put(Exchange exchange) throws JsonProcessingException {
-        UUID tenantId = ApiKeyAuthenticator.tenantOf(exchange);
-        String name = ListRequest.of(exchange).text("name");
+    public Upserted put(@ExchangeProperty(ApiKeyAuthenticator.TENANT_ID) UUID tenantId,
+            @ExchangeProperty(Caller.ACTOR) String actor, @Header("name") String pathName, @Body byte[] body)
+            throws JsonProcessingException {
+        String name = nameOf(pathName);
         if (!EventTypes.isValidType(name)) {
             throw ProblemException.invalid("name", "an event type's name must match ^[A-Za-z0-9._-]{1,128}$ "
                     + "(no wildcard: endpoints subscribe with those, types are exact)");
         }
-        JsonNode body = JsonBodies.object(json, exchange.getMessage().getBody(byte[].class), FIELDS);
-        String description = JsonBodies.optionalText(body, "description", MAX_DESCRIPTION_CHARS);
-        JsonNode schema = schemas.validated(body.get("schema"));
+        JsonNode request = JsonBodies.object(json, body, FIELDS);
+        String description = JsonBodies.optionalText(request, "description", MAX_DESCRIPTION_CHARS);
+        JsonNode schema = schemas.validated(request.get("schema"));
         String schemaText = schema == null ? null : json.writeValueAsString(schema);
         Map<String, Object> before = find(tenantId, name);
         jdbc.update("""
@@ -81,25 +87,24 @@ public class EventTypeCatalog {
                        version = nextval('event_type_versions'), updated_at = clock_timestamp()""",
                 tenantId, name, description, schemaText);
         Map<String, Object> after = find(tenantId, name);
-        audit.record(exchange, tenantId, before == null ? AuditAction.EVENT_TYPE_CREATE : AuditAction.EVENT_TYPE_UPDATE,
+        audit.record(actor, tenantId, before == null ? AuditAction.EVENT_TYPE_CREATE : AuditAction.EVENT_TYPE_UPDATE,
                 name, before, after);
-        if (before == null) {
-            exchange.setProperty("relayHttpStatus", "201");
-        }
-        return after;
+        return new Upserted(after, before == null);
     }
 
     /** GET /v1/event-types: newest first, with each type's subscribed endpoints. */
-    public Map<String, Object> list(Exchange exchange) {
+    public Map<String, Object> list(@ExchangeProperty(ApiKeyAuthenticator.TENANT_ID) UUID tenantId,
+            @Headers Map<String, Object> query) {
         return new PageQuery(COLUMNS, "t.created_at", "t.name")
-                .where("t.tenant_id = ?", ApiKeyAuthenticator.tenantOf(exchange))
-                .page(jdbc, ListRequest.of(exchange), this::eventType);
+                .where("t.tenant_id = ?", tenantId)
+                .page(jdbc, ListRequest.of(query), this::eventType);
     }
 
     /** GET /v1/event-types/{name}. */
-    public Map<String, Object> get(Exchange exchange) {
-        String name = ListRequest.of(exchange).text("name");
-        Map<String, Object> found = find(ApiKeyAuthenticator.tenantOf(exchange), name);
+    public Map<String, Object> get(@ExchangeProperty(ApiKeyAuthenticator.TENANT_ID) UUID tenantId,
+            @Header("name") String pathName) {
+        String name = nameOf(pathName);
+        Map<String, Object> found = find(tenantId, name);
         if (found == null) {
             throw ProblemException.notFound("No event type " + name);
         }
@@ -108,15 +113,19 @@ public class EventTypeCatalog {
 
     /** DELETE /v1/event-types/{name}: events of the type are then unknown (refused where known types are required). */
     @Transactional
-    public void delete(Exchange exchange) {
-        UUID tenantId = ApiKeyAuthenticator.tenantOf(exchange);
-        String name = ListRequest.of(exchange).text("name");
+    public void delete(@ExchangeProperty(ApiKeyAuthenticator.TENANT_ID) UUID tenantId,
+            @ExchangeProperty(Caller.ACTOR) String actor, @Header("name") String pathName) {
+        String name = nameOf(pathName);
         Map<String, Object> before = find(tenantId, name);
         if (before == null || jdbc.update("DELETE FROM event_types WHERE tenant_id = ? AND name = ?", tenantId, name) == 0) {
             throw ProblemException.notFound("No event type " + name);
         }
-        audit.record(exchange, tenantId, AuditAction.EVENT_TYPE_DELETE, name, before, null);
-        exchange.getMessage().setBody(null);
+        audit.record(actor, tenantId, AuditAction.EVENT_TYPE_DELETE, name, before, null);
+    }
+
+    /** As ListRequest reads every parameter: trimmed, and no name at all when blank. */
+    private static String nameOf(String pathName) {
+        return pathName == null || pathName.isBlank() ? null : pathName.trim();
     }
 
     private Map<String, Object> find(UUID tenantId, String name) {

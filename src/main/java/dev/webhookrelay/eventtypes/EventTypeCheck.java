@@ -9,7 +9,7 @@ import dev.webhookrelay.auth.ApiKeyAuthenticator;
 import dev.webhookrelay.config.RelayProperties;
 import dev.webhookrelay.ingest.IngestRequest;
 import dev.webhookrelay.ingest.IngestRequestParser;
-import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -37,9 +37,8 @@ public class EventTypeCheck {
         this.requireKnownTypesByDefault = properties.ingest().requireKnownTypes();
     }
 
-    public void check(Exchange exchange) {
-        IngestRequest request = exchange.getProperty(IngestRequestParser.REQUEST, IngestRequest.class);
-        UUID tenantId = ApiKeyAuthenticator.tenantOf(exchange);
+    public void check(@ExchangeProperty(ApiKeyAuthenticator.TENANT_ID) UUID tenantId,
+            @ExchangeProperty(IngestRequestParser.REQUEST) IngestRequest request) {
         List<CatalogEntry> entries = jdbc.query(CATALOG_ENTRY,
                 (rs, n) -> new CatalogEntry(rs.getBoolean("required"), (Long) rs.getObject("version"),
                         rs.getBoolean("has_schema")),

@@ -13,8 +13,10 @@ import dev.webhookrelay.api.problem.ProblemException;
 import dev.webhookrelay.audit.AuditAction;
 import dev.webhookrelay.audit.AuditTrail;
 import dev.webhookrelay.auth.ApiKeyAuthenticator;
+import dev.webhookrelay.auth.Caller;
 import dev.webhookrelay.config.RelayProperties;
-import org.apache.camel.Exchange;
+import org.apache.camel.Body;
+import org.apache.camel.ExchangeProperty;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -41,17 +43,17 @@ public class TenantSettings {
         this.requireKnownTypesByDefault = properties.ingest().requireKnownTypes();
     }
 
-    public Map<String, Object> get(Exchange exchange) {
-        return find(ApiKeyAuthenticator.tenantOf(exchange));
+    public Map<String, Object> get(@ExchangeProperty(ApiKeyAuthenticator.TENANT_ID) UUID tenantId) {
+        return find(tenantId);
     }
 
     @Transactional
-    public Map<String, Object> update(Exchange exchange) {
-        UUID tenantId = ApiKeyAuthenticator.tenantOf(exchange);
-        JsonNode body = JsonBodies.object(json, exchange.getMessage().getBody(byte[].class), FIELDS);
+    public Map<String, Object> update(@ExchangeProperty(ApiKeyAuthenticator.TENANT_ID) UUID tenantId,
+            @ExchangeProperty(Caller.ACTOR) String actor, @Body byte[] body) {
+        JsonNode request = JsonBodies.object(json, body, FIELDS);
         Map<String, Object> before = find(tenantId);
-        if (body.has("requireKnownTypes")) {
-            JsonNode value = body.get("requireKnownTypes");
+        if (request.has("requireKnownTypes")) {
+            JsonNode value = request.get("requireKnownTypes");
             if (!value.isBoolean() && !value.isNull()) {
                 throw ProblemException.invalid("requireKnownTypes", "requireKnownTypes must be true, false, "
                         + "or null to follow the relay's default (relay.ingest.require-known-types)");
@@ -60,7 +62,7 @@ public class TenantSettings {
                     value.isNull() ? null : value.booleanValue(), tenantId);
         }
         Map<String, Object> after = find(tenantId);
-        audit.record(exchange, tenantId, AuditAction.TENANT_UPDATE, tenantId, before, after);
+        audit.record(actor, tenantId, AuditAction.TENANT_UPDATE, tenantId, before, after);
         return after;
     }
 

@@ -10,7 +10,7 @@ import java.util.UUID;
 import dev.webhookrelay.auth.ApiKeyAuthenticator;
 import dev.webhookrelay.ingest.AcceptedEvent.AcceptedDelivery;
 import dev.webhookrelay.tracing.TraceParents;
-import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -63,9 +63,8 @@ public class EventStore {
         this.jdbc = jdbc;
     }
 
-    public AcceptedEvent store(Exchange exchange) {
-        IngestRequest request = exchange.getProperty(IngestRequestParser.REQUEST, IngestRequest.class);
-        UUID tenantId = ApiKeyAuthenticator.tenantOf(exchange);
+    public AcceptedEvent store(@ExchangeProperty(IngestRequestParser.REQUEST) IngestRequest request,
+            @ExchangeProperty(ApiKeyAuthenticator.TENANT_ID) UUID tenantId) {
         UUID eventId = UUID.randomUUID();
         // PostgreSQL keeps microseconds: truncate so the answer equals what a later read returns.
         Instant createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
@@ -76,8 +75,6 @@ public class EventStore {
         // PostgreSQL's uuid order (= their text order), which StoredIdempotentAnswer answers in too.
         List<AcceptedDelivery> ordered = deliveries.stream()
                 .sorted(Comparator.comparing(d -> d.endpointId().toString())).toList();
-        AcceptedEvent accepted = new AcceptedEvent(eventId, request.type(), createdAt, ordered);
-        exchange.setProperty(ACCEPTED, accepted);
-        return accepted;
+        return new AcceptedEvent(eventId, request.type(), createdAt, ordered);
     }
 }

@@ -10,7 +10,8 @@ import dev.webhookrelay.api.JsonBodies;
 import dev.webhookrelay.api.problem.ProblemException;
 import dev.webhookrelay.auth.Sha256;
 import dev.webhookrelay.config.RelayProperties;
-import org.apache.camel.Exchange;
+import org.apache.camel.Body;
+import org.apache.camel.Header;
 import org.springframework.stereotype.Component;
 
 /**
@@ -32,13 +33,7 @@ public class IngestRequestParser {
         this.maxPayloadBytes = properties.ingest().maxPayloadBytes();
     }
 
-    public void parse(Exchange exchange) {
-        byte[] body = exchange.getMessage().getBody(byte[].class);
-        String idempotencyKey = exchange.getMessage().getHeader("Idempotency-Key", String.class);
-        exchange.setProperty(REQUEST, parse(body, idempotencyKey));
-    }
-
-    IngestRequest parse(byte[] body, String idempotencyKey) {
+    public IngestRequest parse(@Body byte[] body, @Header("Idempotency-Key") String idempotencyKey) {
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > MAX_IDEMPOTENCY_KEY_LENGTH)) {
             throw ProblemException.invalid("Idempotency-Key",
                     "Idempotency-Key must be 1 to " + MAX_IDEMPOTENCY_KEY_LENGTH + " characters");

@@ -7,14 +7,14 @@ import java.util.UUID;
 import dev.webhookrelay.api.problem.ProblemException;
 import dev.webhookrelay.auth.ApiKeyAuthenticator;
 import dev.webhookrelay.ingest.AcceptedEvent.AcceptedDelivery;
-import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
  * The stored answer to a request whose Idempotency-Key was seen before: the original 202 when the
- * body is the same (marked with the Idempotent-Replayed header), 409 when the key is reused for a
- * different body.
+ * body is the same (which store-event marks with the Idempotent-Replayed header), 409 when the key is
+ * reused for a different body.
  */
 @Component("storedIdempotentAnswer")
 public class StoredIdempotentAnswer {
@@ -27,9 +27,8 @@ public class StoredIdempotentAnswer {
         this.jdbc = jdbc;
     }
 
-    public void answer(Exchange exchange) {
-        IngestRequest request = exchange.getProperty(IngestRequestParser.REQUEST, IngestRequest.class);
-        UUID tenantId = ApiKeyAuthenticator.tenantOf(exchange);
+    public AcceptedEvent answer(@ExchangeProperty(IngestRequestParser.REQUEST) IngestRequest request,
+            @ExchangeProperty(ApiKeyAuthenticator.TENANT_ID) UUID tenantId) {
         List<OriginalEvent> originals = jdbc.query("""
                 SELECT id, type, body_hash, created_at FROM events
                 WHERE tenant_id = ? AND idempotency_key = ? ORDER BY created_at DESC LIMIT 1""",
@@ -50,9 +49,7 @@ public class StoredIdempotentAnswer {
                 "SELECT id, endpoint_id FROM deliveries WHERE event_id = ? ORDER BY endpoint_id",
                 (rs, n) -> new AcceptedDelivery(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), "RECEIVED"),
                 original.id());
-        exchange.setProperty(EventStore.ACCEPTED,
-                new AcceptedEvent(original.id(), original.type(), original.createdAt().toInstant(), deliveries));
-        exchange.getMessage().setHeader(REPLAYED_HEADER, "true");
+        return new AcceptedEvent(original.id(), original.type(), original.createdAt().toInstant(), deliveries);
     }
 
     private record OriginalEvent(UUID id, String type, String bodyHash, Timestamp createdAt) {

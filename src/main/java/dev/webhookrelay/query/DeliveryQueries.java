@@ -14,7 +14,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.webhookrelay.api.problem.ProblemException;
 import dev.webhookrelay.auth.ApiKeyAuthenticator;
 import dev.webhookrelay.config.RelayProperties;
-import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Header;
+import org.apache.camel.Headers;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -56,10 +58,11 @@ public class DeliveryQueries {
         this.maxListBytes = properties.api().maxListBytes().toBytes();
     }
 
-    public Map<String, Object> list(Exchange exchange) {
-        ListRequest request = ListRequest.of(exchange);
+    public Map<String, Object> list(@ExchangeProperty(ApiKeyAuthenticator.TENANT_ID) UUID tenantId,
+            @Headers Map<String, Object> query) {
+        ListRequest request = ListRequest.of(query);
         return new PageQuery(COLUMNS, "created_at", "id")
-                .where("tenant_id = ?", ApiKeyAuthenticator.tenantOf(exchange))
+                .where("tenant_id = ?", tenantId)
                 .whereIf(request.oneOf("status", STATUSES), "status = ?")
                 .whereIf(request.uuid("endpointId"), "endpoint_id = ?")
                 .whereIf(request.instant("since"), "created_at >= ?")
@@ -69,16 +72,17 @@ public class DeliveryQueries {
     }
 
     /** The DLQ; {@code reason} matches the last HTTP status exactly, or any part of the last error. */
-    public Map<String, Object> deadLettered(Exchange exchange) {
-        ListRequest request = ListRequest.of(exchange);
-        PageQuery query = new PageQuery(DEAD_LETTER_COLUMNS, "updated_at", "id")
-                .where("tenant_id = ?", ApiKeyAuthenticator.tenantOf(exchange))
+    public Map<String, Object> deadLettered(@ExchangeProperty(ApiKeyAuthenticator.TENANT_ID) UUID tenantId,
+            @Headers Map<String, Object> query) {
+        ListRequest request = ListRequest.of(query);
+        PageQuery deadLetters = new PageQuery(DEAD_LETTER_COLUMNS, "updated_at", "id")
+                .where("tenant_id = ?", tenantId)
                 .where("status = 'DEAD_LETTERED'");
         String reason = request.text("reason");
         if (reason != null) {
-            query.where("(last_status::text = ? OR strpos(lower(last_error), lower(?)) > 0)", reason, reason);
+            deadLetters.where("(last_status::text = ? OR strpos(lower(last_error), lower(?)) > 0)", reason, reason);
         }
-        return query
+        return deadLetters
                 .whereIf(request.uuid("endpointId"), "endpoint_id = ?")
                 .whereIf(request.instant("since"), "updated_at >= ?")
                 .whereIf(request.instant("until"), "updated_at < ?")
@@ -86,18 +90,19 @@ public class DeliveryQueries {
                 .page(jdbc, request, this::delivery);
     }
 
-    public Map<String, Object> get(Exchange exchange) {
-        return find(ApiKeyAuthenticator.tenantOf(exchange), ListRequest.of(exchange).pathId("id"));
+    public Map<String, Object> get(@ExchangeProperty(ApiKeyAuthenticator.TENANT_ID) UUID tenantId,
+            @Header("id") String id) {
+        return find(tenantId, PathIds.of(id));
     }
 
-    public Map<String, Object> attempts(Exchange exchange) {
-        ListRequest request = ListRequest.of(exchange);
-        UUID deliveryId = request.pathId("id");
-        find(ApiKeyAuthenticator.tenantOf(exchange), deliveryId);
+    public Map<String, Object> attempts(@ExchangeProperty(ApiKeyAuthenticator.TENANT_ID) UUID tenantId,
+            @Header("id") String id, @Headers Map<String, Object> query) {
+        UUID deliveryId = PathIds.of(id);
+        find(tenantId, deliveryId);
         return new PageQuery(ATTEMPT_COLUMNS, "created_at", "lpad(id::text, 20, '0')")
                 .where("delivery_id = ?", deliveryId)
                 .withinBytes(maxListBytes)
-                .page(jdbc, request, this::attempt);
+                .page(jdbc, ListRequest.of(query), this::attempt);
     }
 
     List<Map<String, Object>> ofEvent(UUID tenantId, UUID eventId) {

@@ -12,7 +12,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.webhookrelay.api.problem.ProblemException;
 import dev.webhookrelay.auth.ApiKeyAuthenticator;
 import dev.webhookrelay.config.RelayProperties;
-import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Header;
+import org.apache.camel.Headers;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -37,11 +39,12 @@ public class EventQueries {
         this.maxListBytes = properties.api().maxListBytes().toBytes();
     }
 
-    public Map<String, Object> list(Exchange exchange) {
-        ListRequest request = ListRequest.of(exchange);
+    public Map<String, Object> list(@ExchangeProperty(ApiKeyAuthenticator.TENANT_ID) UUID tenantId,
+            @Headers Map<String, Object> query) {
+        ListRequest request = ListRequest.of(query);
         String type = request.text("type");
         return new PageQuery(COLUMNS, "created_at", "id")
-                .where("tenant_id = ?", ApiKeyAuthenticator.tenantOf(exchange))
+                .where("tenant_id = ?", tenantId)
                 .whereIf(type, "type = ?")
                 .whereIf(request.text("idempotencyKey"), "idempotency_key = ?")
                 .whereIf(request.instant("since"), "created_at >= ?")
@@ -50,9 +53,9 @@ public class EventQueries {
                 .page(jdbc, request, this::event);
     }
 
-    public Map<String, Object> get(Exchange exchange) {
-        UUID tenantId = ApiKeyAuthenticator.tenantOf(exchange);
-        UUID eventId = ListRequest.of(exchange).pathId("id");
+    public Map<String, Object> get(@ExchangeProperty(ApiKeyAuthenticator.TENANT_ID) UUID tenantId,
+            @Header("id") String id) {
+        UUID eventId = PathIds.of(id);
         List<Map<String, Object>> found = jdbc.query(COLUMNS + " WHERE id = ? AND tenant_id = ?", this::event,
                 eventId, tenantId);
         if (found.isEmpty()) {

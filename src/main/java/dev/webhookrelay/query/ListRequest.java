@@ -3,13 +3,16 @@ package dev.webhookrelay.query;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
 import dev.webhookrelay.api.problem.ProblemException;
-import org.apache.camel.Exchange;
 
-/** The query parameters of a list call, read from the request and validated with field names. */
+/**
+ * The query parameters of a list call, validated with field names. Over the route's message headers,
+ * where platform-http puts the query parameters, or over the parameters a console page passes.
+ */
 public final class ListRequest {
 
     public static final int DEFAULT_LIMIT = 50;
@@ -21,14 +24,14 @@ public final class ListRequest {
     static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
     static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999999Z");
 
-    private final Exchange exchange;
+    private final Map<String, ?> parameters;
 
-    private ListRequest(Exchange exchange) {
-        this.exchange = exchange;
+    private ListRequest(Map<String, ?> parameters) {
+        this.parameters = parameters;
     }
 
-    public static ListRequest of(Exchange exchange) {
-        return new ListRequest(exchange);
+    public static ListRequest of(Map<String, ?> parameters) {
+        return new ListRequest(parameters);
     }
 
     public int limit() {
@@ -57,7 +60,7 @@ public final class ListRequest {
     }
 
     public UUID uuid(String name) {
-        return parseUuid(text(name), name, 400);
+        return parseUuid(text(name), name);
     }
 
     public String oneOf(String name, Set<String> allowed) {
@@ -69,13 +72,13 @@ public final class ListRequest {
     }
 
     public String text(String name) {
-        String value = exchange.getMessage().getHeader(name, String.class);
-        return value == null || value.isBlank() ? null : value.trim();
+        Object value = parameters.get(name);
+        String text = value == null ? null : value.toString();
+        return text == null || text.isBlank() ? null : text.trim();
     }
 
-    /** An id from the path; an id that is not a UUID cannot exist, so it is a 404 like any unknown id. */
     public UUID pathId(String name) {
-        return parseUuid(text(name), name, 404);
+        return PathIds.of(text(name));
     }
 
     public static Instant parseInstant(String raw, String field) {
@@ -99,16 +102,13 @@ public final class ListRequest {
         return !instant.isBefore(EARLIEST) && !instant.isAfter(LATEST);
     }
 
-    private static UUID parseUuid(String raw, String field, int status) {
+    private static UUID parseUuid(String raw, String field) {
         if (raw == null) {
             return null;
         }
         try {
             return UUID.fromString(raw);
         } catch (IllegalArgumentException e) {
-            if (status == 404) {
-                throw ProblemException.notFound("No such resource: " + raw);
-            }
             throw new ProblemException(400, "Bad Request", field + " must be a UUID", field);
         }
     }

@@ -10,7 +10,7 @@ import dev.webhookrelay.auth.ApiKeyAuthenticator;
 import dev.webhookrelay.config.RelayProperties;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
-import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
 import org.springframework.stereotype.Component;
 
 /**
@@ -35,8 +35,8 @@ public class IngestRateLimiter {
     }
 
     /** 429 with Retry-After when the tenant's bucket is empty. */
-    public void take(Exchange exchange) {
-        ConsumptionProbe probe = buckets.get(ApiKeyAuthenticator.tenantOf(exchange), tenant -> newBucket())
+    public void take(@ExchangeProperty(ApiKeyAuthenticator.TENANT_ID) UUID tenantId) {
+        ConsumptionProbe probe = buckets.get(tenantId, tenant -> newBucket())
                 .tryConsumeAndReturnRemaining(1);
         if (!probe.isConsumed()) {
             throw ProblemException.tooManyRequests("The tenant is sending events faster than its quota of "

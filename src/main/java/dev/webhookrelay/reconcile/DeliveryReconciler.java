@@ -13,7 +13,7 @@ import dev.webhookrelay.delivery.DeliveryMetrics;
 import dev.webhookrelay.delivery.FifoOrder;
 import dev.webhookrelay.broker.WorkMessage;
 import dev.webhookrelay.broker.WorkQueueProgress;
-import org.apache.camel.Exchange;
+import org.apache.camel.Body;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -39,9 +39,6 @@ import org.springframework.transaction.annotation.Transactional;
  */
 @Component("deliveryReconciler")
 public class DeliveryReconciler {
-
-    /** Set to false by {@link #claimOverdue} when the last batch was not full. */
-    public static final String MORE = "relayReconcileMore";
 
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryReconciler.class);
     /** The advisory lock key: "relay-reconcile" as ASCII. */
@@ -88,8 +85,7 @@ public class DeliveryReconciler {
      * relay is reconciling right now.
      */
     @Transactional
-    public List<WorkMessage> claimOverdue(Exchange exchange) {
-        exchange.setProperty(MORE, false);
+    public List<WorkMessage> claimOverdue() {
         if (!Boolean.TRUE.equals(jdbc.queryForObject("SELECT pg_try_advisory_xact_lock(?)", Boolean.class, LOCK))) {
             return List.of();
         }
@@ -112,8 +108,12 @@ public class DeliveryReconciler {
         byReason.forEach(metrics::reconciled);
         LOG.warn("Reconciler republished {} overdue deliveries (grace {}): {}", overdue.size(), reconcile.grace(),
                 byReason);
-        exchange.setProperty(MORE, overdue.size() == reconcile.batchSize());
         return messages;
+    }
+
+    /** Whether claimOverdue's batch was full, so that more deliveries may be overdue. */
+    public boolean isFull(@Body List<WorkMessage> batch) {
+        return batch.size() == reconcile.batchSize();
     }
 
     /**

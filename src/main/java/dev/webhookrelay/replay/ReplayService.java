@@ -18,12 +18,16 @@ import dev.webhookrelay.api.problem.ProblemException;
 import dev.webhookrelay.audit.AuditAction;
 import dev.webhookrelay.audit.AuditTrail;
 import dev.webhookrelay.auth.ApiKeyAuthenticator;
+import dev.webhookrelay.auth.Caller;
 import dev.webhookrelay.broker.WorkMessage;
 import dev.webhookrelay.config.RelayProperties;
 import dev.webhookrelay.operational.OperationalEvents;
 import dev.webhookrelay.query.ListRequest;
+import dev.webhookrelay.query.PathIds;
 import dev.webhookrelay.quota.ReplayQuota;
-import org.apache.camel.Exchange;
+import org.apache.camel.Body;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Header;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -74,11 +78,11 @@ public class ReplayService {
         this.operational = operational;
     }
 
-    /** POST /v1/deliveries/{id}/replay: re-queues a finished delivery; the body becomes its work message. */
+    /** POST /v1/deliveries/{id}/replay: re-queues a finished delivery, to be published unless it waits PAUSED. */
     @Transactional
-    public Map<String, Object> replayOne(Exchange exchange) {
-        UUID tenantId = ApiKeyAuthenticator.tenantOf(exchange);
-        UUID deliveryId = ListRequest.of(exchange).pathId("id");
+    public Replayed replayOne(@ExchangeProperty(ApiKeyAuthenticator.TENANT_ID) UUID tenantId,
+            @ExchangeProperty(Caller.ACTOR) String actor, @Header("id") String id) {
+        UUID deliveryId = PathIds.of(id);
         List<Requeued> requeued = jdbc.query("""
                 WITH e AS (
                     SELECT p.id, p.enabled, p.disabled_by FROM endpoints p
@@ -96,14 +100,15 @@ public class ReplayService {
             refuseReplay(tenantId, deliveryId);
         }
         Requeued one = requeued.get(0);
-        if (one.received()) {
-            exchange.setVariable("workMessage", one.message());
-        }
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("deliveryId", deliveryId);
         answer.put("status", one.status());
-        audit.record(exchange, tenantId, AuditAction.DELIVERY_REPLAY, deliveryId, null, answer);
-        return answer;
+        audit.record(actor, tenantId, AuditAction.DELIVERY_REPLAY, deliveryId, null, answer);
+        return new Replayed(answer, one.received() ? one.message() : null);
+    }
+
+    /** A single replay's answer, and its work message; null while the delivery waits PAUSED for its endpoint. */
+    public record Replayed(Map<String, Object> answer, WorkMessage workMessage) {
     }
 
     private void refuseReplay(UUID tenantId, UUID deliveryId) {
@@ -123,22 +128,22 @@ public class ReplayService {
 
     /** POST /v1/dlq/replay: counts, and unless dryRun, starts a background replay of the matching DLQ. */
     @Transactional
-    public Map<String, Object> replayDeadLetters(Exchange exchange) {
-        UUID tenantId = ApiKeyAuthenticator.tenantOf(exchange);
-        JsonNode body = JsonBodies.object(json, bodyOrEmptyObject(exchange), BULK_FIELDS);
-        UUID endpointId = uuidField(body, "endpointId");
+    public Map<String, Object> replayDeadLetters(@ExchangeProperty(ApiKeyAuthenticator.TENANT_ID) UUID tenantId,
+            @ExchangeProperty(Caller.ACTOR) String actor, @Body byte[] body) {
+        JsonNode request = JsonBodies.object(json, bodyOrEmptyObject(body), BULK_FIELDS);
+        UUID endpointId = uuidField(request, "endpointId");
         if (endpointId != null) {
             requireEndpoint(tenantId, endpointId);
         }
-        Instant since = instantField(body, "since");
-        Instant until = instantField(body, "until");
-        JsonNode dryRun = body.get("dryRun");
+        Instant since = instantField(request, "since");
+        Instant until = instantField(request, "until");
+        JsonNode dryRun = request.get("dryRun");
         if (dryRun != null && !dryRun.isBoolean()) {
             throw ProblemException.invalid("dryRun", "dryRun must be true or false");
         }
         Map<String, Object> started = start(tenantId, endpointId, since, until, dryRun != null && dryRun.booleanValue());
         if (started.get("replayId") != null) {
-            audit.record(exchange, tenantId, AuditAction.DLQ_REPLAY, started.get("replayId"), null,
+            audit.record(actor, tenantId, AuditAction.DLQ_REPLAY, started.get("replayId"), null,
                     replayRecord(started, endpointId, since, until));
         }
         return started;
@@ -146,19 +151,19 @@ public class ReplayService {
 
     /** POST /v1/endpoints/{id}/recover: replays the endpoint's failed deliveries of a time window. */
     @Transactional
-    public Map<String, Object> recover(Exchange exchange) {
-        UUID tenantId = ApiKeyAuthenticator.tenantOf(exchange);
-        UUID endpointId = ListRequest.of(exchange).pathId("id");
+    public Map<String, Object> recover(@ExchangeProperty(ApiKeyAuthenticator.TENANT_ID) UUID tenantId,
+            @ExchangeProperty(Caller.ACTOR) String actor, @Header("id") String id, @Body byte[] body) {
+        UUID endpointId = PathIds.of(id);
         requireEndpoint(tenantId, endpointId);
-        JsonNode body = JsonBodies.object(json, bodyOrEmptyObject(exchange), RECOVER_FIELDS);
-        Instant since = instantField(body, "since");
+        JsonNode request = JsonBodies.object(json, bodyOrEmptyObject(body), RECOVER_FIELDS);
+        Instant since = instantField(request, "since");
         if (since == null) {
             throw ProblemException.invalid("since", "since is required");
         }
-        Instant until = instantField(body, "until");
+        Instant until = instantField(request, "until");
         Map<String, Object> started = start(tenantId, endpointId, since, until, false);
         if (started.get("replayId") != null) {
-            audit.record(exchange, tenantId, AuditAction.ENDPOINT_RECOVER, endpointId, null,
+            audit.record(actor, tenantId, AuditAction.ENDPOINT_RECOVER, endpointId, null,
                     replayRecord(started, endpointId, since, until));
         }
         return started;
@@ -177,9 +182,9 @@ public class ReplayService {
     }
 
     /** GET /v1/replays/{id}. */
-    public Map<String, Object> status(Exchange exchange) {
-        UUID tenantId = ApiKeyAuthenticator.tenantOf(exchange);
-        UUID replayId = ListRequest.of(exchange).pathId("id");
+    public Map<String, Object> status(@ExchangeProperty(ApiKeyAuthenticator.TENANT_ID) UUID tenantId,
+            @Header("id") String id) {
+        UUID replayId = PathIds.of(id);
         List<Map<String, Object>> found = jdbc.query("""
                 SELECT r.id, r.status, r.total, r.done, r.endpoint_id, r.since, r.until, r.created_at, r.completed_at,
                        (SELECT count(*) FROM deliveries d WHERE d.replay_id = r.id AND d.status = 'DELIVERED') AS delivered,
@@ -335,8 +340,7 @@ public class ReplayService {
         }
     }
 
-    private static byte[] bodyOrEmptyObject(Exchange exchange) {
-        byte[] body = exchange.getMessage().getBody(byte[].class);
+    private static byte[] bodyOrEmptyObject(byte[] body) {
         return body == null || body.length == 0 ? "{}".getBytes() : body;
     }
 

@@ -18,11 +18,16 @@ import dev.webhookrelay.api.problem.ProblemException;
 import dev.webhookrelay.audit.AuditAction;
 import dev.webhookrelay.audit.AuditTrail;
 import dev.webhookrelay.auth.ApiKeyAuthenticator;
+import dev.webhookrelay.auth.Caller;
 import dev.webhookrelay.config.RelayProperties;
 import dev.webhookrelay.ingest.EventTypes;
 import dev.webhookrelay.query.ListRequest;
 import dev.webhookrelay.query.PageQuery;
-import org.apache.camel.Exchange;
+import dev.webhookrelay.query.PathIds;
+import org.apache.camel.Body;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Header;
+import org.apache.camel.Headers;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -64,9 +69,9 @@ public class SourceAdmin {
     }
 
     @Transactional
-    public Map<String, Object> create(Exchange exchange) throws JsonProcessingException {
-        UUID tenantId = ApiKeyAuthenticator.tenantOf(exchange);
-        JsonNode body = JsonBodies.object(json, exchange.getMessage().getBody(byte[].class), FIELDS);
+    public Map<String, Object> create(@ExchangeProperty(ApiKeyAuthenticator.TENANT_ID) UUID tenantId,
+            @ExchangeProperty(Caller.ACTOR) String actor, @Body byte[] request) throws JsonProcessingException {
+        JsonNode body = JsonBodies.object(json, request, FIELDS);
         String name = JsonBodies.optionalText(body, "name", 200);
         if (name == null || name.isBlank()) {
             throw ProblemException.invalid("name", "name is required");
@@ -98,26 +103,28 @@ public class SourceAdmin {
                 json.writeValueAsString(hmac == null ? Map.of() : hmac.shown()));
         secrets.add(sourceId, secret);
         Map<String, Object> created = find(tenantId, sourceId);
-        audit.record(exchange, tenantId, AuditAction.SOURCE_CREATE, sourceId, null, created);
+        audit.record(actor, tenantId, AuditAction.SOURCE_CREATE, sourceId, null, created);
         return created;
     }
 
-    public Map<String, Object> list(Exchange exchange) {
+    public Map<String, Object> list(@ExchangeProperty(ApiKeyAuthenticator.TENANT_ID) UUID tenantId,
+            @Headers Map<String, Object> query) {
         return new PageQuery(COLUMNS, "created_at", "id")
-                .where("tenant_id = ?", ApiKeyAuthenticator.tenantOf(exchange))
+                .where("tenant_id = ?", tenantId)
                 .where("deleted_at IS NULL")
-                .page(jdbc, ListRequest.of(exchange), this::source);
+                .page(jdbc, ListRequest.of(query), this::source);
     }
 
-    public Map<String, Object> get(Exchange exchange) {
-        return find(ApiKeyAuthenticator.tenantOf(exchange), ListRequest.of(exchange).pathId("id"));
+    public Map<String, Object> get(@ExchangeProperty(ApiKeyAuthenticator.TENANT_ID) UUID tenantId,
+            @Header("id") String id) {
+        return find(tenantId, PathIds.of(id));
     }
 
     /** The source stops accepting at once; its secrets are erased, the events it brought in stay. */
     @Transactional
-    public void delete(Exchange exchange) {
-        UUID tenantId = ApiKeyAuthenticator.tenantOf(exchange);
-        UUID sourceId = ListRequest.of(exchange).pathId("id");
+    public void delete(@ExchangeProperty(ApiKeyAuthenticator.TENANT_ID) UUID tenantId,
+            @ExchangeProperty(Caller.ACTOR) String actor, @Header("id") String id) {
+        UUID sourceId = PathIds.of(id);
         Map<String, Object> before = find(tenantId, sourceId);
         int deleted = jdbc.update("""
                 UPDATE sources SET deleted_at = now(), updated_at = now()
@@ -126,8 +133,7 @@ public class SourceAdmin {
             throw ProblemException.notFound("No source " + sourceId);
         }
         secrets.erase(sourceId);
-        audit.record(exchange, tenantId, AuditAction.SOURCE_DELETE, sourceId, before, null);
-        exchange.getMessage().setBody(null);
+        audit.record(actor, tenantId, AuditAction.SOURCE_DELETE, sourceId, before, null);
     }
 
     /**
@@ -135,11 +141,11 @@ public class SourceAdmin {
      * (default relay.sources.secret-rotation-overlap; "0s" revokes them at once)}.
      */
     @Transactional
-    public Map<String, Object> rotateSecret(Exchange exchange) {
-        UUID tenantId = ApiKeyAuthenticator.tenantOf(exchange);
-        UUID sourceId = ListRequest.of(exchange).pathId("id");
+    public Map<String, Object> rotateSecret(@ExchangeProperty(ApiKeyAuthenticator.TENANT_ID) UUID tenantId,
+            @ExchangeProperty(Caller.ACTOR) String actor, @Header("id") String id, @Body byte[] request) {
+        UUID sourceId = PathIds.of(id);
         Map<String, Object> source = find(tenantId, sourceId);
-        JsonNode body = JsonBodies.object(json, exchange.getMessage().getBody(byte[].class), ROTATE_FIELDS);
+        JsonNode body = JsonBodies.object(json, request, ROTATE_FIELDS);
         String secret = secret(body, Provider.of((String) source.get("provider")));
         Duration overlap = JsonBodies.overlap(body.get("overlap"), rotationOverlap, MAX_OVERLAP);
         Instant previousExpire = Instant.now().plus(overlap);
@@ -148,14 +154,15 @@ public class SourceAdmin {
         Map<String, Object> rotated = new LinkedHashMap<>();
         rotated.put("previousSecretsExpireAt", previousExpire);
         // Not named previousSecrets...: the audit redacts every member named after a secret.
-        audit.record(exchange, tenantId, AuditAction.SOURCE_SECRET_ROTATE, sourceId, null,
+        audit.record(actor, tenantId, AuditAction.SOURCE_SECRET_ROTATE, sourceId, null,
                 Map.of("overlapEndsAt", previousExpire));
         return rotated;
     }
 
-    public Map<String, Object> rejections(Exchange exchange) {
-        UUID sourceId = ListRequest.of(exchange).pathId("id");
-        find(ApiKeyAuthenticator.tenantOf(exchange), sourceId);
+    public Map<String, Object> rejections(@ExchangeProperty(ApiKeyAuthenticator.TENANT_ID) UUID tenantId,
+            @Header("id") String id) {
+        UUID sourceId = PathIds.of(id);
+        find(tenantId, sourceId);
         return rejections.shown(sourceId);
     }
 

@@ -23,7 +23,7 @@ import dev.webhookrelay.ingest.EventTypes;
 import dev.webhookrelay.ingest.IngestRequest;
 import dev.webhookrelay.ingest.IngestRequestParser;
 import dev.webhookrelay.ingest.StoredIdempotentAnswer;
-import dev.webhookrelay.query.ListRequest;
+import dev.webhookrelay.query.PathIds;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServletRequest;
@@ -138,7 +138,7 @@ public class SourceReceiver {
     private Source find(Exchange exchange) {
         UUID sourceId;
         try {
-            sourceId = ListRequest.of(exchange).pathId("id");
+            sourceId = PathIds.of(exchange.getMessage().getHeader("id", String.class));
         } catch (ProblemException notAnId) {
             sourceId = new UUID(0, 0);
         }

@@ -20,7 +20,7 @@ class AdminRouteDecisionsTest extends FastRouteTest {
 
     @Test
     void aCreatedTenantIsAnswered201WithItsOneTimeApiKeyAsJson() throws Exception {
-        when(tenantAdmin.create(any())).thenReturn(Map.of("name", "acme", "apiKey", "rk_once"));
+        when(tenantAdmin.create(any(), any())).thenReturn(Map.of("name", "acme", "apiKey", "rk_once"));
 
         Answer answer = call("create-tenant", "{\"name\":\"acme\"}", Map.of("Content-Type", "application/json"));
 
@@ -31,18 +31,19 @@ class AdminRouteDecisionsTest extends FastRouteTest {
 
     @Test
     void aCreatedEndpointIsAnswered201WithItsSigningSecret() throws Exception {
-        when(endpointAdmin.create(any())).thenReturn(Map.of("id", UUID.randomUUID().toString(), "secret", "whsec_x"));
+        when(endpointAdmin.create(any(), any(), any()))
+                .thenReturn(Map.of("id", UUID.randomUUID().toString(), "secret", "whsec_x"));
 
         Answer answer = call("create-endpoint", "{\"url\":\"https://example.com/hook\"}", Map.of());
 
         assertThat(answer.status()).isEqualTo(201);
         assertThat(answer.json().get("secret").asText()).isEqualTo("whsec_x");
-        verify(endpointAdmin).create(any());
+        verify(endpointAdmin).create(any(), any(), any());
     }
 
     @Test
     void anEndpointTheBeanCannotFindIsAnswered404AsAProblemNotAsJson() throws Exception {
-        when(endpointAdmin.get(any())).thenThrow(problem(404, "No endpoint 42", null));
+        when(endpointAdmin.get(any(), any())).thenThrow(problem(404, "No endpoint 42", null));
 
         Answer answer = call("get-endpoint");
 
@@ -53,7 +54,8 @@ class AdminRouteDecisionsTest extends FastRouteTest {
 
     @Test
     void anInvalidUpdateIsAnswered422NamingTheField() throws Exception {
-        when(endpointAdmin.update(any())).thenThrow(problem(422, "rateLimit must be positive", "rateLimit"));
+        when(endpointAdmin.update(any(), any(), any(), any()))
+                .thenThrow(problem(422, "rateLimit must be positive", "rateLimit"));
 
         Answer answer = call("update-endpoint", "{\"rateLimit\":-1}", Map.of());
 
@@ -65,14 +67,14 @@ class AdminRouteDecisionsTest extends FastRouteTest {
     void aDeletedEndpointIsAnswered204WithoutABody() throws Exception {
         Answer answer = call("delete-endpoint");
 
-        verify(endpointAdmin).delete(any());
+        verify(endpointAdmin).delete(any(), any(), any());
         assertThat(answer.status()).isEqualTo(204);
         assertThat(answer.text()).isEmpty();
     }
 
     @Test
     void aReadIsAnswered200AsJson() throws Exception {
-        when(eventQueries.get(any())).thenReturn(Map.of("type", "order.created"));
+        when(eventQueries.get(any(), any())).thenReturn(Map.of("type", "order.created"));
 
         Answer answer = call("get-event");
 
@@ -83,7 +85,7 @@ class AdminRouteDecisionsTest extends FastRouteTest {
 
     @Test
     void anAnswerEchoesNoneOfTheRequestsHeaders() throws Exception {
-        when(deliveryQueries.list(any())).thenReturn(Map.of("items", List.of()));
+        when(deliveryQueries.list(any(), any())).thenReturn(Map.of("items", List.of()));
 
         Answer answer = call("list-deliveries", null, Map.of("Authorization", "Bearer rk_secret", "X-Trace", "t-1"));
 

@@ -64,7 +64,7 @@ class ApiRouteConfigurationsTest extends FastRouteTest {
 
     @Test
     void theAdminApiAsksForTheAdminTokenAndNeverForAnApiKey() throws Exception {
-        when(tenantAdmin.create(any())).thenReturn(Map.of("name", "acme"));
+        when(tenantAdmin.create(any(), any())).thenReturn(Map.of("name", "acme"));
 
         call("create-tenant", "{\"name\":\"acme\"}", Map.of());
 
@@ -82,7 +82,7 @@ class ApiRouteConfigurationsTest extends FastRouteTest {
 
     @Test
     void aProblemThrownByARouteIsAnsweredWithItsStatusAndTheFieldAtFault() throws Exception {
-        when(endpointAdmin.create(any())).thenThrow(problem(422, "url must be an https URL", "url"));
+        when(endpointAdmin.create(any(), any(), any())).thenThrow(problem(422, "url must be an https URL", "url"));
 
         Answer answer = call("create-endpoint", "{\"url\":\"ftp://x\"}", Map.of());
 
@@ -95,7 +95,7 @@ class ApiRouteConfigurationsTest extends FastRouteTest {
 
     @Test
     void anUnexpectedFailureIsAnswered500WithoutItsInternals() throws Exception {
-        when(eventQueries.list(any())).thenThrow(new IllegalStateException("column secret_hash is missing"));
+        when(eventQueries.list(any(), any())).thenThrow(new IllegalStateException("column secret_hash is missing"));
 
         Answer answer = call("list-events");
 
@@ -106,7 +106,7 @@ class ApiRouteConfigurationsTest extends FastRouteTest {
 
     @Test
     void aLostDatabaseIsAnswered503WithRetryAfter() throws Exception {
-        when(deliveryQueries.get(any())).thenThrow(databaseUnavailable());
+        when(deliveryQueries.get(any(), any())).thenThrow(databaseUnavailable());
 
         Answer answer = call("get-delivery");
 
@@ -117,7 +117,7 @@ class ApiRouteConfigurationsTest extends FastRouteTest {
 
     @Test
     void aProblemAnswerEchoesNoneOfTheRequestsHeaders() throws Exception {
-        when(deliveryQueries.attempts(any())).thenThrow(problem(404, "No delivery", null));
+        when(deliveryQueries.attempts(any(), any(), any())).thenThrow(problem(404, "No delivery", null));
 
         Answer answer = call("list-delivery-attempts", null, Map.of("Authorization", "Bearer rk_secret",
                 "X-Forwarded-For", "10.0.0.1"));

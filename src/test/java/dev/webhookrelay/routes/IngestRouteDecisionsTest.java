@@ -20,8 +20,6 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 
-import dev.webhookrelay.ingest.EventStore;
-import dev.webhookrelay.ingest.StoredIdempotentAnswer;
 import dev.webhookrelay.support.FastRouteTest;
 import org.apache.camel.Exchange;
 import org.junit.jupiter.api.Test;
@@ -80,7 +78,7 @@ class IngestRouteDecisionsTest extends FastRouteTest {
 
     @Test
     void aRequestTheParserRefusesIsNeverStored() throws Exception {
-        doThrow(problem(422, "type is required", "type")).when(ingestRequestParser).parse(any());
+        doThrow(problem(422, "type is required", "type")).when(ingestRequestParser).parse(any(), any());
 
         Answer answer = call("ingest-event", "{\"payload\":{}}", Map.of());
 
@@ -95,7 +93,7 @@ class IngestRouteDecisionsTest extends FastRouteTest {
         theStoreAcceptsWithDeliveries(endpoint, 1);
         List<Boolean> checkedInTransaction = new CopyOnWriteArrayList<>();
         doAnswer(check -> checkedInTransaction.add(TransactionSynchronizationManager.isActualTransactionActive()))
-                .when(eventTypeCheck).check(any());
+                .when(eventTypeCheck).check(any(), any());
 
         call("ingest-event", EVENT, Map.of());
 
@@ -107,7 +105,7 @@ class IngestRouteDecisionsTest extends FastRouteTest {
     @Test
     void anEventOfATypeTheCatalogRefusesIsAnswered422NamingTheFieldAndNeverStored() throws Exception {
         doThrow(problem(422, "type order.created is not in this tenant's event-type catalog", "type"))
-                .when(eventTypeCheck).check(any());
+                .when(eventTypeCheck).check(any(), any());
 
         Answer answer = call("ingest-event", EVENT, Map.of("Idempotency-Key", "refused-type"));
 
@@ -121,7 +119,7 @@ class IngestRouteDecisionsTest extends FastRouteTest {
 
     @Test
     void anEventTheStoreCannotCommitIsRolledBackAnswered503AndNeverPublished() throws Exception {
-        when(eventStore.store(any())).thenThrow(databaseUnavailable());
+        when(eventStore.store(any(), any())).thenThrow(databaseUnavailable());
 
         Answer answer = call("ingest-event", EVENT, Map.of());
 
@@ -140,7 +138,7 @@ class IngestRouteDecisionsTest extends FastRouteTest {
         call("ingest-event", EVENT, Map.of());
         call("ingest-event", EVENT, Map.of());
 
-        verify(eventStore, times(2)).store(any());
+        verify(eventStore, times(2)).store(any(), any());
         verifyNoInteractions(storedIdempotentAnswer);
         assertThat(idempotencyRepository.getCacheSize()).isZero();
     }
@@ -148,18 +146,13 @@ class IngestRouteDecisionsTest extends FastRouteTest {
     @Test
     void aRepeatedIdempotencyKeyIsAnsweredFromTheFirstEventWithoutStoringOrPublishingAgain() throws Exception {
         List<String> deliveries = theStoreAcceptsWithDeliveries(endpoint, 2);
-        doAnswer(replay -> {
-            Exchange exchange = replay.getArgument(0);
-            exchange.setProperty(EventStore.ACCEPTED, accepted(endpoint, deliveries));
-            exchange.getMessage().setHeader(StoredIdempotentAnswer.REPLAYED_HEADER, "true");
-            return null;
-        }).when(storedIdempotentAnswer).answer(any());
+        when(storedIdempotentAnswer.answer(any(), any())).thenReturn(accepted(endpoint, deliveries));
 
         call("ingest-event", EVENT, Map.of("Idempotency-Key", "order-1"));
         call("ingest-event", EVENT, Map.of("Idempotency-Key", "order-1"));
 
-        verify(eventStore, times(1)).store(any());
-        verify(storedIdempotentAnswer, times(1)).answer(any());
+        verify(eventStore, times(1)).store(any(), any());
+        verify(storedIdempotentAnswer, times(1)).answer(any(), any());
         verify(acceptedEventResponder, times(2)).respond(any());
         assertThat(publishedDeliveryIds()).containsExactlyInAnyOrderElementsOf(deliveries);
     }
@@ -172,7 +165,7 @@ class IngestRouteDecisionsTest extends FastRouteTest {
         authenticatedAs(UUID.randomUUID());
         call("ingest-event", EVENT, Map.of("Idempotency-Key", "order-1"));
 
-        verify(eventStore, times(2)).store(any());
+        verify(eventStore, times(2)).store(any(), any());
         verifyNoInteractions(storedIdempotentAnswer);
     }
 
@@ -180,8 +173,8 @@ class IngestRouteDecisionsTest extends FastRouteTest {
     void aCallersOwnReplayMarkerAndRelayHeadersAreDroppedBeforeAnythingReadsThem() throws Exception {
         List<String> deliveries = theStoreAcceptsWithDeliveries(endpoint, 1);
         List<Map<String, Object>> headersSeen = new CopyOnWriteArrayList<>();
-        doAnswer(take -> headersSeen.add(Map.copyOf(take.<Exchange>getArgument(0).getMessage().getHeaders())))
-                .when(ingestRateLimiter).take(any());
+        doAnswer(respond -> headersSeen.add(Map.copyOf(respond.<Exchange>getArgument(0).getMessage().getHeaders())))
+                .when(acceptedEventResponder).respond(any());
 
         call("ingest-event", EVENT, Map.of("Idempotent-Replayed", "true", "relay-attempt", "9",
                 "Relay-Delivery-Id", UUID.randomUUID().toString(), "Content-Type", "application/json"));

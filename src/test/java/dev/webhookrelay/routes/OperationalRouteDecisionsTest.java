@@ -7,8 +7,8 @@ import static org.mockito.Mockito.when;
 
 import java.util.Map;
 
+import dev.webhookrelay.api.Upserted;
 import dev.webhookrelay.support.FastRouteTest;
-import org.apache.camel.Exchange;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,10 +19,9 @@ class OperationalRouteDecisionsTest extends FastRouteTest {
 
     @Test
     void aNewOperationalWebhookIsAnswered201WithItsSecretAndAChangedOne200() throws Exception {
-        when(operationalWebhookAdmin.put(any())).thenAnswer(call -> {
-            call.<Exchange>getArgument(0).setProperty("relayHttpStatus", "201");
-            return Map.of("url", "https://ops.example.com/", "secret", "whsec_once");
-        }).thenReturn(Map.of("url", "https://ops.example.com/moved"));
+        when(operationalWebhookAdmin.put(any(), any(), any()))
+                .thenReturn(new Upserted(Map.of("url", "https://ops.example.com/", "secret", "whsec_once"), true))
+                .thenReturn(new Upserted(Map.of("url", "https://ops.example.com/moved"), false));
 
         Answer created = call("put-operational-webhook", "{\"url\":\"https://ops.example.com/\"}", Map.of());
         Answer changed = call("put-operational-webhook", "{\"url\":\"https://ops.example.com/moved\"}", Map.of());
@@ -35,7 +34,8 @@ class OperationalRouteDecisionsTest extends FastRouteTest {
 
     @Test
     void aRefusedUrlIsAnswered422NamingTheField() throws Exception {
-        when(operationalWebhookAdmin.put(any())).thenThrow(problem(422, "url points to a refused address", "url"));
+        when(operationalWebhookAdmin.put(any(), any(), any()))
+                .thenThrow(problem(422, "url points to a refused address", "url"));
 
         Answer answer = call("put-operational-webhook", "{\"url\":\"http://10.0.0.1/\"}", Map.of());
 
@@ -48,7 +48,7 @@ class OperationalRouteDecisionsTest extends FastRouteTest {
     void aRemovedOperationalWebhookIsAnswered204WithoutABody() throws Exception {
         Answer answer = call("delete-operational-webhook");
 
-        verify(operationalWebhookAdmin).delete(any());
+        verify(operationalWebhookAdmin).delete(any(), any());
         assertThat(answer.status()).isEqualTo(204);
         assertThat(answer.text()).isEmpty();
     }

@@ -1,7 +1,6 @@
 package dev.webhookrelay.routes;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
@@ -12,10 +11,7 @@ import java.util.UUID;
 import java.util.stream.Stream;
 
 import dev.webhookrelay.broker.WorkMessage;
-
-import dev.webhookrelay.reconcile.DeliveryReconciler;
 import dev.webhookrelay.support.FastRouteTest;
-import org.apache.camel.Exchange;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,14 +27,13 @@ class ReconcileRouteDecisionsTest extends FastRouteTest {
         List<UUID> first = overdue(3);
         List<UUID> second = overdue(3);
         List<UUID> last = overdue(1);
-        when(deliveryReconciler.claimOverdue(any()))
-                .thenAnswer(claim -> batch(claim.getArgument(0), first, true))
-                .thenAnswer(claim -> batch(claim.getArgument(0), second, true))
-                .thenAnswer(claim -> batch(claim.getArgument(0), last, false));
+        when(deliveryReconciler.claimOverdue()).thenReturn(batch(first), batch(second), batch(last));
+        when(deliveryReconciler.isFull(batch(first))).thenReturn(true);
+        when(deliveryReconciler.isFull(batch(second))).thenReturn(true);
 
         call("reconcile-deliveries");
 
-        verify(deliveryReconciler, times(3)).claimOverdue(any());
+        verify(deliveryReconciler, times(3)).claimOverdue();
         List<String> all = new ArrayList<>();
         Stream.of(first, second, last).flatMap(List::stream).map(UUID::toString).forEach(all::add);
         assertThat(publishedDeliveryIds()).containsExactlyInAnyOrderElementsOf(all);
@@ -46,16 +41,15 @@ class ReconcileRouteDecisionsTest extends FastRouteTest {
 
     @Test
     void aRelayThatFindsNothingOverdueOrLacksTheLockPublishesNothingAndStops() throws Exception {
-        when(deliveryReconciler.claimOverdue(any())).thenAnswer(claim -> batch(claim.getArgument(0), List.of(), false));
+        when(deliveryReconciler.claimOverdue()).thenReturn(List.of());
 
         call("reconcile-deliveries");
 
-        verify(deliveryReconciler, times(1)).claimOverdue(any());
+        verify(deliveryReconciler, times(1)).claimOverdue();
         assertThat(publishedDeliveryIds()).isEmpty();
     }
 
-    private List<WorkMessage> batch(Exchange exchange, List<UUID> deliveries, boolean more) {
-        exchange.setProperty(DeliveryReconciler.MORE, more);
+    private List<WorkMessage> batch(List<UUID> deliveries) {
         return deliveries.stream().map(id -> workMessage(id, endpoint, 2)).toList();
     }
 

@@ -11,8 +11,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
 
+import dev.webhookrelay.replay.ReplayService;
 import dev.webhookrelay.support.FastRouteTest;
-import org.apache.camel.Exchange;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,10 +27,8 @@ class ReplayRouteDecisionsTest extends FastRouteTest {
     @Test
     void aReplayedDeliveryIsPublishedToTheWorkQueueThenAnswered202() throws Exception {
         UUID delivery = UUID.randomUUID();
-        when(replayService.replayOne(any())).thenAnswer(replay -> {
-            replay.<Exchange>getArgument(0).setVariable("workMessage", workMessage(delivery, endpoint, 1));
-            return Map.of("deliveryId", delivery.toString(), "status", "RECEIVED");
-        });
+        when(replayService.replayOne(any(), any(), any())).thenReturn(new ReplayService.Replayed(
+                Map.of("deliveryId", delivery.toString(), "status", "RECEIVED"), workMessage(delivery, endpoint, 1)));
 
         Answer answer = call("replay-delivery");
 
@@ -43,7 +41,8 @@ class ReplayRouteDecisionsTest extends FastRouteTest {
     @Test
     void aReplayedDeliveryOfADisabledEndpointIsPausedAndNotPublished() throws Exception {
         UUID delivery = UUID.randomUUID();
-        when(replayService.replayOne(any())).thenReturn(Map.of("deliveryId", delivery.toString(), "status", "PAUSED"));
+        when(replayService.replayOne(any(), any(), any())).thenReturn(new ReplayService.Replayed(
+                Map.of("deliveryId", delivery.toString(), "status", "PAUSED"), null));
 
         Answer answer = call("replay-delivery");
 
@@ -54,7 +53,7 @@ class ReplayRouteDecisionsTest extends FastRouteTest {
 
     @Test
     void aDeliveryThatCannotBeReplayedIsAnswered409AndNothingIsPublished() throws Exception {
-        when(replayService.replayOne(any())).thenThrow(problem(409, "Delivery is RETRY_SCHEDULED", "id"));
+        when(replayService.replayOne(any(), any(), any())).thenThrow(problem(409, "Delivery is RETRY_SCHEDULED", "id"));
 
         Answer answer = call("replay-delivery");
 
@@ -65,7 +64,7 @@ class ReplayRouteDecisionsTest extends FastRouteTest {
 
     @Test
     void aBulkReplayRequestIsAnswered202WithoutPublishingAnything() throws Exception {
-        when(replayService.replayDeadLetters(any())).thenReturn(Map.of("matched", 250, "status", "RUNNING"));
+        when(replayService.replayDeadLetters(any(), any(), any())).thenReturn(Map.of("matched", 250, "status", "RUNNING"));
 
         Answer answer = call("replay-dead-letters", "{}", Map.of());
 
@@ -96,8 +95,8 @@ class ReplayRouteDecisionsTest extends FastRouteTest {
 
     @Test
     void aRecoveryIsAnswered202AndAReplaysProgress200() throws Exception {
-        when(replayService.recover(any())).thenReturn(Map.of("status", "RUNNING"));
-        when(replayService.status(any())).thenReturn(Map.of("total", 3, "done", 1));
+        when(replayService.recover(any(), any(), any(), any())).thenReturn(Map.of("status", "RUNNING"));
+        when(replayService.status(any(), any())).thenReturn(Map.of("total", 3, "done", 1));
 
         Answer recovery = call("recover-endpoint", "{\"since\":\"2026-11-29T00:00:00Z\"}", Map.of());
         Answer progress = call("get-replay");
@@ -109,7 +108,7 @@ class ReplayRouteDecisionsTest extends FastRouteTest {
 
     @Test
     void theDeadLetterListIsAnswered200AsJson() throws Exception {
-        when(deliveryQueries.deadLettered(any()))
+        when(deliveryQueries.deadLettered(any(), any()))
                 .thenReturn(Map.of("items", List.of(Map.of("status", "DEAD_LETTERED"))));
 
         Answer answer = call("list-dead-letters");

@@ -43,7 +43,7 @@ class SourceRouteDecisionsTest extends FastRouteTest {
         InOrder order = inOrder(sourceReceiver, ingestRateLimiter, eventStore, workPublisher);
         order.verify(sourceReceiver).receive(any());
         order.verify(ingestRateLimiter).take(any());
-        order.verify(eventStore).store(any());
+        order.verify(eventStore).store(any(), any());
         order.verify(workPublisher).allToWorkQueue(any());
         order.verify(sourceReceiver).respond(any());
         assertThat(publishedDeliveryIds()).containsExactlyInAnyOrderElementsOf(deliveries);
@@ -75,7 +75,7 @@ class SourceRouteDecisionsTest extends FastRouteTest {
 
     @Test
     void aStoreThatCannotReachPostgresIsAProblemAndNothingIsPublished() throws Exception {
-        when(eventStore.store(any())).thenThrow(databaseUnavailable());
+        when(eventStore.store(any(), any())).thenThrow(databaseUnavailable());
 
         Answer answer = call("receive-source-webhook", WEBHOOK, Map.of());
 
@@ -109,16 +109,13 @@ class SourceRouteDecisionsTest extends FastRouteTest {
             exchange.getMessage().setHeader("Idempotency-Key", "source:s:evt_1");
             return null;
         }).when(sourceReceiver).receive(any());
-        doAnswer(answer -> {
-            answer.<Exchange>getArgument(0).getMessage().setHeader("Idempotent-Replayed", "true");
-            return null;
-        }).when(storedIdempotentAnswer).answer(any());
+        when(storedIdempotentAnswer.answer(any(), any())).thenReturn(accepted(endpoint, List.of(UUID.randomUUID().toString())));
         call("receive-source-webhook", WEBHOOK, Map.of());
 
         call("receive-source-webhook", WEBHOOK, Map.of());
 
-        verify(eventStore).store(any());
-        verify(storedIdempotentAnswer).answer(any());
+        verify(eventStore).store(any(), any());
+        verify(storedIdempotentAnswer).answer(any(), any());
         verify(workPublisher).allToWorkQueue(any());
         verify(sourceReceiver, times(2)).respond(any());
     }

@@ -2,6 +2,7 @@ package dev.webhookrelay.support;
 
 import static org.awaitility.Awaitility.await;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.when;
 
@@ -303,17 +304,14 @@ public abstract class FastRouteTest {
     }
 
     /**
-     * eventStore stores the event (as store-event's bean does, on the exchange too) with this many
-     * deliveries to the endpoint, and workMessages builds their messages; returns the delivery ids.
+     * eventStore stores the event with this many deliveries to the endpoint, and workMessages builds
+     * the messages of that stored event (none of any other); returns the delivery ids.
      */
     protected List<String> theStoreAcceptsWithDeliveries(UUID endpoint, int count) throws Exception {
         List<String> deliveries = Stream.generate(UUID::randomUUID).limit(count).map(UUID::toString).toList();
         AcceptedEvent accepted = accepted(endpoint, deliveries);
-        when(eventStore.store(any())).thenAnswer(store -> {
-            store.<Exchange>getArgument(0).setProperty(EventStore.ACCEPTED, accepted);
-            return accepted;
-        });
-        when(workMessages.forAccepted(any(), any())).thenReturn(deliveries.stream()
+        when(eventStore.store(any(), any())).thenReturn(accepted);
+        when(workMessages.forAccepted(eq(accepted), any())).thenReturn(deliveries.stream()
                 .map(id -> workMessage(UUID.fromString(id), endpoint, 1)).toList());
         return deliveries;
     }

@@ -7,6 +7,7 @@ import java.util.Set;
 import dev.webhookrelay.api.RelayOwnedHeaders;
 import dev.webhookrelay.api.problem.ProblemResponder;
 import dev.webhookrelay.delivery.AttemptQuestions;
+import dev.webhookrelay.ingest.IngestExpressions;
 import dev.webhookrelay.outbox.WorkMessageExpressions;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -33,7 +34,8 @@ import org.springframework.context.annotation.Import;
  * the auto-configuration those routes need (no DataSource, RabbitMQ, Flyway, web server or actuator).
  * The beans the routes call are FastRouteTest's {@code @MockitoBean}s; the few whose behaviour the
  * routes rely on are here: problemResponder itself (the API route configurations answer with it), the
- * delivery route's questions (AttemptQuestions, which ask the mocks), the stripping of relay-owned
+ * delivery route's questions (AttemptQuestions, which ask the mocks), the ingest route's expressions
+ * (IngestExpressions, likewise), the stripping of relay-owned
  * request headers (RelayOwnedHeaders), an
  * in-memory idempotent repository and a transaction manager that counts commits and rollbacks.
  *
@@ -44,7 +46,8 @@ import org.springframework.context.annotation.Import;
 @TestComponent
 @ImportAutoConfiguration({PropertyPlaceholderAutoConfiguration.class, JacksonAutoConfiguration.class,
     CamelAutoConfiguration.class, JacksonDataFormatAutoConfiguration.class})
-@Import({ProblemResponder.class, AttemptQuestions.class, WorkMessageExpressions.class, RelayOwnedHeaders.class})
+@Import({ProblemResponder.class, AttemptQuestions.class, IngestExpressions.class, WorkMessageExpressions.class,
+    RelayOwnedHeaders.class})
 public class FastRouteTier {
 
     /**
