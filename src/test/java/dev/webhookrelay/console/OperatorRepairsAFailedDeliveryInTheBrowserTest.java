@@ -73,7 +73,8 @@ class OperatorRepairsAFailedDeliveryInTheBrowserTest extends RelayIntegrationTes
                     By.cssSelector("#delivery-" + delivery + " details.attempt summary"), "HTTP 200"));
             assertThat(browser.findElement(By.id("payload")).getText()).contains("<script>window.ran=1</script>");
             assertThat(browser.executeScript("return window.ran === undefined")).isEqualTo(true);
-            assertThat(browser.findElement(By.cssSelector("#delivery-" + delivery + " h4")).getText()).isEqualTo("Attempts (1)");
+            // The page's live updates replace the delivery's section, so an element found once may be gone when read.
+            chromium.waiting().until(ExpectedConditions.textToBe(By.cssSelector("#delivery-" + delivery + " h4"), "Attempts (1)"));
             chromium.screenshot("event");
 
             browser.findElement(By.linkText("Endpoints")).click();
