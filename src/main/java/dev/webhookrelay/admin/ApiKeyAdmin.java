@@ -58,9 +58,8 @@ public class ApiKeyAdmin {
 
     /** POST /v1/api-keys, POST /v1/admin/tenants/{tenantId}/api-keys. */
     @Transactional
-    public Map<String, Object> create(@ExchangeProperty(ApiKeyAuthenticator.TENANT_ID) UUID callerTenantId,
-            @Header("tenantId") String pathTenantId, @ExchangeProperty(Caller.ACTOR) String actor, @Body byte[] body) {
-        UUID tenantId = tenantOf(callerTenantId, pathTenantId);
+    public Map<String, Object> create(@ExchangeProperty(ApiKeyAuthenticator.TENANT_ID) UUID tenantId,
+            @ExchangeProperty(Caller.ACTOR) String actor, @Body byte[] body) {
         JsonNode input = JsonBodies.object(json, body, FIELDS);
         String name = JsonBodies.optionalText(input, "name", 200);
         if (name == null || name.isBlank()) {
@@ -71,7 +70,7 @@ public class ApiKeyAdmin {
         Map<String, Object> created = insert(tenantId, name, scope, expiresAt);
         Map<String, Object> shown = new LinkedHashMap<>(created);
         shown.remove("apiKey");
-        audit.record(actor, tenantId, AuditAction.API_KEY_CREATE, created.get("id"), null, shown);
+        audit.record(tenantId, actor, AuditAction.API_KEY_CREATE, created.get("id"), null, shown);
         return created;
     }
 
@@ -93,20 +92,18 @@ public class ApiKeyAdmin {
     }
 
     /** GET /v1/api-keys, GET /v1/admin/tenants/{tenantId}/api-keys: the keys not revoked, newest first. */
-    public Map<String, Object> list(@ExchangeProperty(ApiKeyAuthenticator.TENANT_ID) UUID callerTenantId,
-            @Header("tenantId") String pathTenantId, @Headers Map<String, Object> query) {
+    public Map<String, Object> list(@ExchangeProperty(ApiKeyAuthenticator.TENANT_ID) UUID tenantId,
+            @Headers Map<String, Object> query) {
         return new PageQuery(COLUMNS, "created_at", "id")
-                .where("tenant_id = ?", tenantOf(callerTenantId, pathTenantId))
+                .where("tenant_id = ?", tenantId)
                 .where("revoked_at IS NULL")
                 .page(jdbc, ListRequest.of(query), ApiKeyAdmin::key);
     }
 
     /** DELETE /v1/api-keys/{id}, DELETE /v1/admin/tenants/{tenantId}/api-keys/{id}. */
     @Transactional
-    public void revoke(@ExchangeProperty(ApiKeyAuthenticator.TENANT_ID) UUID callerTenantId,
-            @Header("tenantId") String pathTenantId, @ExchangeProperty(Caller.ACTOR) String actor,
-            @Header("id") String id) {
-        UUID tenantId = tenantOf(callerTenantId, pathTenantId);
+    public void revoke(@ExchangeProperty(ApiKeyAuthenticator.TENANT_ID) UUID tenantId,
+            @ExchangeProperty(Caller.ACTOR) String actor, @Header("id") String id) {
         UUID keyId = PathIds.of(id);
         Map<String, Object> before = find(tenantId, keyId);
         int revoked = jdbc.update(
@@ -115,22 +112,8 @@ public class ApiKeyAdmin {
         if (revoked == 0) {
             throw ProblemException.notFound("No API key " + keyId);
         }
-        audit.record(actor, tenantId, AuditAction.API_KEY_REVOKE, keyId, before, null);
+        audit.record(tenantId, actor, AuditAction.API_KEY_REVOKE, keyId, before, null);
         authenticator.forget(keyId);
-    }
-
-    /** The admin routes name the tenant in the path (404 when there is none such); tenant routes are the caller's. */
-    private UUID tenantOf(UUID callerTenantId, String pathTenantId) {
-        if (callerTenantId != null) {
-            return callerTenantId;
-        }
-        UUID named = PathIds.of(pathTenantId);
-        Integer found = named == null ? null
-                : jdbc.queryForObject("SELECT count(*) FROM tenants WHERE id = ?", Integer.class, named);
-        if (found == null || found == 0) {
-            throw ProblemException.notFound("No tenant " + named);
-        }
-        return named;
     }
 
     private Map<String, Object> find(UUID tenantId, UUID keyId) {

@@ -144,7 +144,7 @@ public class EndpointAdmin {
         schedules.forEndpoint(retrySchedule);
         Map<String, Object> created = find(tenantId, endpointId);
         created.put("secret", secret);
-        audit.record(actor, tenantId, AuditAction.ENDPOINT_CREATE, endpointId, null, created);
+        audit.record(tenantId, actor, AuditAction.ENDPOINT_CREATE, endpointId, null, created);
         return created;
     }
 
@@ -247,7 +247,7 @@ public class EndpointAdmin {
         }
         Map<String, Object> after = find(tenantId, endpointId);
         if (!sets.isEmpty()) {
-            audit.record(actor, tenantId, updateAction(before, after), endpointId, before, after);
+            audit.record(tenantId, actor, updateAction(before, after), endpointId, before, after);
         }
         if (!before.get("enabled").equals(after.get("enabled"))) {
             if (Boolean.TRUE.equals(after.get("enabled"))) {
@@ -276,7 +276,7 @@ public class EndpointAdmin {
         if (!erase(tenantId, endpointId)) {
             throw ProblemException.notFound("No endpoint " + endpointId);
         }
-        audit.record(actor, tenantId, AuditAction.ENDPOINT_DELETE, endpointId, before, null);
+        audit.record(tenantId, actor, AuditAction.ENDPOINT_DELETE, endpointId, before, null);
     }
 
     /**
@@ -311,7 +311,7 @@ public class EndpointAdmin {
         find(tenantId, endpointId);
         Map<String, Object> rotated = rotate(endpointId, overlap);
         // Not named previousSecrets...: the audit redacts every member named after a secret.
-        audit.record(actor, tenantId, AuditAction.ENDPOINT_SECRET_ROTATE, endpointId, null,
+        audit.record(tenantId, actor, AuditAction.ENDPOINT_SECRET_ROTATE, endpointId, null,
                 Map.of("secret", rotated.get("secret"), "overlapEndsAt", rotated.get("previousSecretsExpireAt")));
         return rotated;
     }

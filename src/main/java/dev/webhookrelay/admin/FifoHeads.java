@@ -75,7 +75,7 @@ public class FifoHeads {
                     UPDATE deliveries SET status = 'DEAD_LETTERED', last_error = 'skipped', next_attempt_at = NULL,
                            updated_at = now()
                      WHERE id = ?""", deliveryId);
-            audit.record(actor, tenantId, AuditAction.FIFO_HEAD_SKIP, deliveryId, Map.of("status", head.status()),
+            audit.record(tenantId, actor, AuditAction.FIFO_HEAD_SKIP, deliveryId, Map.of("status", head.status()),
                     Map.of("status", "DEAD_LETTERED", "lastError", "skipped"));
             return deliveryId;
         });
@@ -95,7 +95,7 @@ public class FifoHeads {
         if (DeliveryStatus.PAUSED.name().equals(head.status())) {
             throw ProblemException.conflict("The endpoint is disabled: enable it to resume its deliveries", null);
         }
-        transaction.executeWithoutResult(status -> audit.record(actor, tenantId, AuditAction.FIFO_HEAD_RETRY,
+        transaction.executeWithoutResult(status -> audit.record(tenantId, actor, AuditAction.FIFO_HEAD_RETRY,
                 head.message().deliveryId(), null, Map.of("attempt", head.message().attempt())));
         fifo.retryNow(head);
         return show(tenantId, id);

@@ -85,7 +85,7 @@ public class OperationalWebhookAdmin {
             paused.resumeAll(endpointId);
         }
         Map<String, Object> after = find(tenantId).orElseThrow();
-        audit.record(actor, tenantId, AuditAction.OPERATIONAL_WEBHOOK_UPDATE, endpointId, before, after);
+        audit.record(tenantId, actor, AuditAction.OPERATIONAL_WEBHOOK_UPDATE, endpointId, before, after);
         return new Upserted(after, false);
     }
 
@@ -98,7 +98,7 @@ public class OperationalWebhookAdmin {
         endpoints.storeSecret(endpointId, secret);
         Map<String, Object> created = find(tenantId).orElseThrow();
         created.put("secret", secret);
-        audit.record(actor, tenantId, AuditAction.OPERATIONAL_WEBHOOK_CREATE, endpointId, null, created);
+        audit.record(tenantId, actor, AuditAction.OPERATIONAL_WEBHOOK_CREATE, endpointId, null, created);
         return created;
     }
 
@@ -114,7 +114,7 @@ public class OperationalWebhookAdmin {
         Map<String, Object> before = find(tenantId).orElseThrow(() -> ProblemException.notFound(NONE));
         UUID endpointId = (UUID) before.get("id");
         endpoints.erase(tenantId, endpointId);
-        audit.record(actor, tenantId, AuditAction.OPERATIONAL_WEBHOOK_DELETE, endpointId, before, null);
+        audit.record(tenantId, actor, AuditAction.OPERATIONAL_WEBHOOK_DELETE, endpointId, before, null);
     }
 
     /** POST /v1/operational-webhook/secret/rotate, optional {"overlap"}: as an endpoint's rotation. */
@@ -125,7 +125,7 @@ public class OperationalWebhookAdmin {
         UUID endpointId = (UUID) find(tenantId).orElseThrow(() -> ProblemException.notFound(NONE)).get("id");
         Map<String, Object> rotated = endpoints.rotate(endpointId, overlap);
         // Not named previousSecrets...: the audit redacts every member named after a secret.
-        audit.record(actor, tenantId, AuditAction.OPERATIONAL_WEBHOOK_SECRET_ROTATE, endpointId, null,
+        audit.record(tenantId, actor, AuditAction.OPERATIONAL_WEBHOOK_SECRET_ROTATE, endpointId, null,
                 Map.of("secret", rotated.get("secret"), "overlapEndsAt", rotated.get("previousSecretsExpireAt")));
         return rotated;
     }

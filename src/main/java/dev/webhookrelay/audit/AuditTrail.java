@@ -25,10 +25,10 @@ public class AuditTrail {
 
     /**
      * Records that the actor (as the authenticators named the caller: auth.Caller) did what to which
-     * resource of a tenant; before and after are the resource as the API shows it (null when it did
+     * resource of the tenant; before and after are the resource as the API shows it (null when it did
      * not exist, or does no longer), stored with every secret redacted.
      */
-    public void record(String actor, UUID tenantId, AuditAction action, Object resourceId, Object before,
+    public void record(UUID tenantId, String actor, AuditAction action, Object resourceId, Object before,
             Object after) {
         if (actor == null) {
             throw new IllegalStateException("an API change without an authenticated caller");

@@ -38,7 +38,8 @@ class EndpointPages {
     private final ObjectMapper json;
     private final RequestBodies requestBodies;
 
-    EndpointPages(EndpointAdmin endpoints, EndpointTrials trials, ReplayService replays, ObjectMapper json, RequestBodies requestBodies) {
+    EndpointPages(EndpointAdmin endpoints, EndpointTrials trials, ReplayService replays, ObjectMapper json,
+            RequestBodies requestBodies) {
         this.endpoints = endpoints;
         this.trials = trials;
         this.replays = replays;

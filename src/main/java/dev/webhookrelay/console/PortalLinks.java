@@ -10,26 +10,22 @@ import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 import javax.crypto.Mac;
 import javax.crypto.SecretKey;
 
-import dev.webhookrelay.api.problem.ProblemException;
 import dev.webhookrelay.audit.AuditAction;
 import dev.webhookrelay.audit.AuditTrail;
 import dev.webhookrelay.auth.ApiKeyAuthenticator;
 import dev.webhookrelay.auth.Caller;
 import dev.webhookrelay.config.RelayProperties;
-import dev.webhookrelay.query.PathIds;
 import dev.webhookrelay.secrets.MasterKeys;
 import jakarta.servlet.http.HttpServletRequest;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
@@ -50,38 +46,28 @@ public class PortalLinks {
 
     private final SecretKey key;
     private final Duration ttl;
-    private final JdbcTemplate jdbc;
     private final AuditTrail audit;
     private final Clock clock = Clock.systemUTC();
 
-    public PortalLinks(MasterKeys masterKeys, RelayProperties properties, JdbcTemplate jdbc, AuditTrail audit) {
+    public PortalLinks(MasterKeys masterKeys, RelayProperties properties, AuditTrail audit) {
         this.key = masterKeys.derived("webhook-relay portal links v1");
         this.ttl = properties.console().portalLinkTtl();
-        this.jdbc = jdbc;
         this.audit = audit;
     }
 
-    /** POST /v1/portal-links: a link to the calling tenant's portal. */
-    public Map<String, Object> mintForCaller(@ExchangeProperty(ApiKeyAuthenticator.TENANT_ID) UUID tenantId,
+    /**
+     * POST /v1/portal-links: a link to the calling tenant's portal; POST /v1/admin/tenants/{id}/portal-links:
+     * to the tenant in the path (admin.NamedTenants).
+     */
+    public Map<String, Object> mint(@ExchangeProperty(ApiKeyAuthenticator.TENANT_ID) UUID tenantId,
             @ExchangeProperty(Caller.ACTOR) String actor, @Header(Exchange.HTTP_SERVLET_REQUEST) Object servletRequest) {
-        return answer(actor, tenantId, servletRequest);
+        return answer(tenantId, actor, servletRequest);
     }
 
-    /** POST /v1/admin/tenants/{id}/portal-links: a link to any tenant's portal. */
-    public Map<String, Object> mintForTenant(@Header("id") String id, @ExchangeProperty(Caller.ACTOR) String actor,
-            @Header(Exchange.HTTP_SERVLET_REQUEST) Object servletRequest) {
-        UUID tenantId = PathIds.of(id);
-        List<UUID> found = jdbc.queryForList("SELECT id FROM tenants WHERE id = ?", UUID.class, tenantId);
-        if (found.isEmpty()) {
-            throw ProblemException.notFound("No tenant " + tenantId);
-        }
-        return answer(actor, tenantId, servletRequest);
-    }
-
-    private Map<String, Object> answer(String actor, UUID tenantId, Object servletRequest) {
+    private Map<String, Object> answer(UUID tenantId, String actor, Object servletRequest) {
         Instant expiresAt = clock.instant().plus(ttl).truncatedTo(ChronoUnit.SECONDS);
         // Recorded before the link exists: a link whose record failed is never handed out.
-        audit.record(actor, tenantId, AuditAction.PORTAL_LINK_CREATE, null, null, Map.of("expiresAt", expiresAt));
+        audit.record(tenantId, actor, AuditAction.PORTAL_LINK_CREATE, null, null, Map.of("expiresAt", expiresAt));
         Map<String, Object> link = new LinkedHashMap<>();
         link.put("url", origin(servletRequest) + PATH + token(tenantId, expiresAt));
         link.put("expiresAt", expiresAt);

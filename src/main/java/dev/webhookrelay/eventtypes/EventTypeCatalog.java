@@ -75,9 +75,9 @@ public class EventTypeCatalog {
             throw ProblemException.invalid("name", "an event type's name must match ^[A-Za-z0-9._-]{1,128}$ "
                     + "(no wildcard: endpoints subscribe with those, types are exact)");
         }
-        JsonNode request = JsonBodies.object(json, body, FIELDS);
-        String description = JsonBodies.optionalText(request, "description", MAX_DESCRIPTION_CHARS);
-        JsonNode schema = schemas.validated(request.get("schema"));
+        JsonNode input = JsonBodies.object(json, body, FIELDS);
+        String description = JsonBodies.optionalText(input, "description", MAX_DESCRIPTION_CHARS);
+        JsonNode schema = schemas.validated(input.get("schema"));
         String schemaText = schema == null ? null : json.writeValueAsString(schema);
         Map<String, Object> before = find(tenantId, name);
         jdbc.update("""
@@ -87,7 +87,7 @@ public class EventTypeCatalog {
                        version = nextval('event_type_versions'), updated_at = clock_timestamp()""",
                 tenantId, name, description, schemaText);
         Map<String, Object> after = find(tenantId, name);
-        audit.record(actor, tenantId, before == null ? AuditAction.EVENT_TYPE_CREATE : AuditAction.EVENT_TYPE_UPDATE,
+        audit.record(tenantId, actor, before == null ? AuditAction.EVENT_TYPE_CREATE : AuditAction.EVENT_TYPE_UPDATE,
                 name, before, after);
         return new Upserted(after, before == null);
     }
@@ -120,7 +120,7 @@ public class EventTypeCatalog {
         if (before == null || jdbc.update("DELETE FROM event_types WHERE tenant_id = ? AND name = ?", tenantId, name) == 0) {
             throw ProblemException.notFound("No event type " + name);
         }
-        audit.record(actor, tenantId, AuditAction.EVENT_TYPE_DELETE, name, before, null);
+        audit.record(tenantId, actor, AuditAction.EVENT_TYPE_DELETE, name, before, null);
     }
 
     /** As ListRequest reads every parameter: trimmed, and no name at all when blank. */

@@ -50,10 +50,10 @@ public class TenantSettings {
     @Transactional
     public Map<String, Object> update(@ExchangeProperty(ApiKeyAuthenticator.TENANT_ID) UUID tenantId,
             @ExchangeProperty(Caller.ACTOR) String actor, @Body byte[] body) {
-        JsonNode request = JsonBodies.object(json, body, FIELDS);
+        JsonNode input = JsonBodies.object(json, body, FIELDS);
         Map<String, Object> before = find(tenantId);
-        if (request.has("requireKnownTypes")) {
-            JsonNode value = request.get("requireKnownTypes");
+        if (input.has("requireKnownTypes")) {
+            JsonNode value = input.get("requireKnownTypes");
             if (!value.isBoolean() && !value.isNull()) {
                 throw ProblemException.invalid("requireKnownTypes", "requireKnownTypes must be true, false, "
                         + "or null to follow the relay's default (relay.ingest.require-known-types)");
@@ -62,7 +62,7 @@ public class TenantSettings {
                     value.isNull() ? null : value.booleanValue(), tenantId);
         }
         Map<String, Object> after = find(tenantId);
-        audit.record(actor, tenantId, AuditAction.TENANT_UPDATE, tenantId, before, after);
+        audit.record(tenantId, actor, AuditAction.TENANT_UPDATE, tenantId, before, after);
         return after;
     }
 

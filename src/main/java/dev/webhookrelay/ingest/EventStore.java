@@ -7,10 +7,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 
-import dev.webhookrelay.auth.ApiKeyAuthenticator;
 import dev.webhookrelay.ingest.AcceptedEvent.AcceptedDelivery;
 import dev.webhookrelay.tracing.TraceParents;
-import org.apache.camel.ExchangeProperty;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -63,8 +61,7 @@ public class EventStore {
         this.jdbc = jdbc;
     }
 
-    public AcceptedEvent store(@ExchangeProperty(IngestRequestParser.REQUEST) IngestRequest request,
-            @ExchangeProperty(ApiKeyAuthenticator.TENANT_ID) UUID tenantId) {
+    public AcceptedEvent store(UUID tenantId, IngestRequest request) {
         UUID eventId = UUID.randomUUID();
         // PostgreSQL keeps microseconds: truncate so the answer equals what a later read returns.
         Instant createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);

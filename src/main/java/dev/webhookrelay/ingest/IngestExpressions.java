@@ -15,7 +15,8 @@ import org.springframework.context.annotation.Configuration;
  * {@code ref} language ({@code setProperty} with {@code ref: storedEvent}). A {@code method:}
  * expression goes through Camel's BeanExpression, which copies the whole exchange to call one method
  * (see delivery.AttemptQuestions), and a bean step that returns a value copies the message's headers
- * into a new one; this calls the typed methods directly, reading what their annotations name.
+ * into a new one. These call the typed methods directly with the request's body and Idempotency-Key,
+ * and the tenant and parsed request that earlier steps stored; the YAML names where each result goes.
  */
 @Configuration(proxyBeanMethods = false)
 public class IngestExpressions {
@@ -28,13 +29,13 @@ public class IngestExpressions {
 
     @Bean
     Expression storedEvent(EventStore store) {
-        return expression(exchange -> store.store(request(exchange), tenant(exchange)));
+        return expression(exchange -> store.store(tenant(exchange), request(exchange)));
     }
 
     /** The original answer to a repeated Idempotency-Key, or its 409. */
     @Bean
     Expression idempotentReplay(StoredIdempotentAnswer answer) {
-        return expression(exchange -> answer.answer(request(exchange), tenant(exchange)));
+        return expression(exchange -> answer.answer(tenant(exchange), request(exchange)));
     }
 
     private static IngestRequest request(Exchange exchange) {

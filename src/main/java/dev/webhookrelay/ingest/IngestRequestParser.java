@@ -10,8 +10,6 @@ import dev.webhookrelay.api.JsonBodies;
 import dev.webhookrelay.api.problem.ProblemException;
 import dev.webhookrelay.auth.Sha256;
 import dev.webhookrelay.config.RelayProperties;
-import org.apache.camel.Body;
-import org.apache.camel.Header;
 import org.springframework.stereotype.Component;
 
 /**
@@ -33,7 +31,7 @@ public class IngestRequestParser {
         this.maxPayloadBytes = properties.ingest().maxPayloadBytes();
     }
 
-    public IngestRequest parse(@Body byte[] body, @Header("Idempotency-Key") String idempotencyKey) {
+    public IngestRequest parse(byte[] body, String idempotencyKey) {
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > MAX_IDEMPOTENCY_KEY_LENGTH)) {
             throw ProblemException.invalid("Idempotency-Key",
                     "Idempotency-Key must be 1 to " + MAX_IDEMPOTENCY_KEY_LENGTH + " characters");

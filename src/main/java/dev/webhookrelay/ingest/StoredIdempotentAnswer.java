@@ -5,9 +5,7 @@ import java.util.List;
 import java.util.UUID;
 
 import dev.webhookrelay.api.problem.ProblemException;
-import dev.webhookrelay.auth.ApiKeyAuthenticator;
 import dev.webhookrelay.ingest.AcceptedEvent.AcceptedDelivery;
-import org.apache.camel.ExchangeProperty;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -27,8 +25,7 @@ public class StoredIdempotentAnswer {
         this.jdbc = jdbc;
     }
 
-    public AcceptedEvent answer(@ExchangeProperty(IngestRequestParser.REQUEST) IngestRequest request,
-            @ExchangeProperty(ApiKeyAuthenticator.TENANT_ID) UUID tenantId) {
+    public AcceptedEvent answer(UUID tenantId, IngestRequest request) {
         List<OriginalEvent> originals = jdbc.query("""
                 SELECT id, type, body_hash, created_at FROM events
                 WHERE tenant_id = ? AND idempotency_key = ? ORDER BY created_at DESC LIMIT 1""",

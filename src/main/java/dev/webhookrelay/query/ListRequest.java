@@ -77,10 +77,6 @@ public final class ListRequest {
         return text == null || text.isBlank() ? null : text.trim();
     }
 
-    public UUID pathId(String name) {
-        return PathIds.of(text(name));
-    }
-
     public static Instant parseInstant(String raw, String field) {
         if (raw == null) {
             return null;

@@ -103,7 +103,7 @@ public class ReplayService {
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("deliveryId", deliveryId);
         answer.put("status", one.status());
-        audit.record(actor, tenantId, AuditAction.DELIVERY_REPLAY, deliveryId, null, answer);
+        audit.record(tenantId, actor, AuditAction.DELIVERY_REPLAY, deliveryId, null, answer);
         return new Replayed(answer, one.received() ? one.message() : null);
     }
 
@@ -130,20 +130,20 @@ public class ReplayService {
     @Transactional
     public Map<String, Object> replayDeadLetters(@ExchangeProperty(ApiKeyAuthenticator.TENANT_ID) UUID tenantId,
             @ExchangeProperty(Caller.ACTOR) String actor, @Body byte[] body) {
-        JsonNode request = JsonBodies.object(json, bodyOrEmptyObject(body), BULK_FIELDS);
-        UUID endpointId = uuidField(request, "endpointId");
+        JsonNode input = JsonBodies.object(json, bodyOrEmptyObject(body), BULK_FIELDS);
+        UUID endpointId = uuidField(input, "endpointId");
         if (endpointId != null) {
             requireEndpoint(tenantId, endpointId);
         }
-        Instant since = instantField(request, "since");
-        Instant until = instantField(request, "until");
-        JsonNode dryRun = request.get("dryRun");
+        Instant since = instantField(input, "since");
+        Instant until = instantField(input, "until");
+        JsonNode dryRun = input.get("dryRun");
         if (dryRun != null && !dryRun.isBoolean()) {
             throw ProblemException.invalid("dryRun", "dryRun must be true or false");
         }
         Map<String, Object> started = start(tenantId, endpointId, since, until, dryRun != null && dryRun.booleanValue());
         if (started.get("replayId") != null) {
-            audit.record(actor, tenantId, AuditAction.DLQ_REPLAY, started.get("replayId"), null,
+            audit.record(tenantId, actor, AuditAction.DLQ_REPLAY, started.get("replayId"), null,
                     replayRecord(started, endpointId, since, until));
         }
         return started;
@@ -155,15 +155,15 @@ public class ReplayService {
             @ExchangeProperty(Caller.ACTOR) String actor, @Header("id") String id, @Body byte[] body) {
         UUID endpointId = PathIds.of(id);
         requireEndpoint(tenantId, endpointId);
-        JsonNode request = JsonBodies.object(json, bodyOrEmptyObject(body), RECOVER_FIELDS);
-        Instant since = instantField(request, "since");
+        JsonNode input = JsonBodies.object(json, bodyOrEmptyObject(body), RECOVER_FIELDS);
+        Instant since = instantField(input, "since");
         if (since == null) {
             throw ProblemException.invalid("since", "since is required");
         }
-        Instant until = instantField(request, "until");
+        Instant until = instantField(input, "until");
         Map<String, Object> started = start(tenantId, endpointId, since, until, false);
         if (started.get("replayId") != null) {
-            audit.record(actor, tenantId, AuditAction.ENDPOINT_RECOVER, endpointId, null,
+            audit.record(tenantId, actor, AuditAction.ENDPOINT_RECOVER, endpointId, null,
                     replayRecord(started, endpointId, since, until));
         }
         return started;

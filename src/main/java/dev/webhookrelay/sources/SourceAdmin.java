@@ -70,18 +70,18 @@ public class SourceAdmin {
 
     @Transactional
     public Map<String, Object> create(@ExchangeProperty(ApiKeyAuthenticator.TENANT_ID) UUID tenantId,
-            @ExchangeProperty(Caller.ACTOR) String actor, @Body byte[] request) throws JsonProcessingException {
-        JsonNode body = JsonBodies.object(json, request, FIELDS);
-        String name = JsonBodies.optionalText(body, "name", 200);
+            @ExchangeProperty(Caller.ACTOR) String actor, @Body byte[] body) throws JsonProcessingException {
+        JsonNode input = JsonBodies.object(json, body, FIELDS);
+        String name = JsonBodies.optionalText(input, "name", 200);
         if (name == null || name.isBlank()) {
             throw ProblemException.invalid("name", "name is required");
         }
-        String providerCode = JsonBodies.optionalText(body, "provider", 50);
+        String providerCode = JsonBodies.optionalText(input, "provider", 50);
         Provider provider = Provider.of(providerCode);
         if (provider == null) {
             throw ProblemException.invalid("provider", "provider must be one of " + Provider.CODES);
         }
-        String eventType = JsonBodies.optionalText(body, "eventType", 128);
+        String eventType = JsonBodies.optionalText(input, "eventType", 128);
         if (eventType != null && !EventTypes.isValidType(eventType)) {
             throw ProblemException.invalid("eventType", "eventType must match ^[A-Za-z0-9._-]{1,128}$");
         }
@@ -90,11 +90,11 @@ public class SourceAdmin {
         }
         HmacSettings hmac = null;
         if (provider == Provider.HMAC) {
-            hmac = HmacSettings.parse(body.get("hmac"));
-        } else if (body.hasNonNull("hmac")) {
+            hmac = HmacSettings.parse(input.get("hmac"));
+        } else if (input.hasNonNull("hmac")) {
             throw ProblemException.invalid("hmac", "hmac is only for the hmac provider");
         }
-        String secret = secret(body, provider);
+        String secret = secret(input, provider);
         UUID sourceId = UUID.randomUUID();
         jdbc.update("""
                 INSERT INTO sources (id, tenant_id, name, provider, event_type, settings)
@@ -103,7 +103,7 @@ public class SourceAdmin {
                 json.writeValueAsString(hmac == null ? Map.of() : hmac.shown()));
         secrets.add(sourceId, secret);
         Map<String, Object> created = find(tenantId, sourceId);
-        audit.record(actor, tenantId, AuditAction.SOURCE_CREATE, sourceId, null, created);
+        audit.record(tenantId, actor, AuditAction.SOURCE_CREATE, sourceId, null, created);
         return created;
     }
 
@@ -133,7 +133,7 @@ public class SourceAdmin {
             throw ProblemException.notFound("No source " + sourceId);
         }
         secrets.erase(sourceId);
-        audit.record(actor, tenantId, AuditAction.SOURCE_DELETE, sourceId, before, null);
+        audit.record(tenantId, actor, AuditAction.SOURCE_DELETE, sourceId, before, null);
     }
 
     /**
@@ -142,19 +142,19 @@ public class SourceAdmin {
      */
     @Transactional
     public Map<String, Object> rotateSecret(@ExchangeProperty(ApiKeyAuthenticator.TENANT_ID) UUID tenantId,
-            @ExchangeProperty(Caller.ACTOR) String actor, @Header("id") String id, @Body byte[] request) {
+            @ExchangeProperty(Caller.ACTOR) String actor, @Header("id") String id, @Body byte[] body) {
         UUID sourceId = PathIds.of(id);
         Map<String, Object> source = find(tenantId, sourceId);
-        JsonNode body = JsonBodies.object(json, request, ROTATE_FIELDS);
-        String secret = secret(body, Provider.of((String) source.get("provider")));
-        Duration overlap = JsonBodies.overlap(body.get("overlap"), rotationOverlap, MAX_OVERLAP);
+        JsonNode input = JsonBodies.object(json, body, ROTATE_FIELDS);
+        String secret = secret(input, Provider.of((String) source.get("provider")));
+        Duration overlap = JsonBodies.overlap(input.get("overlap"), rotationOverlap, MAX_OVERLAP);
         Instant previousExpire = Instant.now().plus(overlap);
         secrets.expirePrevious(sourceId, previousExpire, overlap.isZero());
         secrets.add(sourceId, secret);
         Map<String, Object> rotated = new LinkedHashMap<>();
         rotated.put("previousSecretsExpireAt", previousExpire);
         // Not named previousSecrets...: the audit redacts every member named after a secret.
-        audit.record(actor, tenantId, AuditAction.SOURCE_SECRET_ROTATE, sourceId, null,
+        audit.record(tenantId, actor, AuditAction.SOURCE_SECRET_ROTATE, sourceId, null,
                 Map.of("overlapEndsAt", previousExpire));
         return rotated;
     }
@@ -166,8 +166,8 @@ public class SourceAdmin {
         return rejections.shown(sourceId);
     }
 
-    private static String secret(JsonNode body, Provider provider) {
-        String secret = JsonBodies.optionalText(body, "secret", MAX_SECRET_LENGTH);
+    private static String secret(JsonNode input, Provider provider) {
+        String secret = JsonBodies.optionalText(input, "secret", MAX_SECRET_LENGTH);
         if (secret == null || secret.isEmpty()) {
             throw ProblemException.invalid("secret", "secret is required: the signing secret the provider gave you");
         }
