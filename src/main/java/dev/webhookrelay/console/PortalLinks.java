@@ -61,10 +61,6 @@ public class PortalLinks {
      */
     public Map<String, Object> mint(@ExchangeProperty(ApiKeyAuthenticator.TENANT_ID) UUID tenantId,
             @ExchangeProperty(Caller.ACTOR) String actor, @Header(Exchange.HTTP_SERVLET_REQUEST) Object servletRequest) {
-        return answer(tenantId, actor, servletRequest);
-    }
-
-    private Map<String, Object> answer(UUID tenantId, String actor, Object servletRequest) {
         Instant expiresAt = clock.instant().plus(ttl).truncatedTo(ChronoUnit.SECONDS);
         // Recorded before the link exists: a link whose record failed is never handed out.
         audit.record(tenantId, actor, AuditAction.PORTAL_LINK_CREATE, null, null, Map.of("expiresAt", expiresAt));
