@@ -20,6 +20,7 @@ import dev.webhookrelay.audit.AuditTrail;
 import dev.webhookrelay.auth.ApiKeyAuthenticator;
 import dev.webhookrelay.auth.Caller;
 import dev.webhookrelay.delivery.PausedDeliveries;
+import dev.webhookrelay.quota.TenantLock;
 import dev.webhookrelay.signing.SigningSecrets;
 import dev.webhookrelay.urlsafety.EndpointUrlValidator;
 import org.apache.camel.Body;
@@ -66,7 +67,7 @@ public class OperationalWebhookAdmin {
         JsonNode input = JsonBodies.object(json, body, FIELDS);
         String url = urlValidator.validate(JsonBodies.optionalText(input, "url", 4096));
         // Concurrent PUTs of one tenant take turns here: the second finds the first's webhook.
-        jdbc.query("SELECT 1 FROM tenants WHERE id = ? FOR NO KEY UPDATE", rs -> { }, tenantId);
+        TenantLock.lock(jdbc, tenantId);
         Optional<Map<String, Object>> existing = find(tenantId);
         if (existing.isEmpty()) {
             return new Upserted(create(actor, tenantId, url), true);
