@@ -6,6 +6,7 @@ import java.util.Set;
 
 import dev.webhookrelay.api.problem.ProblemException;
 import dev.webhookrelay.api.problem.ProblemJson;
+import dev.webhookrelay.config.ApiRequests;
 import dev.webhookrelay.config.RelayProperties;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -81,7 +82,7 @@ public class RequestShapeFilter extends OncePerRequestFilter {
     }
 
     private static boolean hasApiBody(HttpServletRequest request) {
-        return request.getRequestURI().startsWith("/v1/") && METHODS_WITH_BODY.contains(request.getMethod())
+        return ApiRequests.isApi(request) && METHODS_WITH_BODY.contains(request.getMethod())
                 && (request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null);
     }
 

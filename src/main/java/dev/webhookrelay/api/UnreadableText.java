@@ -2,6 +2,7 @@ package dev.webhookrelay.api;
 
 import java.util.Collections;
 
+import dev.webhookrelay.config.ApiRequests;
 import jakarta.servlet.http.HttpServletRequest;
 
 /**
@@ -25,7 +26,7 @@ final class UnreadableText {
                 }
             }
         }
-        boolean api = request.getRequestURI().startsWith("/v1/");
+        boolean api = ApiRequests.isApi(request);
         for (var parameter : request.getParameterMap().entrySet()) {
             if (!readable(parameter.getKey())) {
                 return "query parameter";

@@ -44,8 +44,6 @@ public class ConsoleSecurityConfig {
     /** Spring Security's own form-login pages, which the console's login redirects to. */
     private static final String LOGIN_PAGE = "/login";
     private static final String LOGOUT = "/logout";
-    /** The REST DSL's base path (routes/*.camel.yaml): every API operation is under it. */
-    private static final String API = "/v1/";
 
     @Bean
     public SecurityFilterChain consoleSecurity(HttpSecurity http, RelayProperties properties) throws Exception {
@@ -93,7 +91,7 @@ public class ConsoleSecurityConfig {
         Filter chains = securityFilterChainRegistration.getFilter();
         securityFilterChainRegistration.setEnabled(false);
         Filter besideTheApi = (request, response, next) -> {
-            if (request instanceof HttpServletRequest http && http.getServletPath().startsWith(API)) {
+            if (request instanceof HttpServletRequest http && ApiRequests.isApi(http)) {
                 firewallOnly.doFilter(request, response, next);
             } else {
                 // The firewall first here too: the chains' composite filter parses the request path
