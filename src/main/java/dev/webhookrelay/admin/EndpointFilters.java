@@ -22,7 +22,8 @@ import org.springframework.stereotype.Component;
 /**
  * An endpoint's payload filter: a SQL/JSON path predicate over {@code {type, data}}, evaluated by
  * PostgreSQL at fan-out, inside the ingest statement (relay_filter_matches, migration V35). PostgreSQL
- * is also the validator, so what registration accepts is exactly what the fan-out runs.
+ * is also the validator, so what registration accepts is exactly what the fan-out runs, once
+ * FilterCostRule has refused the shapes whose cost grows with the square of the event.
  */
 @Component("endpointFilters")
 public class EndpointFilters {
@@ -62,6 +63,9 @@ public class EndpointFilters {
             throw ProblemException.invalid("filter", "filter is not a SQL/JSON path predicate over {type, data}: "
                     + postgresMessage(refused));
         }
+        FilterCostRule.violation(filter).ifPresent(why -> {
+            throw ProblemException.invalid("filter", "filter could cost the square of an event's size: " + why);
+        });
         return filter;
     }
 

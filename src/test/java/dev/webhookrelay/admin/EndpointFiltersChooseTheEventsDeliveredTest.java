@@ -66,6 +66,25 @@ class EndpointFiltersChooseTheEventsDeliveredTest extends RelayIntegrationTest {
     }
 
     @Test
+    void aFilterWhoseCostGrowsWithTheSquareOfTheEventIsRefusedOnCreateAndUpdate() {
+        String key = createTenant("filters-quadratic");
+        String quadratic = "\"filter\":\"exists($.data.a[*] ? (@ != $.data.a[*]))\"";
+
+        Response created = post("/v1/endpoints", "{\"url\":\"https://example.com/hook\"," + quadratic + "}", as(key));
+        String id = createEndpoint(key, "https://example.com/hook", "[]").get("id").asText();
+        Response updated = patch("/v1/endpoints/" + id, "{\"filter\":\"$.data.a[*] == $.data.b[*]\"}", as(key));
+
+        for (Response refused : List.of(created, updated)) {
+            assertThat(refused.status()).as(refused.body()).isEqualTo(422);
+            assertThat(refused.header("Content-Type")).startsWith("application/problem+json");
+            assertThat(refused.json().get("field").asText()).isEqualTo("filter");
+            assertThat(refused.json().get("detail").asText()).contains("square");
+        }
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM endpoints WHERE filter IS NOT NULL AND tenant_id = "
+                + "(SELECT id FROM tenants WHERE name = ?)", Integer.class, "filters-quadratic")).isZero();
+    }
+
+    @Test
     void aFilterCanBeChangedAndRemoved() {
         try (TestReceiver receiver = new TestReceiver()) {
             String key = createTenant("filters-patch");
