@@ -24,7 +24,7 @@ public class IngestExpressions {
     @Bean
     Expression ingestRequest(IngestRequestParser parser) {
         return expression(exchange -> parser.parse(exchange.getMessage().getBody(byte[].class),
-                exchange.getMessage().getHeader("Idempotency-Key", String.class)));
+                IngestRequestParser.onlyIdempotencyKey(exchange.getMessage().getHeader("Idempotency-Key"))));
     }
 
     @Bean

@@ -1,6 +1,7 @@
 package dev.webhookrelay.ingest;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Collection;
 import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -53,6 +54,20 @@ public class IngestRequestParser {
             throw ProblemException.tooLarge("payload exceeds " + maxPayloadBytes + " bytes", "payload");
         }
         return new IngestRequest(type.textValue(), payloadJson, Sha256.hex(body), idempotencyKey);
+    }
+
+    /**
+     * The request's one Idempotency-Key. Camel hands a header sent twice, or sent also as a query
+     * parameter, as a list, which would otherwise be joined into a key nobody sent.
+     */
+    public static String onlyIdempotencyKey(Object header) {
+        if (header instanceof Collection<?> values) {
+            if (values.size() != 1) {
+                throw ProblemException.invalid("Idempotency-Key", "Idempotency-Key must be sent once, as a header");
+            }
+            return String.valueOf(values.iterator().next());
+        }
+        return header == null ? null : header.toString();
     }
 
     private String serialize(JsonNode payload) {

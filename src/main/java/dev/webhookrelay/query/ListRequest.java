@@ -3,6 +3,7 @@ package dev.webhookrelay.query;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -83,7 +84,9 @@ public final class ListRequest {
         }
         Instant instant;
         try {
-            instant = OffsetDateTime.parse(raw).toInstant();
+            // PostgreSQL keeps microseconds and rounds the rest: cut here, so what is stored is what was
+            // checked and what is answered (9999-12-31T23:59:59.999999999Z would round into year 10000).
+            instant = OffsetDateTime.parse(raw).toInstant().truncatedTo(ChronoUnit.MICROS);
         } catch (DateTimeParseException e) {
             throw new ProblemException(400, "Bad Request",
                     field + " must be an ISO-8601 date-time with offset, e.g. 2026-11-23T00:00:00Z", field);

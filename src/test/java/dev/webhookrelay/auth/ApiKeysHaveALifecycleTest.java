@@ -126,6 +126,21 @@ class ApiKeysHaveALifecycleTest extends RelayIntegrationTest {
     }
 
     @Test
+    void anExpiryIsStoredAsSentToTheMicrosecondEvenAtTheLastInstantOfYear9999() {
+        String owner = createTenant("keys-last-instant");
+
+        Response created = post("/v1/api-keys", "{\"name\":\"late\",\"expiresAt\":\"9999-12-31T23:59:59.999999999Z\"}",
+                as(owner));
+
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        assertThat(created.json().get("expiresAt").asText()).isEqualTo("9999-12-31T23:59:59.999999Z");
+        String id = created.json().get("id").asText();
+        assertThat(get("/v1/api-keys", as(owner)).json().get("data").findValuesAsText("expiresAt"))
+                .contains("9999-12-31T23:59:59.999999Z");
+        assertThat(id).isNotBlank();
+    }
+
+    @Test
     void lastUseIsWrittenInBatchesNotPerRequest() {
         String owner = createTenant("keys-last-use");
         UUID keyId = UUID.fromString(get("/v1/api-keys", as(owner)).json().get("data").get(0).get("id").asText());

@@ -2,6 +2,10 @@ package dev.webhookrelay.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.Map;
 
 import dev.webhookrelay.support.RelayIntegrationTest;
@@ -83,6 +87,24 @@ class IngestRejectsBadInputTest extends RelayIntegrationTest {
     @Test
     void overlongIdempotencyKeyIs422() {
         assertProblem(postEvent(key, "{\"type\":\"a\",\"payload\":{}}", "k".repeat(256)), 422, "Idempotency-Key");
+    }
+
+    @Test
+    void anIdempotencyKeySentTwiceIs422AndStoresNothing() throws Exception {
+        HttpResponse<String> twice = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/v1/events"))
+                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                .header("Idempotency-Key", "a").header("Idempotency-Key", "b")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"a\",\"payload\":{}}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        Response alsoAsQueryParameter = post("/v1/events?Idempotency-Key=q1", "{\"type\":\"a\",\"payload\":{}}",
+                Map.of("Authorization", "Bearer " + key, "Content-Type", "application/json", "Idempotency-Key", "h1"));
+
+        assertProblem(new Response(twice.statusCode(), twice.headers().map(), twice.body()), 422, "Idempotency-Key");
+        assertProblem(alsoAsQueryParameter, 422, "Idempotency-Key");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM events e JOIN tenants t ON t.id = e.tenant_id "
+                + "WHERE t.name = 'bad-input' AND e.idempotency_key IN ('a,b', 'h1,q1', 'a', 'b', 'h1', 'q1')", Integer.class))
+                .isZero();
     }
 
     private static void assertProblem(Response response, int status, String field) {
