@@ -5,14 +5,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.standardwebhooks.Webhook;
+import dev.webhookrelay.config.RelayProperties;
+import dev.webhookrelay.support.RawHttp;
 import dev.webhookrelay.support.RelayIntegrationTest;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * POST /v1/in/{id} against every provider's scheme, signed by the providers' own libraries where they
@@ -21,6 +29,9 @@ import org.junit.jupiter.api.Test;
  * refused with nothing stored, and shows up in the source's rejections without its secret.
  */
 class SourcesVerifyProviderSignaturesTest extends RelayIntegrationTest {
+
+    @Autowired
+    RelayProperties properties;
 
     private static final String STRIPE_SECRET = "whsec_stripe_test_0123456789abcdef";
     private static final String STRIPE_EVENT = """
@@ -242,6 +253,48 @@ class SourcesVerifyProviderSignaturesTest extends RelayIntegrationTest {
         assertThat(audit.json().get("data").findValuesAsText("action"))
                 .containsExactlyInAnyOrder("source.create", "source.secret.rotate", "source.delete");
         assertThat(get("/v1/sources/" + sourceId, as(key)).status()).isEqualTo(404);
+    }
+
+    /**
+     * Anyone may post to a source's URL: an address that keeps failing is cut off (429, nothing looked
+     * up or recorded) after relay.auth.failed-attempts-per-minute refusals, while the provider, on
+     * another address, keeps being accepted. The flood comes from 127.0.0.6, so the rest of the suite
+     * keeps its own budget.
+     */
+    @Test
+    void anAddressThatKeepsFailingIsCutOffWhileTheProviderIsAccepted() throws Exception {
+        int budget = (int) properties.auth().failedAttemptsPerMinute();
+        String key = createTenant("stripe-flooded");
+        String sourceId = createSource(key, "{\"name\":\"payments\",\"provider\":\"stripe\",\"secret\":\"" + STRIPE_SECRET + "\"}");
+        byte[] forged = STRIPE_EVENT.formatted("forged").getBytes(StandardCharsets.UTF_8);
+        RawHttp.Request forgery = new RawHttp.Request("POST", ("/v1/in/" + sourceId).getBytes(StandardCharsets.US_ASCII),
+                List.of(Map.entry("Content-Type", "application/json".getBytes(StandardCharsets.US_ASCII)),
+                        Map.entry("Stripe-Signature", ("t=" + com.stripe.net.Webhook.Util.getTimeNow() + ",v1="
+                                + HexFormat.of().formatHex(new byte[32])).getBytes(StandardCharsets.US_ASCII))),
+                forged, false);
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        List<Integer> statuses = new ArrayList<>();
+        long started = System.nanoTime();
+        try {
+            for (int wave = 0; !statuses.contains(429) && wave < budget / 100 + 10; wave++) {
+                List<Future<Response>> flood = new ArrayList<>();
+                for (int i = 0; i < 100; i++) {
+                    flood.add(pool.submit(() -> RawHttp.sendFrom("127.0.0.6", port, forgery)));
+                }
+                for (Future<Response> answer : flood) {
+                    statuses.add(answer.get().status());
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        long refilled = (System.nanoTime() - started) / 1_000_000L * budget / 60_000 + 1;
+
+        assertThat(statuses).containsOnly(401, 429).contains(429);
+        long recorded = get("/v1/sources/" + sourceId + "/rejections", as(key)).json().get("counts")
+                .get("signature-mismatch").asLong();
+        assertThat(recorded).isEqualTo(statuses.stream().filter(s -> s == 401).count()).isLessThanOrEqualTo(budget + refilled);
+        assertThat(signedStripe(sourceId, STRIPE_SECRET).status()).isEqualTo(202);
     }
 
     private String createSource(String apiKey, String body) {

@@ -43,7 +43,13 @@ public final class RawHttp {
     }
 
     public static Response send(int port, Request request) {
+        return sendFrom("127.0.0.1", port, request);
+    }
+
+    /** From another loopback address (127.0.0.2...): a client the relay counts apart from the suite's. */
+    public static Response sendFrom(String localAddress, int port, Request request) {
         try (Socket socket = new Socket()) {
+            socket.bind(new InetSocketAddress(java.net.InetAddress.getByName(localAddress), 0));
             socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
             socket.setSoTimeout(30_000);
             OutputStream out = socket.getOutputStream();
