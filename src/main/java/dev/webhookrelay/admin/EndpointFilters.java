@@ -56,16 +56,22 @@ public class EndpointFilters {
         if (filter.length() > MAX_FILTER_CHARS) {
             throw ProblemException.invalid("filter", "filter is longer than " + MAX_FILTER_CHARS + " characters");
         }
+        // Parsed first, without running it: a filter is judged by its cost before PostgreSQL evaluates it.
+        String canonical;
+        try {
+            canonical = jdbc.queryForObject("SELECT ?::jsonpath::text", String.class, filter);
+        } catch (DataAccessException refused) {
+            throw notAPredicate(refused);
+        }
+        FilterCostRule.violation(canonical).ifPresent(why -> {
+            throw ProblemException.invalid("filter", "filter could cost more than a pass over the event: " + why);
+        });
         try {
             jdbc.queryForObject("SELECT jsonb_path_match(?::jsonb, ?::jsonpath, '{}', false)", Boolean.class,
                     EMPTY_EVENT, filter);
         } catch (DataAccessException refused) {
-            throw ProblemException.invalid("filter", "filter is not a SQL/JSON path predicate over {type, data}: "
-                    + postgresMessage(refused));
+            throw notAPredicate(refused);
         }
-        FilterCostRule.violation(filter).ifPresent(why -> {
-            throw ProblemException.invalid("filter", "filter could cost the square of an event's size: " + why);
-        });
         return filter;
     }
 
@@ -91,6 +97,11 @@ public class EndpointFilters {
             throw ProblemException.notFound("No endpoint " + endpointId);
         }
         return found.get(0);
+    }
+
+    private static ProblemException notAPredicate(DataAccessException refused) {
+        return ProblemException.invalid("filter", "filter is not a SQL/JSON path predicate over {type, data}: "
+                + postgresMessage(refused));
     }
 
     /** PostgreSQL's own words about the path (its position and token), without the SQL around it. */

@@ -1,214 +1,355 @@
 package dev.webhookrelay.admin;
 
-import java.util.ArrayDeque;
-import java.util.Deque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Keeps an endpoint's filter linear in the size of the event it is matched against. PostgreSQL runs
- * the filter inside the ingest statement and keeps what a path yields until the statement ends, so a
- * filter that evaluates a sequence once per item of another sequence costs the square of the payload
- * in time and in memory: {@code exists($.data.a[*] ? (@ != $.data.a[*]))} over a 240 KB array grew one
- * database process past the machine's memory, and PostgreSQL restarted every connection of every
- * tenant. Three shapes do that, and are refused:
+ * the filter inside the ingest statement and keeps what its paths yield until the filter is decided,
+ * so a filter that compares two sequences, or evaluates a path once per item of another, costs the
+ * square of the payload in time and memory: {@code exists($.data.a[*] ? (@ != $.data.a[*]))} over a
+ * 240 KB array grew one database process past the machine's memory, and PostgreSQL restarted every
+ * connection of every tenant.
+ * <p>
+ * In lax mode any member access may yield a sequence (an array is unwrapped), so the rule is an
+ * allow-list over the filter as PostgreSQL prints it back ({@code filter::jsonpath::text}: comments
+ * gone, keywords in lower case, keys and variables quoted), which no spelling of the filter can hide
+ * a token from. It allows:
  * <ul>
- * <li>{@code $} (the event, or a variable) inside a condition {@code ?( )}: the condition runs once per
- * item, and must judge its item {@code @} alone;</li>
- * <li>{@code .**} inside a condition: every item's whole subtree, once per item;</li>
- * <li>a comparison with a sequence ({@code [*]}, {@code .*}, {@code .**}, a range {@code [a to b]},
- * {@code .keyvalue()}) on both sides: every pair is compared;</li>
- * <li>{@code .**} twice in one path: every value's whole subtree again, as deep as the event nests.</li>
+ * <li>comparisons and arithmetic with a literal on one side ({@code $.data.amount > 100},
+ * {@code $.data.orderId % 4 == 0}), never two paths;</li>
+ * <li>{@code starts with} a literal, {@code like_regex} without back-references, {@code exists},
+ * {@code is unknown}, {@code &&}, {@code ||}, {@code !};</li>
+ * <li>paths from {@code $} at the top and from {@code @} in a condition {@code ?( )}: members,
+ * {@code .*}, {@code [*]}, one index ({@code [0]}, {@code [last - 1]}), item methods other than
+ * {@code .keyvalue()} (which copies every value's subtree), and {@code .**} once per filter, outside
+ * conditions;</li>
+ * <li>at most {@value #MAX_PATHS} paths: each may hold a copy of the payload's values while the filter
+ * runs.</li>
  * </ul>
- * Everything else in SQL/JSON path visits each value of the event a bounded number of times. This is
- * a scan of the text, not a parser: PostgreSQL parses the filter afterwards (EndpointFilters).
  */
 final class FilterCostRule {
 
-    private FilterCostRule() {
+    static final int MAX_PATHS = 16;
+
+    private static final Set<String> COMPARISONS = Set.of("==", "!=", "<>", "<", "<=", ">", ">=");
+    private static final Set<String> LITERAL_WORDS = Set.of("true", "false", "null");
+    private static final String[] OPERATORS = {"**", "==", "!=", "<>", "<=", ">=", "&&", "||"};
+
+    private final List<String> tokens;
+    private int at;
+    private int paths;
+    private int anyLevels;
+
+    private FilterCostRule(List<String> tokens) {
+        this.tokens = tokens;
     }
 
-    /** Why the filter could cost the square of the event's size; empty when it cannot. */
-    static Optional<String> violation(String filter) {
-        Deque<Group> groups = new ArrayDeque<>();
-        Group group = new Group(Kind.TOP, false);
-        String previous = "";
+    /**
+     * Why the filter, as PostgreSQL prints it ({@code ::jsonpath::text}), could cost more than a pass
+     * over the event; empty when it cannot.
+     */
+    static Optional<String> violation(String canonical) {
+        try {
+            new FilterCostRule(tokens(canonical)).filter();
+            return Optional.empty();
+        } catch (Refused refused) {
+            return Optional.of(refused.getMessage());
+        }
+    }
+
+    private void filter() {
+        if (peekIs("strict") || peekIs("lax")) {
+            next();
+        }
+        or(false);
+        if (at < tokens.size()) {
+            throw new Refused("unexpected '" + tokens.get(at) + "'");
+        }
+    }
+
+    /*
+     * PostgreSQL prints brackets only where its operator priorities need them (|| below &&, below the
+     * comparisons, below + and -, below * / %), so the printed text is read by those priorities. Each
+     * level answers whether its operand is a literal (one value whatever the event) or a path.
+     */
+    private boolean or(boolean inCondition) {
+        boolean literal = and(inCondition);
+        while (peekIs("||")) {
+            next();
+            and(inCondition);
+            literal = false;
+        }
+        return literal;
+    }
+
+    private boolean and(boolean inCondition) {
+        boolean literal = predicate(inCondition);
+        while (peekIs("&&")) {
+            next();
+            predicate(inCondition);
+            literal = false;
+        }
+        return literal;
+    }
+
+    private boolean predicate(boolean inCondition) {
+        boolean left = additive(inCondition);
+        if (at >= tokens.size()) {
+            return left;
+        }
+        String operator = peek();
+        if (COMPARISONS.contains(operator)) {
+            next();
+            pairWithALiteral(operator, left, additive(inCondition));
+            return false;
+        }
+        if (operator.equals("starts")) {
+            next();
+            expect("with");
+            if (!additive(inCondition)) {
+                throw new Refused("starts with must be followed by a string");
+            }
+            return false;
+        }
+        if (operator.equals("like_regex")) {
+            next();
+            String pattern = next();
+            if (pattern.matches("(?s).*\\\\\\\\[0-9].*")) {
+                throw new Refused("like_regex may not use back-references (\\1...): their cost grows with a power "
+                        + "of the string's length");
+            }
+            if (peekIs("flag")) {
+                next();
+                next();
+            }
+            return false;
+        }
+        return left;
+    }
+
+    private boolean additive(boolean inCondition) {
+        boolean literal = multiplicative(inCondition);
+        while (peekIs("+") || peekIs("-")) {
+            String operator = next();
+            boolean right = multiplicative(inCondition);
+            pairWithALiteral(operator, literal, right);
+            literal = literal && right;
+        }
+        return literal;
+    }
+
+    private boolean multiplicative(boolean inCondition) {
+        boolean literal = unary(inCondition);
+        while (peekIs("*") || peekIs("/") || peekIs("%")) {
+            String operator = next();
+            boolean right = unary(inCondition);
+            pairWithALiteral(operator, literal, right);
+            literal = literal && right;
+        }
+        return literal;
+    }
+
+    private static void pairWithALiteral(String operator, boolean left, boolean right) {
+        if (!left && !right) {
+            throw new Refused("'" + operator + "' must have a literal on one side: between two paths, either of "
+                    + "which may yield a sequence, every pair is taken");
+        }
+    }
+
+    private boolean unary(boolean inCondition) {
+        switch (peek()) {
+            case "-", "+" -> {
+                next();
+                return unary(inCondition);
+            }
+            case "(" -> {
+                next();
+                boolean literal = or(inCondition);
+                expect(")");
+                if (peekIs("is")) {
+                    next();
+                    expect("unknown");
+                    return false;
+                }
+                if (peekIs(".") || peekIs("[") || peekIs("?")) {
+                    throw new Refused("a path may not start from a bracketed expression");
+                }
+                return literal;
+            }
+            case "!", "exists" -> {
+                next();
+                expect("(");
+                or(inCondition);
+                expect(")");
+                return false;
+            }
+            default -> {
+                return path(inCondition);
+            }
+        }
+    }
+
+    private boolean path(boolean inCondition) {
+        String start = next();
+        boolean literal;
+        if (start.equals("$")) {
+            if (peek().startsWith("\"")) {
+                throw new Refused("a filter may not use variables ($name)");
+            }
+            if (inCondition) {
+                throw new Refused("a condition ?( ) may not refer to $: it runs once per item, so it must judge "
+                        + "its item @ alone");
+            }
+            literal = false;
+        } else if (start.equals("@")) {
+            literal = false;
+        } else if (start.startsWith("\"") || Character.isDigit(start.charAt(0)) || LITERAL_WORDS.contains(start)) {
+            literal = true;
+        } else {
+            throw new Refused("unexpected '" + start + "'");
+        }
+        if (!literal && ++paths > MAX_PATHS) {
+            throw new Refused("a filter may use at most " + MAX_PATHS + " paths");
+        }
+        while (true) {
+            if (peekIs(".")) {
+                next();
+                step(inCondition);
+            } else if (peekIs("[")) {
+                next();
+                subscript();
+            } else if (peekIs("?")) {
+                next();
+                expect("(");
+                or(true);
+                expect(")");
+            } else {
+                return literal;
+            }
+        }
+    }
+
+    private void step(boolean inCondition) {
+        String step = next();
+        if (step.startsWith("\"") || step.equals("*")) {
+            return;
+        }
+        if (step.equals("**")) {
+            if (inCondition) {
+                throw new Refused("a condition ?( ) may not use .**: it would walk every item's whole subtree");
+            }
+            if (++anyLevels > 1) {
+                throw new Refused("a filter may use .** once: each walk holds every value of the event");
+            }
+            if (peekIs("{")) {
+                while (!next().equals("}")) {
+                    // the levels: numbers, last and to only (PostgreSQL parsed them)
+                }
+            }
+            return;
+        }
+        if (step.equals("keyvalue")) {
+            throw new Refused(".keyvalue() is not allowed: it copies every value's whole subtree");
+        }
+        if (!Character.isLetter(step.charAt(0))) {
+            throw new Refused("unexpected '." + step + "'");
+        }
+        expect("(");
+        while (!peekIs(")")) {
+            String argument = next();
+            if (!argument.startsWith("\"") && !Character.isDigit(argument.charAt(0)) && !argument.equals(",")
+                    && !argument.equals("-")) {
+                throw new Refused("unexpected '" + argument + "' in ." + step + "()");
+            }
+        }
+        next();
+    }
+
+    /** One index: a number or last, less a number; [*]. No lists, ranges or paths: each multiplies. */
+    private void subscript() {
+        if (peekIs("*")) {
+            next();
+            expect("]");
+            return;
+        }
+        String token;
+        while (!(token = next()).equals("]")) {
+            if (!Character.isDigit(token.charAt(0)) && !token.equals("last") && !token.equals("-")
+                    && !token.equals("+")) {
+                throw new Refused("an array subscript may be [*] or one index ([0], [last], [last - 1]); "
+                        + "lists, ranges and paths in it multiply what it yields");
+            }
+        }
+    }
+
+    private String peek() {
+        if (at >= tokens.size()) {
+            throw new Refused("the filter ends too early");
+        }
+        return tokens.get(at);
+    }
+
+    private boolean peekIs(String token) {
+        return at < tokens.size() && tokens.get(at).equals(token);
+    }
+
+    private String next() {
+        String token = peek();
+        at++;
+        return token;
+    }
+
+    private void expect(String token) {
+        if (!next().equals(token)) {
+            throw new Refused("expected '" + token + "' at token " + at);
+        }
+    }
+
+    /** The canonical text's tokens: strings whole (with their quotes), numbers, words and operators. */
+    private static List<String> tokens(String text) {
+        List<String> tokens = new ArrayList<>();
         int i = 0;
-        while (i < filter.length()) {
-            char c = filter.charAt(i);
+        while (i < text.length()) {
+            char c = text.charAt(i);
+            int end = i + 1;
             if (Character.isWhitespace(c)) {
                 i++;
                 continue;
             }
             if (c == '"') {
-                i = afterString(filter, i);
-                previous = "\"";
-                continue;
-            }
-            String token = token(filter, i);
-            i += token.length();
-            switch (token) {
-                case "$" -> {
-                    if (group.inCondition) {
-                        return Optional.of("a condition ?( ) may not refer to $: it runs once per item, so it must "
-                                + "judge its item @ alone");
-                    }
+                while (end < text.length() && text.charAt(end) != '"') {
+                    end += text.charAt(end) == '\\' ? 2 : 1;
                 }
-                case "**" -> {
-                    if (group.inCondition) {
-                        return Optional.of("a condition ?( ) may not use .**: it would walk every item's whole subtree");
-                    }
-                    if (group.anyLevel) {
-                        return Optional.of("a path may use .** once: twice walks every value's subtree again");
-                    }
-                    group.anyLevel = true;
-                    group.sequence();
+                end = Math.min(end + 1, text.length());
+            } else if (Character.isDigit(c)) {
+                while (end < text.length() && (Character.isDigit(text.charAt(end)) || text.charAt(end) == '.'
+                        && end + 1 < text.length() && Character.isDigit(text.charAt(end + 1)))) {
+                    end++;
                 }
-                case "*" -> {
-                    if (previous.equals(".") || previous.equals("[")) {
-                        group.sequence();
-                    }
+            } else if (Character.isLetter(c) || c == '_') {
+                while (end < text.length() && (Character.isLetterOrDigit(text.charAt(end)) || text.charAt(end) == '_')) {
+                    end++;
                 }
-                case "to" -> {
-                    if (group.kind == Kind.SUBSCRIPT) {
-                        group.sequence();
+            } else {
+                for (String operator : OPERATORS) {
+                    if (text.startsWith(operator, i)) {
+                        end = i + operator.length();
+                        break;
                     }
-                }
-                case "keyvalue" -> {
-                    if (previous.equals(".")) {
-                        group.sequence();
-                    }
-                }
-                case "(", "[", "{" -> {
-                    groups.push(group);
-                    Kind kind = token.equals("[") ? Kind.SUBSCRIPT
-                            : token.equals("{") ? Kind.LEVELS
-                            : previous.equals("?") ? Kind.CONDITION
-                            : isWord(previous) ? Kind.CALL
-                            : Kind.NESTED;
-                    group = new Group(kind, group.inCondition || kind == Kind.CONDITION);
-                }
-                case ")", "]", "}" -> {
-                    if (group.pairsSequences()) {
-                        return Optional.of(BOTH_SIDES);
-                    }
-                    Group closed = group;
-                    group = groups.isEmpty() ? new Group(Kind.TOP, false) : groups.pop();
-                    if (closed.yieldsSequence()) {
-                        group.sequence();
-                    }
-                }
-                case "==", "!=", "<>", "<", "<=", ">", ">=" -> group.comparison();
-                case "&&", "||", "!", ",", "like_regex", "starts", "is", "exists" -> {
-                    if (group.pairsSequences()) {
-                        return Optional.of(BOTH_SIDES);
-                    }
-                    group.nextOperand();
-                }
-                default -> {
                 }
             }
-            previous = token;
+            tokens.add(text.substring(i, end));
+            i = end;
         }
-        return group.pairsSequences() ? Optional.of(BOTH_SIDES) : Optional.empty();
+        return tokens;
     }
 
-    private static final String BOTH_SIDES = "a comparison may have a sequence ([*], .*, .**, a range, "
-            + ".keyvalue()) on one side only: with both, every pair is compared";
-
-    private enum Kind { TOP, NESTED, CONDITION, CALL, SUBSCRIPT, LEVELS }
-
-    /** One level of brackets, and what the operands in it yield. */
-    private static final class Group {
-        private final Kind kind;
-        private final boolean inCondition;
-        /** The operand being read yields a sequence; the left side of its comparison did. */
-        private boolean operand;
-        private boolean left;
-        private boolean comparing;
-        /** The operand being read has used .** already. */
-        private boolean anyLevel;
-        /** A comparison or a boolean operator in it: the group yields one truth value. */
-        private boolean truthValued;
-        private boolean anySequence;
-
-        private Group(Kind kind, boolean inCondition) {
-            this.kind = kind;
-            this.inCondition = inCondition;
+    private static final class Refused extends RuntimeException {
+        Refused(String why) {
+            super(why, null, false, false);
         }
-
-        void sequence() {
-            operand = true;
-            anySequence = true;
-        }
-
-        void comparison() {
-            left = operand;
-            operand = false;
-            anyLevel = false;
-            comparing = true;
-            truthValued = true;
-        }
-
-        void nextOperand() {
-            operand = false;
-            left = false;
-            anyLevel = false;
-            comparing = false;
-            truthValued = true;
-        }
-
-        boolean pairsSequences() {
-            return comparing && left && operand;
-        }
-
-        /**
-         * What a subscript or a bracketed expression yields is part of the operand it stands in; a
-         * condition only narrows its path, and a call (exists, a method) yields one value.
-         */
-        boolean yieldsSequence() {
-            return switch (kind) {
-                case SUBSCRIPT -> anySequence;
-                case NESTED -> operand && !truthValued;
-                default -> false;
-            };
-        }
-    }
-
-    private static String token(String text, int at) {
-        char c = text.charAt(at);
-        if (isWordChar(c)) {
-            int end = at;
-            while (end < text.length() && isWordChar(text.charAt(end))) {
-                end++;
-            }
-            return text.substring(at, end);
-        }
-        if (c == '$') {
-            return "$";
-        }
-        for (String operator : OPERATORS) {
-            if (text.startsWith(operator, at)) {
-                return operator;
-            }
-        }
-        return String.valueOf(c);
-    }
-
-    private static final String[] OPERATORS = {"**", "==", "!=", "<>", "<=", ">=", "&&", "||"};
-
-    private static int afterString(String text, int quote) {
-        int i = quote + 1;
-        while (i < text.length() && text.charAt(i) != '"') {
-            i += text.charAt(i) == '\\' ? 2 : 1;
-        }
-        return i + 1;
-    }
-
-    private static boolean isWord(String token) {
-        return !token.isEmpty() && isWordChar(token.charAt(0));
-    }
-
-    private static boolean isWordChar(char c) {
-        return Character.isLetterOrDigit(c) || c == '_';
     }
 }

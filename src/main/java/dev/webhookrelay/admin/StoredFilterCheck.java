@@ -27,7 +27,7 @@ public class StoredFilterCheck {
 
     @EventListener(ApplicationReadyEvent.class)
     public void warnOfCostlyFilters() {
-        jdbc.query("SELECT id, tenant_id, filter FROM endpoints WHERE filter IS NOT NULL AND deleted_at IS NULL",
+        jdbc.query("SELECT id, tenant_id, filter::jsonpath::text FROM endpoints WHERE filter IS NOT NULL AND deleted_at IS NULL",
                 rs -> {
                     UUID endpoint = rs.getObject(1, UUID.class);
                     UUID tenant = rs.getObject(2, UUID.class);
