@@ -32,7 +32,7 @@ import java.util.Set;
  */
 final class FilterCostRule {
 
-    static final int MAX_PATHS = 16;
+    static final int MAX_PATHS = 8;
 
     private static final Set<String> COMPARISONS = Set.of("==", "!=", "<>", "<", "<=", ">", ">=");
     private static final Set<String> LITERAL_WORDS = Set.of("true", "false", "null");

@@ -44,7 +44,8 @@ public record RelayProperties(
             @NotNull Duration idempotencyRetention,
             @NotNull Duration apiKeyCacheTtl,
             boolean requireKnownTypes,
-            @Positive int maxSchemaBytes) {
+            @Positive int maxSchemaBytes,
+            @NotNull @DurationMin(seconds = 1) Duration transactionTimeout) {
     }
 
     public record Outbox(@NotNull Duration minAge, @Positive int batchSize) {

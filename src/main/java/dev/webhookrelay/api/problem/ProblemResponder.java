@@ -18,6 +18,7 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.transaction.TransactionSystemException;
+import org.springframework.transaction.TransactionTimedOutException;
 
 /**
  * Turns whatever stopped an API route into an application/problem+json answer. Callers never see a
@@ -29,6 +30,8 @@ public class ProblemResponder {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProblemResponder.class);
     static final String RETRY_AFTER_SECONDS = "5";
+    /** PostgreSQL cancelled the statement: the ingest transaction ran past relay.ingest.transaction-timeout. */
+    private static final String QUERY_CANCELED = "57014";
 
     private final MeterRegistry registry;
 
@@ -83,11 +86,13 @@ public class ProblemResponder {
                     || t instanceof DataAccessResourceFailureException
                     || t instanceof QueryTimeoutException
                     || t instanceof TransactionSystemException
+                    || t instanceof TransactionTimedOutException
                     || t instanceof SQLTransientConnectionException) {
                 return true;
             }
             if (t instanceof SQLException sql && sql.getSQLState() != null
-                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
+                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P")
+                        || sql.getSQLState().equals(QUERY_CANCELED))) {
                 return true;
             }
             if (t.getCause() == t) {
