@@ -111,23 +111,29 @@ public class ResponseClassifier {
         return current;
     }
 
-    /** Retry-After as delta-seconds or an HTTP date; null when absent or unreadable. */
+    /**
+     * Retry-After as delta-seconds or an HTTP date; null when absent or unreadable. Never beyond the
+     * longest wait a delivery can have (RetryGrid.MAX): a receiver's larger number, converted to
+     * milliseconds or added to a date further on, overflowed, and the attempt was never recorded.
+     */
     static Duration parseRetryAfter(String header, Instant now) {
         if (header == null || header.isBlank()) {
             return null;
         }
         String value = header.trim();
-        try {
-            long seconds = Long.parseLong(value);
-            return seconds < 0 ? null : Duration.ofSeconds(seconds);
-        } catch (NumberFormatException notSeconds) {
-            try {
-                Instant at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-                Duration wait = Duration.between(now, at);
-                return wait.isNegative() ? Duration.ZERO : wait;
-            } catch (DateTimeParseException notADate) {
-                return null;
-            }
+        if (value.chars().allMatch(Character::isDigit)) {
+            return value.length() > 12 ? RetryGrid.MAX : atMostTheLongestWait(Duration.ofSeconds(Long.parseLong(value)));
         }
+        try {
+            Instant at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+            Duration wait = Duration.between(now, at);
+            return wait.isNegative() ? Duration.ZERO : atMostTheLongestWait(wait);
+        } catch (DateTimeParseException notADate) {
+            return null;
+        }
+    }
+
+    private static Duration atMostTheLongestWait(Duration wait) {
+        return wait.compareTo(RetryGrid.MAX) > 0 ? RetryGrid.MAX : wait;
     }
 }

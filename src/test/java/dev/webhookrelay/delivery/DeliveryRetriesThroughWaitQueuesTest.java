@@ -52,6 +52,22 @@ class DeliveryRetriesThroughWaitQueuesTest extends RelayIntegrationTest {
     }
 
     @Test
+    void aRetryAfterTooLargeForAnyClockIsRecordedAndWaitedOutAsTheLongestWait() {
+        try (TestReceiver receiver = new TestReceiver(Reply.status(429, "Retry-After", "9223372036854775807"),
+                Reply.status(200))) {
+            String key = createTenant("retry-after-overflow");
+            UUID deliveryId = deliveryTo(key, receiver);
+
+            awaitStatus(deliveryId, "DELIVERED", Duration.ofSeconds(20));
+
+            List<Map<String, Object>> attempts = attempts(deliveryId);
+            assertThat(attempts).hasSize(2);
+            assertThat(attempts.get(0).get("outcome")).isEqualTo("RETRY_SCHEDULED");
+            assertThat(attempts.get(0).get("response_status")).isEqualTo(429);
+        }
+    }
+
+    @Test
     void aTimeoutIsRetried() {
         try (TestReceiver receiver = new TestReceiver(Reply.slow(Duration.ofMillis(2500)), Reply.status(200))) {
             String key = createTenant("timeout");

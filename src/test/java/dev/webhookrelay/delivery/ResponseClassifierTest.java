@@ -64,4 +64,11 @@ class ResponseClassifierTest {
         assertThat(classifier.classify(500, null, "120", NOW).retryAfter()).isNull();
         assertThat(classifier.classify(429, null, "soon", NOW).retryAfter()).isNull();
     }
+
+    @Test
+    void aRetryAfterBeyondTheLongestWaitIsReadAsTheLongestWait() {
+        assertThat(classifier.classify(429, null, "9223372036854775807", NOW).retryAfter()).isEqualTo(RetryGrid.MAX);
+        assertThat(classifier.classify(429, null, "99999999999999999999", NOW).retryAfter()).isEqualTo(RetryGrid.MAX);
+        assertThat(classifier.classify(503, null, "Fri, 31 Dec 9999 23:59:59 GMT", NOW).retryAfter()).isEqualTo(RetryGrid.MAX);
+    }
 }
