@@ -42,6 +42,8 @@ public final class DeliveryAttempt {
         }
     }
 
+    static final int MAX_REASON_CHARS = 1000;
+
     private final WorkMessage message;
     private final boolean fromDeadLetterQueue;
     private Next next;
@@ -87,6 +89,24 @@ public final class DeliveryAttempt {
 
     public Next next() {
         return next;
+    }
+
+    /**
+     * A reason as one line of at most MAX_REASON_CHARS: it quotes what a receiver, a transformation or
+     * an event's payload said, and it is logged, stored and sent as a dead letter's headers, where a
+     * line break would forge a log line and 200 KB would exceed the broker's frame (the dead letter was
+     * never published, and the delivery was claimed again every lease).
+     */
+    static String oneLine(String why) {
+        if (why == null) {
+            return null;
+        }
+        StringBuilder line = new StringBuilder(Math.min(why.length(), MAX_REASON_CHARS));
+        for (int i = 0; i < why.length() && line.length() < MAX_REASON_CHARS; i++) {
+            char c = why.charAt(i);
+            line.append(Character.isISOControl(c) ? ' ' : c);
+        }
+        return line.toString();
     }
 
     /** Why the attempt ended where it did: skip reason, malformed message, or the outcome's reason. */
@@ -184,7 +204,7 @@ public final class DeliveryAttempt {
 
     void skip(String why) {
         next = Next.SKIP;
-        reason = why;
+        reason = oneLine(why);
     }
 
     void claimed(DeliveryContext claimed) {
@@ -213,7 +233,7 @@ public final class DeliveryAttempt {
 
     void judged(Next outcome, String why, boolean gone, Duration after) {
         next = outcome;
-        reason = why;
+        reason = oneLine(why);
         endpointGone = gone;
         retryAfter = after;
     }

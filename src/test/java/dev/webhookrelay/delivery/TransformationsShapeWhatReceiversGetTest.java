@@ -14,12 +14,16 @@ import dev.webhookrelay.support.RelayIntegrationTest;
 import dev.webhookrelay.support.TestReceiver;
 import dev.webhookrelay.support.TestReceiver.Reply;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 /**
  * Per-endpoint JSONata transformations end to end: registered (422 with the error position),
  * applied before signing, setting headers and a path suffix, previewed, sent as a test, and failing
  * at run time into a dead letter without an HTTP request.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class TransformationsShapeWhatReceiversGetTest extends RelayIntegrationTest {
 
     private static final String ORDER = "{\"type\":\"order.created\",\"payload\":{\"id\":\"ord_42\",\"amount\":129.5,"
@@ -105,6 +109,30 @@ class TransformationsShapeWhatReceiversGetTest extends RelayIntegrationTest {
             assertThat(attempts.get(0).get("error_class").toString()).endsWith("TransformationException");
             String lastError = jdbc.queryForObject("SELECT last_error FROM deliveries WHERE id = ?", String.class, deliveryId);
             assertThat(lastError).startsWith("transformation error: ");
+            assertThat(receiver.received()).isEmpty();
+        }
+    }
+
+    /**
+     * The event's payload chooses the error's text: 200 KB with a forged log line in it. The delivery is
+     * dead-lettered all the same (the reason would not fit in a dead letter's headers), its reason one
+     * line of at most 1,000 characters, and the log has no line the payload wrote.
+     */
+    @Test
+    void anErrorWhoseTextThePayloadWritesIsDeadLetteredAsOneBoundedLine(CapturedOutput output) {
+        try (TestReceiver receiver = new TestReceiver()) {
+            String key = createTenant("error-text");
+            endpoint(key, receiver.url(), "$error(data.msg)");
+            String forged = "\\n2026-12-01T18:00:00.000Z ERROR 1 --- [main] FORGED-LINE-" + UUID.randomUUID();
+            UUID deliveryId = deliveryOf(postEvent(key, "{\"type\":\"order.created\",\"payload\":{\"msg\":\""
+                    + forged + "x".repeat(200_000) + "\"}}", null));
+
+            awaitStatus(deliveryId, "DEAD_LETTERED", Duration.ofSeconds(15));
+
+            String lastError = jdbc.queryForObject("SELECT last_error FROM deliveries WHERE id = ?", String.class, deliveryId);
+            assertThat(lastError).startsWith("transformation error: ").doesNotContain("\n").hasSizeLessThanOrEqualTo(1000);
+            assertThat(output.getOut().lines().filter(line -> line.contains("FORGED-LINE-"))
+                    .allMatch(line -> !line.startsWith("2026-12-01T18:00:00.000Z"))).isTrue();
             assertThat(receiver.received()).isEmpty();
         }
     }
