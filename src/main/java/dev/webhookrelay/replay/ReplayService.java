@@ -211,7 +211,8 @@ public class ReplayService {
     }
 
     /**
-     * One batch of the oldest running replay: re-queues up to relay.replay.batch-size of its
+     * One batch of the running replay whose turn it is (running replays take turns, a batch each, so
+     * one tenant's large replay does not hold up another's): re-queues up to relay.replay.batch-size of its
      * deliveries and returns their work messages. Dead letters newer than the replay request are
      * not part of it (a delivery that fails again is not replayed in a loop). The batch that re-queues
      * the last of them completes the replay, announced as replay.completed in the same transaction.
@@ -220,7 +221,8 @@ public class ReplayService {
     public List<WorkMessage> nextBatch() {
         List<Map<String, Object>> replays = jdbc.queryForList("""
                 SELECT id, tenant_id, endpoint_id, since, until, created_at FROM replays
-                WHERE status = 'RUNNING' ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED""");
+                WHERE status = 'RUNNING' ORDER BY last_batch_at NULLS FIRST, created_at LIMIT 1
+                FOR UPDATE SKIP LOCKED""");
         if (replays.isEmpty()) {
             return List.of();
         }
@@ -250,7 +252,7 @@ public class ReplayService {
                 .toList();
         boolean completed = requeued.size() < batchSize;
         Map<String, Object> progress = jdbc.queryForMap("""
-                UPDATE replays SET done = done + ?,
+                UPDATE replays SET done = done + ?, last_batch_at = clock_timestamp(),
                        status = CASE WHEN ? THEN 'COMPLETED' ELSE status END,
                        completed_at = CASE WHEN ? THEN now() ELSE completed_at END
                 WHERE id = ?

@@ -104,21 +104,17 @@ class ReplayRequeuesDeadLettersTest extends RelayIntegrationTest {
             String key = createTenant("replay-bulk-live");
             String endpointId = createEndpoint(key, receiver.url(), "[\"bulk.*\"]").get("id").asText();
             createEndpoint(key, receiver.url(), "[\"live.*\"]");
-            UUID tenantId = jdbc.queryForObject("SELECT tenant_id FROM endpoints WHERE id = ?::uuid", UUID.class, endpointId);
-            jdbc.update("""
-                    WITH e AS (
-                        INSERT INTO events (id, tenant_id, type, payload, body_hash, created_at)
-                        SELECT gen_random_uuid(), ?, 'bulk.item', jsonb_build_object('i', g), 'h', now() - interval '1 hour'
-                        FROM generate_series(1, ?) g RETURNING id, created_at)
-                    INSERT INTO deliveries (id, event_id, endpoint_id, tenant_id, status, attempt_count, budget_attempts,
-                                            last_status, last_error, created_at, updated_at)
-                    SELECT gen_random_uuid(), e.id, ?::uuid, ?, 'DEAD_LETTERED', 8, 8, 503, 'HTTP 503', e.created_at,
-                           now() - interval '1 minute'
-                    FROM e""", tenantId, DEAD_LETTERS, endpointId, tenantId);
+            deadLetters(endpointId, DEAD_LETTERS);
+            // Another tenant's replay of one dead letter, asked for just after: it takes its turn.
+            String otherKey = createTenant("replay-bulk-other");
+            String otherEndpointId = createEndpoint(otherKey, receiver.url(), "[\"bulk.*\"]").get("id").asText();
+            deadLetters(otherEndpointId, 1);
 
             Response started = post("/v1/dlq/replay", "{\"endpointId\":\"" + endpointId + "\"}", as(key));
             assertThat(started.json().get("count").asInt()).isEqualTo(DEAD_LETTERS);
             String replayId = started.json().get("replayId").asText();
+            String otherReplayId = post("/v1/dlq/replay", "{\"endpointId\":\"" + otherEndpointId + "\"}", as(otherKey))
+                    .json().get("replayId").asText();
 
             List<Long> liveLatencies = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
@@ -142,11 +138,29 @@ class ReplayRequeuesDeadLettersTest extends RelayIntegrationTest {
                     liveLatencies);
             assertThat(progress.get("status").asText()).isEqualTo("COMPLETED");
             assertThat(progress.get("failed").asInt()).isZero();
+            assertThat(jdbc.queryForObject("SELECT (SELECT completed_at FROM replays WHERE id = ?::uuid) "
+                    + "< (SELECT completed_at FROM replays WHERE id = ?::uuid)", Boolean.class, otherReplayId, replayId))
+                    .as("the other tenant's replay completed first, in its turn").isTrue();
             // The suite's 5 s reconcile grace republishes deliveries queued behind this backlog; the
             // stale copies are skipped, but the tests after this one must not wait behind them.
             await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(2)).until(() ->
                     JSON.readTree(TestServices.management("GET", "queues/{vhost}/relay.work", null))
                             .path("messages").asInt(-1) == 0);
         }
+    }
+
+    /** That many dead letters of an hour-old event each, for the endpoint. */
+    private void deadLetters(String endpointId, int count) {
+        UUID tenantId = jdbc.queryForObject("SELECT tenant_id FROM endpoints WHERE id = ?::uuid", UUID.class, endpointId);
+        jdbc.update("""
+                WITH e AS (
+                    INSERT INTO events (id, tenant_id, type, payload, body_hash, created_at)
+                    SELECT gen_random_uuid(), ?, 'bulk.item', jsonb_build_object('i', g), 'h', now() - interval '1 hour'
+                    FROM generate_series(1, ?) g RETURNING id, created_at)
+                INSERT INTO deliveries (id, event_id, endpoint_id, tenant_id, status, attempt_count, budget_attempts,
+                                        last_status, last_error, created_at, updated_at)
+                SELECT gen_random_uuid(), e.id, ?::uuid, ?, 'DEAD_LETTERED', 8, 8, 503, 'HTTP 503', e.created_at,
+                       now() - interval '1 minute'
+                FROM e""", tenantId, count, endpointId, tenantId);
     }
 }
