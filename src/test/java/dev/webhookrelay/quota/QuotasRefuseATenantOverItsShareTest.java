@@ -127,7 +127,7 @@ class QuotasRefuseATenantOverItsShareTest extends RelayIntegrationTest {
         String key = createTenant(name);
         String endpointId = createEndpoint(key, "http://127.0.0.1:9/dead", "[]").get("id").asText();
         UUID tenantId = jdbc.queryForObject("SELECT id FROM tenants WHERE name = ?", UUID.class, name);
-        insertDeadLetters(tenantId, endpointId, 3);
+        insertDeadLetters(endpointId, 3);
         int max = properties.quotas().maxReplaysPerTenant();
         // The runner is paused so the replays started here stay RUNNING while the quota is tested.
         camel.getRouteController().stopRoute("run-replays");
@@ -146,21 +146,8 @@ class QuotasRefuseATenantOverItsShareTest extends RelayIntegrationTest {
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.queryForObject(
                 "SELECT count(*) FROM replays WHERE tenant_id = ? AND status = 'RUNNING'", Integer.class, tenantId) == 0);
-        insertDeadLetters(tenantId, endpointId, 1);
+        insertDeadLetters(endpointId, 1);
         assertThat(post("/v1/dlq/replay", "{}", as(key)).status()).isEqualTo(202);
-    }
-
-    private void insertDeadLetters(UUID tenantId, String endpointId, int count) {
-        jdbc.update("""
-                WITH e AS (
-                    INSERT INTO events (id, tenant_id, type, payload, body_hash, created_at)
-                    SELECT gen_random_uuid(), ?, 'dead.item', jsonb_build_object('i', g), 'h', now() - interval '1 hour'
-                    FROM generate_series(1, ?) g RETURNING id, created_at)
-                INSERT INTO deliveries (id, event_id, endpoint_id, tenant_id, status, attempt_count, budget_attempts,
-                                        last_status, last_error, created_at, updated_at)
-                SELECT gen_random_uuid(), e.id, ?::uuid, ?, 'DEAD_LETTERED', 4, 4, 503, 'HTTP 503', e.created_at,
-                       now() - interval '1 minute'
-                FROM e""", tenantId, count, endpointId, tenantId);
     }
 
     private static void assertProblem(Response response, int status, String field) {

@@ -104,11 +104,11 @@ class ReplayRequeuesDeadLettersTest extends RelayIntegrationTest {
             String key = createTenant("replay-bulk-live");
             String endpointId = createEndpoint(key, receiver.url(), "[\"bulk.*\"]").get("id").asText();
             createEndpoint(key, receiver.url(), "[\"live.*\"]");
-            deadLetters(endpointId, DEAD_LETTERS);
+            insertDeadLetters(endpointId, DEAD_LETTERS);
             // Another tenant's replay of one dead letter, asked for just after: it takes its turn.
             String otherKey = createTenant("replay-bulk-other");
             String otherEndpointId = createEndpoint(otherKey, receiver.url(), "[\"bulk.*\"]").get("id").asText();
-            deadLetters(otherEndpointId, 1);
+            insertDeadLetters(otherEndpointId, 1);
 
             Response started = post("/v1/dlq/replay", "{\"endpointId\":\"" + endpointId + "\"}", as(key));
             assertThat(started.json().get("count").asInt()).isEqualTo(DEAD_LETTERS);
@@ -147,20 +147,5 @@ class ReplayRequeuesDeadLettersTest extends RelayIntegrationTest {
                     JSON.readTree(TestServices.management("GET", "queues/{vhost}/relay.work", null))
                             .path("messages").asInt(-1) == 0);
         }
-    }
-
-    /** That many dead letters of an hour-old event each, for the endpoint. */
-    private void deadLetters(String endpointId, int count) {
-        UUID tenantId = jdbc.queryForObject("SELECT tenant_id FROM endpoints WHERE id = ?::uuid", UUID.class, endpointId);
-        jdbc.update("""
-                WITH e AS (
-                    INSERT INTO events (id, tenant_id, type, payload, body_hash, created_at)
-                    SELECT gen_random_uuid(), ?, 'bulk.item', jsonb_build_object('i', g), 'h', now() - interval '1 hour'
-                    FROM generate_series(1, ?) g RETURNING id, created_at)
-                INSERT INTO deliveries (id, event_id, endpoint_id, tenant_id, status, attempt_count, budget_attempts,
-                                        last_status, last_error, created_at, updated_at)
-                SELECT gen_random_uuid(), e.id, ?::uuid, ?, 'DEAD_LETTERED', 8, 8, 503, 'HTTP 503', e.created_at,
-                       now() - interval '1 minute'
-                FROM e""", tenantId, count, endpointId, tenantId);
     }
 }

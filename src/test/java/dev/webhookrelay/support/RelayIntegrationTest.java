@@ -146,6 +146,20 @@ public abstract class RelayIntegrationTest {
         }
     }
 
+    /** That many dead letters of the endpoint, each of an hour-old event, dead-lettered a minute ago. */
+    protected void insertDeadLetters(String endpointId, int count) {
+        jdbc.update("""
+                WITH e AS (
+                    INSERT INTO events (id, tenant_id, type, payload, body_hash, created_at)
+                    SELECT gen_random_uuid(), p.tenant_id, 'dead.item', jsonb_build_object('i', g), 'h', now() - interval '1 hour'
+                    FROM generate_series(1, ?) g, endpoints p WHERE p.id = ?::uuid RETURNING id, tenant_id, created_at)
+                INSERT INTO deliveries (id, event_id, endpoint_id, tenant_id, status, attempt_count, budget_attempts,
+                                        last_status, last_error, created_at, updated_at)
+                SELECT gen_random_uuid(), e.id, ?::uuid, e.tenant_id, 'DEAD_LETTERED', 4, 4, 503, 'HTTP 503', e.created_at,
+                       now() - interval '1 minute'
+                FROM e""", count, endpointId, endpointId);
+    }
+
     /** A new tenant; returns its API key. */
     protected String createTenant(String name) {
         Response created = post("/v1/admin/tenants", "{\"name\":\"" + name + "\"}",
