@@ -85,7 +85,8 @@ public record RelayProperties(
             List<String> allowedNetworks,
             String proxy,
             @NotNull Duration circuitBreakerWindow,
-            boolean propagateTrace) {
+            boolean propagateTrace,
+            @Positive int maxUnfinishedClaims) {
     }
 
     public record Endpoints(@NotNull Duration secretRotationOverlap) {

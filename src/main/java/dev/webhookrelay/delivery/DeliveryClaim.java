@@ -5,11 +5,13 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
 import dev.webhookrelay.broker.WorkMessage;
 import dev.webhookrelay.config.RelayProperties;
+import dev.webhookrelay.delivery.DeliveryAttempt.Next;
 import dev.webhookrelay.history.HistoryDay;
 import dev.webhookrelay.history.HistoryDays;
 import org.apache.camel.Variable;
@@ -52,7 +54,9 @@ public class DeliveryClaim {
     private static String claim(String order) {
         return """
             UPDATE deliveries{day} d
-               SET status = 'DISPATCHING', attempt_count = d.attempt_count + 1, budget_attempts = ?,
+               SET status = 'DISPATCHING', attempt_count = d.attempt_count + 1,
+                   unfinished_claims = CASE WHEN d.budget_attempts = ? THEN d.unfinished_claims + 1 ELSE 0 END,
+                   budget_attempts = ?,
                    next_attempt_at = now() + make_interval(secs => ?), updated_at = now()
               FROM events{day} e, endpoints p
              WHERE d.id = ? AND d.created_at = ? AND e.created_at = ?
@@ -64,7 +68,7 @@ public class DeliveryClaim {
                AND %s
             RETURNING d.event_id, d.endpoint_id, d.tenant_id, p.url, e.type, e.payload::text, e.created_at, p.ordering,
                       d.attempt_count, p.headers::text AS headers, p.retry_schedule, p.auth, p.transformation,
-                      p.updated_at AS endpoint_version, d.recovering, %s""".formatted(DeliveryStatus.PENDING_SQL,
+                      p.updated_at AS endpoint_version, d.recovering, d.unfinished_claims, %s""".formatted(DeliveryStatus.PENDING_SQL,
                 order, OpenedEndpoints.SECRETS_COLUMN);
     }
 
@@ -91,6 +95,7 @@ public class DeliveryClaim {
     private final FifoOrder fifo;
     private final HistoryDays historyDays;
     private final double leaseSeconds;
+    private final int maxUnfinishedClaims;
 
     public DeliveryClaim(JdbcTemplate jdbc, OpenedEndpoints opened, DeliveryMetrics metrics, PausedDeliveries paused,
             RelayProperties properties, FifoOrder fifo, HistoryDays historyDays) {
@@ -103,6 +108,7 @@ public class DeliveryClaim {
         // Longer than any attempt can take (the deadline ends it), so a live attempt never loses its claim.
         this.leaseSeconds = properties.delivery().attemptDeadline().plus(properties.delivery().claimLeaseMargin())
                 .toMillis() / 1000.0;
+        this.maxUnfinishedClaims = properties.delivery().maxUnfinishedClaims();
     }
 
     /** Claims the attempt, or says why not: postponed while another consumer holds it, skipped otherwise. */
@@ -120,9 +126,9 @@ public class DeliveryClaim {
         }
         UUID endpointId = location.get().endpointId();
         Timestamp createdAt = Timestamp.from(location.get().createdAt());
-        Object[] arguments = {number, leaseSeconds, deliveryId, createdAt, createdAt, number, number};
+        Object[] arguments = {number, number, leaseSeconds, deliveryId, createdAt, createdAt, number, number};
         final int claimedAttempt = number;
-        List<DeliveryContext> claimed = fifo.isFifo(endpointId)
+        List<Claimed> claimed = fifo.isFifo(endpointId)
                 ? fifo.underLock(endpointId, () -> jdbc.query(CLAIM_FIFO_HEAD,
                         (rs, n) -> context(rs, deliveryId, claimedAttempt), arguments))
                 : historyDays.inDayOf(location.get().createdAt(), day -> jdbc.query(day.address(CLAIM),
@@ -130,8 +136,27 @@ public class DeliveryClaim {
         if (claimed.isEmpty()) {
             notClaimed(attempt, number);
         } else {
-            attempt.claimed(claimed.get(0));
+            attempt.claimed(claimed.get(0).context());
+            if (claimed.get(0).unfinishedClaims() > maxUnfinishedClaims) {
+                abandon(attempt, claimed.get(0).unfinishedClaims());
+            }
         }
+    }
+
+    /**
+     * Whatever failed after this attempt's request, each of the last claims, would fail again: the
+     * delivery is dead-lettered (replayable) rather than sent to the receiver once more.
+     */
+    private static void abandon(DeliveryAttempt attempt, int unfinished) {
+        String why = "attempt " + attempt.delivery().attempt() + " was claimed " + unfinished
+                + " times before and never finished (its outcome was not recorded)";
+        LOG.warn("Delivery {}: {}; dead-lettered instead of sent again", attempt.deliveryId(), why);
+        attempt.answered(new AttemptResult(null, Map.of(), null, new UnfinishedAttemptException(why), 0));
+        attempt.judged(Next.DEAD_LETTER, why, false, null);
+    }
+
+    /** A claimed attempt, and how many times before it was claimed without an outcome. */
+    private record Claimed(DeliveryContext context, int unfinishedClaims) {
     }
 
     private Optional<Location> locate(WorkMessage message) {
@@ -180,10 +205,10 @@ public class DeliveryClaim {
         attempt.skip(reason);
     }
 
-    private DeliveryContext context(ResultSet rs, UUID deliveryId, int attempt) throws SQLException {
+    private Claimed context(ResultSet rs, UUID deliveryId, int attempt) throws SQLException {
         UUID endpointId = rs.getObject("endpoint_id", UUID.class);
         OpenedEndpoints.Headers headers = opened.headers(endpointId, rs.getString("headers"));
-        return new DeliveryContext(deliveryId,
+        return new Claimed(new DeliveryContext(deliveryId,
                 rs.getObject("event_id", UUID.class),
                 endpointId,
                 rs.getObject("tenant_id", UUID.class),
@@ -201,6 +226,6 @@ public class DeliveryClaim {
                 rs.getString("auth"),
                 rs.getString("transformation"),
                 rs.getTimestamp("endpoint_version").toInstant(),
-                rs.getBoolean("recovering"));
+                rs.getBoolean("recovering")), rs.getInt("unfinished_claims"));
     }
 }

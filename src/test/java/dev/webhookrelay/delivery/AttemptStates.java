@@ -54,6 +54,13 @@ public final class AttemptStates {
         attempt.judged(Next.DEAD_LETTER, "transformation error: no such function", false, null);
     }
 
+    /** Claimed, and found claimed too often before with no outcome: dead-lettered by the claim. */
+    public static void claimNeverFinished(DeliveryAttempt attempt) {
+        claim(attempt, false);
+        attempt.answered(new AttemptResult(null, Map.of(), null, new UnfinishedAttemptException("never finished"), 0));
+        attempt.judged(Next.DEAD_LETTER, "attempt 1 was claimed 4 times before and never finished", false, null);
+    }
+
     public static void judge(DeliveryAttempt attempt, Next next, boolean endpointGone) {
         attempt.judged(next, "HTTP " + attempt.result().status(), endpointGone, null);
     }

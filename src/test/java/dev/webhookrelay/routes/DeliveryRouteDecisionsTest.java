@@ -159,6 +159,19 @@ class DeliveryRouteDecisionsTest extends FastRouteTest {
     }
 
     @Test
+    void anAttemptThatNeverFinishesIsDeadLetteredAndRecordedWithoutATransformationOrARequest() throws Exception {
+        doAnswer(decides(AttemptStates::claimNeverFinished)).when(deliveryClaim).claim(any());
+
+        consume();
+
+        InOrder order = inOrder(workPublisher, attemptRecorder, workQueueAcks);
+        order.verify(workPublisher).deadLetter(attempt);
+        order.verify(attemptRecorder).record(attempt);
+        order.verify(workQueueAcks).ack(any());
+        verifyNoInteractions(payloadTransformer, webhookRequest, deliveryClient, responseClassifier, retryPolicy);
+    }
+
+    @Test
     void goneDisablesTheEndpointBeforeTheDeadLetterAndTheRecord() throws Exception {
         answersWith(Next.DEAD_LETTER, true);
 
