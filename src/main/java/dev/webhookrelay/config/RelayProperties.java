@@ -99,7 +99,8 @@ public record RelayProperties(
     public record Sources(
             @NotNull String publicBaseUrl,
             @NotNull Duration timestampTolerance,
-            @NotNull Duration secretRotationOverlap) {
+            @NotNull Duration secretRotationOverlap,
+            @Positive int rejectionsRecordedPerMinute) {
     }
 
     public record Replay(@Positive int batchSize, @NotNull Duration interval) {

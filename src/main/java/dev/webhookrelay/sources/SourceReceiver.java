@@ -14,7 +14,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.webhookrelay.api.JsonBodies;
 import dev.webhookrelay.api.problem.ProblemException;
 import dev.webhookrelay.auth.ApiKeyAuthenticator;
-import dev.webhookrelay.auth.AuthenticationAttempts;
 import dev.webhookrelay.auth.HttpCaller;
 import dev.webhookrelay.auth.Sha256;
 import dev.webhookrelay.config.RelayProperties;
@@ -51,46 +50,39 @@ public class SourceReceiver {
     private final ObjectMapper json;
     private final SourceSecrets secrets;
     private final SourceRejections rejections;
-    private final AuthenticationAttempts attempts;
     private final MeterRegistry registry;
     private final int maxPayloadBytes;
     private final Duration tolerance;
 
     public SourceReceiver(JdbcTemplate jdbc, ObjectMapper json, SourceSecrets secrets, SourceRejections rejections,
-            AuthenticationAttempts attempts, MeterRegistry registry, RelayProperties properties) {
+            MeterRegistry registry, RelayProperties properties) {
         this.jdbc = jdbc;
         this.json = json;
         this.secrets = secrets;
         this.rejections = rejections;
-        this.attempts = attempts;
         this.registry = registry;
         this.maxPayloadBytes = properties.ingest().maxPayloadBytes();
         this.tolerance = properties.sources().timestampTolerance();
     }
 
     public void receive(Exchange exchange) {
-        String client = HttpCaller.address(exchange);
-        // Anyone who knows a source's URL can post to it, and each refusal costs a lookup and three writes:
-        // an address that keeps failing (unknown sources, bad signatures) gets the budget of a caller with
-        // bad API keys, then 429 before any query. A verified request gives its token back.
-        attempts.take(client);
         Source source = find(exchange);
         byte[] body = exchange.getMessage().getBody(byte[].class);
         InboundRequest request = new InboundRequest(body == null ? new byte[0] : body, headersOf(exchange));
         try {
-            accept(exchange, source, request, client);
+            accept(exchange, source, request);
         } catch (SourceRejection rejection) {
-            rejections.record(source, rejection.reason(), rejection.getMessage(), client, request.body());
+            rejections.record(source, rejection.reason(), rejection.getMessage(), HttpCaller.address(exchange),
+                    request.body());
             throw new ProblemException(rejection.reason().status(), title(rejection.reason().status()),
                     rejection.getMessage(), null);
         }
     }
 
-    private void accept(Exchange exchange, Source source, InboundRequest request, String client) {
+    private void accept(Exchange exchange, Source source, InboundRequest request) {
         List<byte[]> keys = secrets.current(source.id()).stream()
                 .map(secret -> SignatureSchemes.keyOf(source.provider(), secret)).toList();
         SignatureSchemes.verify(source, keys, request, Instant.now(), tolerance);
-        attempts.giveBack(client);
         if (request.body().length > maxPayloadBytes) {
             throw new SourceRejection(RejectionReason.BODY_TOO_LARGE,
                     "body of " + request.body().length + " bytes exceeds " + maxPayloadBytes);

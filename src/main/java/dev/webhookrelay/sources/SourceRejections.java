@@ -1,11 +1,16 @@
 package dev.webhookrelay.sources;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.webhookrelay.auth.Sha256;
+import dev.webhookrelay.config.RelayProperties;
+import io.github.bucket4j.Bucket;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -15,7 +20,9 @@ import org.springframework.stereotype.Component;
  * What a source refused: counted in the metrics by reason and provider (a small, fixed set of
  * series: source ids are unbounded), and per source and reason in PostgreSQL together with the last
  * {@value #KEPT} refusals. A refusal keeps the body's size and SHA-256, never the body, its headers
- * or anything of the secret.
+ * or anything of the secret. PostgreSQL records at most relay.sources.rejections-recorded-per-minute
+ * of a source's refusals (a token bucket per source): each is three writes, and anyone who knows the
+ * source's URL can send refusals without end.
  */
 @Component
 public class SourceRejections {
@@ -24,15 +31,28 @@ public class SourceRejections {
 
     private final JdbcTemplate jdbc;
     private final MeterRegistry registry;
+    private final long perMinute;
+    /** A source idle for a whole minute would have a full bucket again, so it need not be kept. */
+    private final Cache<UUID, Bucket> budgets = Caffeine.newBuilder()
+            .maximumSize(100_000)
+            .expireAfterAccess(Duration.ofMinutes(1))
+            .build();
 
-    public SourceRejections(JdbcTemplate jdbc, MeterRegistry registry) {
+    public SourceRejections(JdbcTemplate jdbc, MeterRegistry registry, RelayProperties properties) {
         this.jdbc = jdbc;
         this.registry = registry;
+        this.perMinute = properties.sources().rejectionsRecordedPerMinute();
     }
 
     /** Not inside any transaction: a refusal is kept although nothing else of its request is. */
     void record(Source source, RejectionReason reason, String detail, String clientAddress, byte[] body) {
         count(reason.code(), source.provider().code());
+        Bucket budget = budgets.get(source.id(), id -> Bucket.builder()
+                .addLimit(limit -> limit.capacity(perMinute).refillGreedy(perMinute, Duration.ofMinutes(1)))
+                .build());
+        if (!budget.tryConsume(1)) {
+            return;
+        }
         jdbc.update("""
                 INSERT INTO source_rejections (source_id, reason, detail, client_address, body_bytes, body_sha256)
                 VALUES (?, ?, ?, ?, ?, ?)""",
