@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.webhookrelay.api.problem.ProblemException;
 import dev.webhookrelay.auth.ApiKeyAuthenticator;
+import dev.webhookrelay.config.RelayProperties;
 import dev.webhookrelay.query.PathIds;
 import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
@@ -36,10 +37,14 @@ public class EndpointFilters {
     private static final String EMPTY_EVENT = "{\"type\":\"\",\"data\":{}}";
 
     private final JdbcTemplate jdbc;
+    /** The preview runs a stored filter over an example the tenant sends: no longer than an ingest may. */
+    private final JdbcTemplate preview;
     private final ObjectMapper json;
 
-    public EndpointFilters(JdbcTemplate jdbc, ObjectMapper json) {
+    public EndpointFilters(JdbcTemplate jdbc, ObjectMapper json, RelayProperties properties) {
         this.jdbc = jdbc;
+        this.preview = new JdbcTemplate(jdbc.getDataSource());
+        this.preview.setQueryTimeout((int) Math.max(1, properties.ingest().transactionTimeout().toSeconds()));
         this.json = json;
     }
 
@@ -80,7 +85,7 @@ public class EndpointFilters {
             @Header("id") String id, @Body byte[] body) throws JsonProcessingException {
         UUID endpointId = PathIds.of(id);
         ExampleEvent event = ExampleEvent.wrapped(json, body);
-        List<Map<String, Object>> found = jdbc.query("""
+        List<Map<String, Object>> found = preview.query("""
                 SELECT filter, relay_event_type_matches(event_types, ?) AS type_matches,
                        relay_filter_matches(filter, ?, ?::jsonb) AS filter_matches
                   FROM endpoints WHERE id = ? AND tenant_id = ? AND deleted_at IS NULL AND NOT operational""",

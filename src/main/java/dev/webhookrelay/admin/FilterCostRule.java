@@ -27,12 +27,14 @@ import java.util.Set;
  * {@code .keyvalue()} (which copies every value's subtree), and {@code .**} once per filter, outside
  * conditions;</li>
  * <li>at most {@value #MAX_PATHS} paths: each may hold a copy of the payload's values while the filter
- * runs.</li>
+ * runs; at most {@value #MAX_DEPTH} levels of brackets, negations and conditions.</li>
  * </ul>
  */
 final class FilterCostRule {
 
     static final int MAX_PATHS = 8;
+    /** Brackets, negations and conditions inside one another: the check recurses once per level. */
+    static final int MAX_DEPTH = 32;
 
     private static final Set<String> COMPARISONS = Set.of("==", "!=", "<>", "<", "<=", ">", ">=");
     private static final Set<String> LITERAL_WORDS = Set.of("true", "false", "null");
@@ -42,6 +44,7 @@ final class FilterCostRule {
     private int at;
     private int paths;
     private int anyLevels;
+    private int depth;
 
     private FilterCostRule(List<String> tokens) {
         this.tokens = tokens;
@@ -160,6 +163,17 @@ final class FilterCostRule {
     }
 
     private boolean unary(boolean inCondition) {
+        if (++depth > MAX_DEPTH) {
+            throw new Refused("a filter may nest at most " + MAX_DEPTH + " levels");
+        }
+        try {
+            return unnested(inCondition);
+        } finally {
+            depth--;
+        }
+    }
+
+    private boolean unnested(boolean inCondition) {
         switch (peek()) {
             case "-", "+" -> {
                 next();
@@ -174,9 +188,7 @@ final class FilterCostRule {
                     expect("unknown");
                     return false;
                 }
-                if (peekIs(".") || peekIs("[") || peekIs("?")) {
-                    throw new Refused("a path may not start from a bracketed expression");
-                }
+                accessors(inCondition);
                 return literal;
             }
             case "!", "exists" -> {
@@ -214,6 +226,12 @@ final class FilterCostRule {
         if (!literal && ++paths > MAX_PATHS) {
             throw new Refused("a filter may use at most " + MAX_PATHS + " paths");
         }
+        accessors(inCondition);
+        return literal;
+    }
+
+    /** What follows a path's start, or a bracketed expression: members, subscripts, conditions, methods. */
+    private void accessors(boolean inCondition) {
         while (true) {
             if (peekIs(".")) {
                 next();
@@ -227,7 +245,7 @@ final class FilterCostRule {
                 or(true);
                 expect(")");
             } else {
-                return literal;
+                return;
             }
         }
     }

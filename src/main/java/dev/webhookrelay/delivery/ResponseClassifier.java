@@ -122,7 +122,8 @@ public class ResponseClassifier {
         }
         String value = header.trim();
         if (value.chars().allMatch(Character::isDigit)) {
-            return value.length() > 12 ? RetryGrid.MAX : atMostTheLongestWait(Duration.ofSeconds(Long.parseLong(value)));
+            String seconds = value.replaceFirst("^0+(?=.)", "");
+            return seconds.length() > 12 ? RetryGrid.MAX : atMostTheLongestWait(Duration.ofSeconds(Long.parseLong(seconds)));
         }
         try {
             Instant at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();

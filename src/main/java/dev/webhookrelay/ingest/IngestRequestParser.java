@@ -63,7 +63,7 @@ public class IngestRequestParser {
     public static String onlyIdempotencyKey(Object header) {
         if (header instanceof Collection<?> values) {
             if (values.size() != 1) {
-                throw ProblemException.invalid("Idempotency-Key", "Idempotency-Key must be sent once, as a header");
+                throw ProblemException.invalid("Idempotency-Key", "Idempotency-Key must be sent once");
             }
             return String.valueOf(values.iterator().next());
         }

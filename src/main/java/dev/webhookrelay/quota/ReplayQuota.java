@@ -9,9 +9,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * Whether a tenant may start one more bulk replay. Replays run one batch per interval, oldest first
- * across all tenants, so a tenant starting many at once would push every other tenant's replays
- * back. Runs inside the transaction that starts the replay.
+ * Whether a tenant may start one more bulk replay. Running replays take turns, one batch per
+ * interval across all tenants, so a tenant running many at once would take that many turns of every
+ * round. Runs inside the transaction that starts the replay.
  */
 @Component
 public class ReplayQuota {

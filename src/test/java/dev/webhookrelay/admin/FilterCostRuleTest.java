@@ -33,6 +33,8 @@ class FilterCostRuleTest {
             "($.\"data\".\"s\" like_regex \"^ab\\\\d\" flag \"iq\")",
             "($.\"data\".\"s\" like_regex \"(a+)+$\")",
             "(1 == 1)",
+            "((($.\"data\".\"price\" * 100).floor() % 100) == 0)",
+            "(($.\"data\".\"a\" + 1).abs() + 1 > 2)",
     })
     void aFilterThatPassesOverTheEventOnceIsAccepted(String canonical) {
         assertThat(FilterCostRule.violation(canonical)).isEmpty();
@@ -59,6 +61,13 @@ class FilterCostRuleTest {
             """)
     void aFilterWhoseCostGrowsFasterThanTheEventIsRefused(String canonical, String why) {
         assertThat(FilterCostRule.violation(canonical.strip())).hasValueSatisfying(reason -> assertThat(reason).contains(why));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"-", "!"})
+    void aFilterNestedDeeperThanTheLimitIsRefusedNotOverflowed(String operator) {
+        String nested = (operator + "(").repeat(1000) + "$.\"a\" == 1" + ")".repeat(1000);
+        assertThat(FilterCostRule.violation(nested)).hasValueSatisfying(reason -> assertThat(reason).contains("nest"));
     }
 
     @ParameterizedTest

@@ -69,6 +69,7 @@ class ResponseClassifierTest {
     void aRetryAfterBeyondTheLongestWaitIsReadAsTheLongestWait() {
         assertThat(classifier.classify(429, null, "9223372036854775807", NOW).retryAfter()).isEqualTo(RetryGrid.MAX);
         assertThat(classifier.classify(429, null, "99999999999999999999", NOW).retryAfter()).isEqualTo(RetryGrid.MAX);
+        assertThat(classifier.classify(429, null, "0000000000000000005", NOW).retryAfter()).isEqualTo(Duration.ofSeconds(5));
         assertThat(classifier.classify(503, null, "Fri, 31 Dec 9999 23:59:59 GMT", NOW).retryAfter()).isEqualTo(RetryGrid.MAX);
     }
 }

@@ -59,6 +59,7 @@ class IngestTransactionHasADeadlineTest extends RelayIntegrationTest {
         assertThat(answer.status()).as(answer.body()).isEqualTo(503);
         assertThat(answer.header("Content-Type")).startsWith("application/problem+json");
         assertThat(answer.header("Retry-After")).isNotBlank();
+        assertThat(answer.json().get("detail").asText()).contains("relay.ingest.transaction-timeout");
         assertThat(jdbc.queryForObject("SELECT count(*) FROM events e JOIN tenants t ON t.id = e.tenant_id "
                 + "WHERE t.name = 'ingest-deadline'", Integer.class)).isZero();
         assertThat(postEvent(key, "{\"type\":\"a\",\"payload\":{}}", null).status()).isEqualTo(202);

@@ -49,6 +49,13 @@ public class ProblemResponder {
             if (problem.retryAfter() != null) {
                 message.setHeader("Retry-After", retryAfterSeconds(problem.retryAfter()));
             }
+        } else if (ranPastItsDeadline(failure)) {
+            LOG.warn("Request ran past relay.ingest.transaction-timeout on {}, refusing it: {}", exchange.getFromRouteId(),
+                    String.valueOf(failure));
+            message.setHeader("Retry-After", RETRY_AFTER_SECONDS);
+            body = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
+                    "The request took longer than the relay allows (relay.ingest.transaction-timeout); nothing was "
+                            + "accepted. Retry later: an event whose endpoints' filters cost that much fails the same way.");
         } else if (isDatabaseUnavailable(failure)) {
             LOG.warn("Database unavailable, refusing request: {}", String.valueOf(failure));
             message.setHeader("Retry-After", RETRY_AFTER_SECONDS);
@@ -80,19 +87,28 @@ public class ProblemResponder {
         return current;
     }
 
+    /** The statement was cancelled at its deadline (pgjdbc's query timeout), or the deadline had passed. */
+    static boolean ranPastItsDeadline(Throwable failure) {
+        for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof TransactionTimedOutException
+                    || t instanceof SQLException sql && QUERY_CANCELED.equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static boolean isDatabaseUnavailable(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof CannotCreateTransactionException
                     || t instanceof DataAccessResourceFailureException
                     || t instanceof QueryTimeoutException
                     || t instanceof TransactionSystemException
-                    || t instanceof TransactionTimedOutException
                     || t instanceof SQLTransientConnectionException) {
                 return true;
             }
             if (t instanceof SQLException sql && sql.getSQLState() != null
-                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P")
-                        || sql.getSQLState().equals(QUERY_CANCELED))) {
+                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
                 return true;
             }
             if (t.getCause() == t) {
