@@ -27,7 +27,8 @@ import java.util.Set;
  * {@code .keyvalue()} (which copies every value's subtree), and {@code .**} once per filter, outside
  * conditions;</li>
  * <li>at most {@value #MAX_PATHS} paths: each may hold a copy of the payload's values while the filter
- * runs; at most {@value #MAX_DEPTH} levels of brackets, negations and conditions.</li>
+ * runs; at most {@value #MAX_WALKS} of {@code [*]}, {@code .*}, {@code .**} and conditions; at most
+ * {@value #MAX_DEPTH} levels of brackets, negations and conditions.</li>
  * </ul>
  */
 final class FilterCostRule {
@@ -35,6 +36,7 @@ final class FilterCostRule {
     static final int MAX_PATHS = 8;
     /** Brackets, negations and conditions inside one another: the check recurses once per level. */
     static final int MAX_DEPTH = 32;
+    static final int MAX_WALKS = 16;
 
     private static final Set<String> COMPARISONS = Set.of("==", "!=", "<>", "<", "<=", ">", ">=");
     private static final Set<String> LITERAL_WORDS = Set.of("true", "false", "null");
@@ -45,6 +47,7 @@ final class FilterCostRule {
     private int paths;
     private int anyLevels;
     private int depth;
+    private int walks;
 
     private FilterCostRule(List<String> tokens) {
         this.tokens = tokens;
@@ -241,6 +244,7 @@ final class FilterCostRule {
                 subscript();
             } else if (peekIs("?")) {
                 next();
+                walked();
                 expect("(");
                 or(true);
                 expect(")");
@@ -252,7 +256,11 @@ final class FilterCostRule {
 
     private void step(boolean inCondition) {
         String step = next();
-        if (step.startsWith("\"") || step.equals("*")) {
+        if (step.equals("*")) {
+            walked();
+            return;
+        }
+        if (step.startsWith("\"")) {
             return;
         }
         if (step.equals("**")) {
@@ -262,6 +270,7 @@ final class FilterCostRule {
             if (++anyLevels > 1) {
                 throw new Refused("a filter may use .** once: each walk holds every value of the event");
             }
+            walked();
             if (peekIs("{")) {
                 while (!next().equals("}")) {
                     // the levels: numbers, last and to only (PostgreSQL parsed them)
@@ -291,6 +300,7 @@ final class FilterCostRule {
         if (peekIs("*")) {
             next();
             expect("]");
+            walked();
             return;
         }
         String token;
@@ -300,6 +310,14 @@ final class FilterCostRule {
                 throw new Refused("an array subscript may be [*] or one index ([0], [last], [last - 1]); "
                         + "lists, ranges and paths in it multiply what it yields");
             }
+        }
+    }
+
+    /** One more step that visits every item it is given: [*], .*, .** or a condition. */
+    private void walked() {
+        if (++walks > MAX_WALKS) {
+            throw new Refused("a filter may use at most " + MAX_WALKS + " of [*], .*, .** and conditions ?( ): "
+                    + "each one walks the items it is given");
         }
     }
 

@@ -71,6 +71,15 @@ class FilterCostRuleTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"[*]", ".*", "?(1 == 1)"})
+    void aFilterWithMoreWalksThanTheLimitIsRefused(String walk) {
+        String filter = "($.\"data\"" + walk.repeat(FilterCostRule.MAX_WALKS + 1) + " == 1)";
+        assertThat(FilterCostRule.violation(filter)).hasValueSatisfying(reason -> assertThat(reason).contains("walks"));
+        String allowed = "($.\"data\"" + walk.repeat(FilterCostRule.MAX_WALKS) + " == 1)";
+        assertThat(FilterCostRule.violation(allowed)).isEmpty();
+    }
+
+    @ParameterizedTest
     @ValueSource(ints = {FilterCostRule.MAX_PATHS + 1})
     void aFilterWithTooManyPathsIsRefused(int paths) {
         String filter = "($.\"data\".\"a\" == 1" + " || $.\"data\".\"a\" == 1".repeat(paths - 1) + ")";

@@ -151,10 +151,7 @@ class DeliveryRouteDecisionsTest extends FastRouteTest {
 
         consume();
 
-        InOrder order = inOrder(workPublisher, attemptRecorder, workQueueAcks);
-        order.verify(workPublisher).deadLetter(attempt);
-        order.verify(attemptRecorder).record(attempt);
-        order.verify(workQueueAcks).ack(any());
+        assertDeadLetteredThenRecordedThenAcked();
         verifyNoInteractions(webhookRequest, deliveryClient, responseClassifier, retryPolicy);
     }
 
@@ -164,10 +161,7 @@ class DeliveryRouteDecisionsTest extends FastRouteTest {
 
         consume();
 
-        InOrder order = inOrder(workPublisher, attemptRecorder, workQueueAcks);
-        order.verify(workPublisher).deadLetter(attempt);
-        order.verify(attemptRecorder).record(attempt);
-        order.verify(workQueueAcks).ack(any());
+        assertDeadLetteredThenRecordedThenAcked();
         verifyNoInteractions(payloadTransformer, webhookRequest, deliveryClient, responseClassifier, retryPolicy);
     }
 
@@ -245,6 +239,13 @@ class DeliveryRouteDecisionsTest extends FastRouteTest {
                 SpringRabbitMQConstants.DELIVERY_TAG, 8L));
         verify(postgresReachability).awaitReachable();
         verify(workQueueAcks).requeue(any());
+    }
+
+    private void assertDeadLetteredThenRecordedThenAcked() throws Exception {
+        InOrder order = inOrder(workPublisher, attemptRecorder, workQueueAcks);
+        order.verify(workPublisher).deadLetter(attempt);
+        order.verify(attemptRecorder).record(attempt);
+        order.verify(workQueueAcks).ack(any());
     }
 
     /** A message as the spring-rabbitmq consumer hands it over: the broker's delivery tag in its headers. */
