@@ -35,8 +35,8 @@ import org.springframework.stereotype.Component;
  * JSON Schemas (2020-12) of event types: checked at registration, compiled once per version and
  * cached, and applied to payloads at ingest. A schema is a tenant's input, so it is treated as
  * hostile: bounded in size and depth, its references local to itself (nothing is ever fetched, from
- * the network, the file system or the class path, but the bundled 2020-12 meta-schema), and its
- * patterns run on a budget.
+ * the network, the file system or the class path, but the bundled 2020-12 meta-schema), bounded in
+ * what they expand it to and never recursive (SchemaExpansion), and its patterns run on a budget.
  */
 @Component("eventSchemas")
 public class EventSchemas {
@@ -95,6 +95,7 @@ public class EventSchemas {
                     + "the relay validates with JSON Schema 2020-12");
         }
         checkShape(schema, "$", 0);
+        SchemaExpansion.check(schema);
         List<Map<String, String>> defects = errors(metaSchema.validate(schema));
         if (!defects.isEmpty()) {
             throw ProblemException.invalid("schema", "schema is not a valid JSON Schema (2020-12): "
@@ -122,8 +123,15 @@ public class EventSchemas {
     public List<Map<String, String>> violations(UUID tenantId, String type, long version, Supplier<String> text,
             String payloadJson) {
         try {
-            JsonSchema schema = compiled.get(new Version(tenantId, type, version), v -> compile(read(text.get())));
+            JsonSchema schema = compiled.get(new Version(tenantId, type, version), v -> {
+                JsonNode stored = read(text.get());
+                // A schema stored before SchemaExpansion's bound is checked before it is first applied.
+                SchemaExpansion.check(stored);
+                return compile(stored);
+            });
             return errors(schema.validate(payloadJson, InputFormat.JSON));
+        } catch (ProblemException tooCostly) {
+            return List.of(error("$", "the event type's schema cannot be applied safely: " + tooCostly.getMessage()));
         } catch (StackOverflowError e) {
             return List.of(error("$", "the schema recurses deeper than the relay validates on this payload"));
         } catch (BoundedRegularExpressions.BudgetExceeded e) {

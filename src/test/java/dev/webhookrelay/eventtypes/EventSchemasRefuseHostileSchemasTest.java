@@ -133,6 +133,45 @@ class EventSchemasRefuseHostileSchemasTest {
         }
     }
 
+    /**
+     * Definitions that each refer to the next twice: 1 KB of text, 2^levels schemas applied to one
+     * value. Sixteen levels filled the relay's heap at the first event of the type.
+     */
+    @Test
+    void aSchemaWhoseReferencesMultiplyIsRefusedAtRegistrationAndNeverAppliedWhenStored() throws Exception {
+        JsonNode branching = branching(16, "$ref", "#/$defs/a");
+        JsonNode byAnchor = branching(16, "$anchor", "#a");
+
+        assertThatThrownBy(() -> schemas.validated(branching)).hasMessageContaining("expands to more than");
+        assertThatThrownBy(() -> schemas.validated(byAnchor)).hasMessageContaining("expands to more than");
+        assertThat(violations(branching, "{\"x\":1}")).singleElement()
+                .satisfies(error -> assertThat(error.get("message")).contains("cannot be applied safely"));
+        assertThat(schemas.validated(branching(8, "$ref", "#/$defs/a"))).isNotNull();
+    }
+
+    @Test
+    void aRecursiveSchemaOrAnIdBelowTheRootIsRefused() throws Exception {
+        JsonNode recursive = JSON.readTree("{\"properties\":{\"replies\":{\"items\":{\"$ref\":\"#\"}}}}");
+        JsonNode nestedId = JSON.readTree("{\"$defs\":{\"a\":{\"$id\":\"https://x.test/a\",\"type\":\"string\"}}}");
+
+        assertThatThrownBy(() -> schemas.validated(recursive)).hasMessageContaining("refers to itself");
+        assertThatThrownBy(() -> schemas.validated(nestedId)).hasMessageContaining("$id only at its root");
+    }
+
+    /** Definitions a0..a{levels}, each an anyOf of two references to the next; the root refers to a0. */
+    private static JsonNode branching(int levels, String naming, String prefix) throws Exception {
+        StringBuilder defs = new StringBuilder();
+        for (int i = 0; i < levels; i++) {
+            String next = naming.equals("$ref") ? prefix + (i + 1) : prefix + (i + 1);
+            String anchor = naming.equals("$anchor") ? "\"$anchor\":\"a" + i + "\"," : "";
+            defs.append("\"a").append(i).append("\":{").append(anchor).append("\"anyOf\":[{\"$ref\":\"").append(next)
+                    .append("\"},{\"$ref\":\"").append(next).append("\"}]},");
+        }
+        String lastAnchor = naming.equals("$anchor") ? "\"$anchor\":\"a" + levels + "\"," : "";
+        defs.append("\"a").append(levels).append("\":{").append(lastAnchor).append("\"type\":\"string\"}");
+        return JSON.readTree("{\"$defs\":{" + defs + "},\"$ref\":\"" + prefix + "0\"}");
+    }
+
     @Test
     void aBacktrackingPatternGivesUpInsteadOfHoldingTheThread() throws Exception {
         // Seconds of backtracking per payload on java.util.regex, which memoises simpler cases such as (a+)+.
