@@ -14,6 +14,7 @@ import dev.webhookrelay.api.problem.ProblemException;
 public record Cursor(Instant createdAt, String id) {
 
     private static final String VERSION = "c1";
+    private static final int MAX_KEY_CHARS = 256;
 
     public String encode() {
         long micros = createdAt.getEpochSecond() * 1_000_000 + createdAt.getNano() / 1_000;
@@ -25,7 +26,7 @@ public record Cursor(Instant createdAt, String id) {
         try {
             String plain = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
             String[] parts = plain.split("\\|", 3);
-            if (parts.length != 3 || !VERSION.equals(parts[0]) || parts[2].isBlank()) {
+            if (parts.length != 3 || !VERSION.equals(parts[0]) || !isKey(parts[2])) {
                 throw new IllegalArgumentException("not a cursor");
             }
             long micros = Long.parseLong(parts[1]);
@@ -37,5 +38,14 @@ public record Cursor(Instant createdAt, String id) {
         } catch (IllegalArgumentException e) {
             throw new ProblemException(400, "Bad Request", "cursor is not one this API returned", "cursor");
         }
+    }
+
+    /**
+     * A row's key as this API writes it: a UUID or a name, never control characters (base64 hides them
+     * from the request's checks, and PostgreSQL refuses a NUL with an error, not an empty page).
+     */
+    private static boolean isKey(String id) {
+        return !id.isBlank() && id.length() <= MAX_KEY_CHARS
+                && id.codePoints().noneMatch(c -> Character.isISOControl(c) || !Character.isDefined(c));
     }
 }

@@ -113,6 +113,12 @@ class EventAndDeliveryQueriesTest extends RelayIntegrationTest {
     void badQueriesAreAnsweredWithTheField() {
         String key = createTenant("bad-queries");
         assertProblem(get("/v1/events?cursor=garbage", as(key)), 400, "cursor");
+        // A well-formed cursor whose key holds a NUL, hidden from the request's checks by base64.
+        String nul = java.util.Base64.getUrlEncoder().withoutPadding()
+                .encodeToString("c1|0|\u0000".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        for (String list : List.of("events", "deliveries", "endpoints", "sources", "api-keys", "event-types", "audit", "dlq")) {
+            assertProblem(get("/v1/" + list + "?cursor=" + nul, as(key)), 400, "cursor");
+        }
         assertProblem(get("/v1/events?since=yesterday", as(key)), 400, "since");
         assertProblem(get("/v1/events?limit=501", as(key)), 400, "limit");
         assertProblem(get("/v1/deliveries?status=LOST", as(key)), 400, "status");
