@@ -10,6 +10,7 @@ import java.security.Signature;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.security.interfaces.RSAKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
 import java.util.Collection;
@@ -23,6 +24,8 @@ import java.util.regex.Pattern;
  * or Ed25519). Other key forms are refused with the command that converts them.
  */
 public final class PemCredentials {
+
+    static final int MAX_RSA_BITS = 8192;
 
     private static final Pattern PKCS8 = Pattern.compile(
             "-----BEGIN PRIVATE KEY-----([A-Za-z0-9+/=\\s]+)-----END PRIVATE KEY-----");
@@ -91,17 +94,29 @@ public final class PemCredentials {
             throw new UnreadablePemException("auth.privateKey", "auth.privateKey is not valid base64 PEM");
         }
         for (String algorithm : KEY_ALGORITHMS) {
+            PrivateKey key;
             try {
-                return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
+                key = KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
             } catch (GeneralSecurityException notThisAlgorithm) {
                 // Tried in turn: PKCS#8 names its algorithm, but KeyFactory is chosen by name first.
+                continue;
             }
+            // Checking the key signs with it: a 16,384-bit key without its CRT parts took 1-3.5 s per request.
+            if (key instanceof RSAKey rsa && rsa.getModulus().bitLength() > MAX_RSA_BITS) {
+                throw new UnreadablePemException("auth.privateKey", "auth.privateKey is an RSA key of "
+                        + rsa.getModulus().bitLength() + " bits; at most " + MAX_RSA_BITS + " are accepted");
+            }
+            return key;
         }
         throw new UnreadablePemException("auth.privateKey", "auth.privateKey is not an RSA, EC or Ed25519 PKCS#8 key");
     }
 
     /** Whether the key signs what the certificate's public key verifies. */
     private static boolean matches(PrivateKey key, X509Certificate certificate) {
+        if (key instanceof RSAKey rsa && certificate.getPublicKey() instanceof RSAKey published
+                && !rsa.getModulus().equals(published.getModulus())) {
+            return false;
+        }
         String algorithm = switch (key.getAlgorithm()) {
             case "RSA" -> "SHA256withRSA";
             case "EC" -> "SHA256withECDSA";
