@@ -59,6 +59,9 @@ import org.springframework.transaction.annotation.Transactional;
 @Component("endpointAdmin")
 public class EndpointAdmin {
 
+    /** Previous secrets still valid after a rotation: the oldest beyond this many are revoked. */
+    static final int MAX_PREVIOUS_SECRETS = 3;
+
     private static final String COLUMNS = """
             SELECT id, url, description, event_types, enabled, disabled_reason, headers::text AS headers,
                    rate_limit, retry_schedule, filter, ordering, auth, transformation, created_at, updated_at,
@@ -330,6 +333,12 @@ public class EndpointAdmin {
                     UPDATE endpoint_secrets SET expires_at = ?
                     WHERE endpoint_id = ? AND (expires_at IS NULL OR expires_at > ?)""",
                     Timestamp.from(previousExpire), endpointId, Timestamp.from(previousExpire));
+            // Every delivery is signed with every secret still valid: rotations in a row must not pile them
+            // up (400 made a 19 KB webhook-signature header, beyond what receivers' servers read).
+            jdbc.update("""
+                    DELETE FROM endpoint_secrets WHERE endpoint_id = ? AND id NOT IN (
+                        SELECT id FROM endpoint_secrets WHERE endpoint_id = ? ORDER BY created_at DESC, id LIMIT ?)""",
+                    endpointId, endpointId, MAX_PREVIOUS_SECRETS);
         }
         String secret = SigningSecrets.generate();
         storeSecret(endpointId, secret);
