@@ -23,6 +23,7 @@ import dev.webhookrelay.auth.Caller;
 import dev.webhookrelay.query.ListRequest;
 import dev.webhookrelay.query.PageQuery;
 import dev.webhookrelay.query.PathIds;
+import dev.webhookrelay.quota.CatalogQuota;
 import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
@@ -48,12 +49,15 @@ public class ApiKeyAdmin {
     private final ObjectMapper json;
     private final ApiKeyAuthenticator authenticator;
     private final AuditTrail audit;
+    private final CatalogQuota quota;
 
-    public ApiKeyAdmin(JdbcTemplate jdbc, ObjectMapper json, ApiKeyAuthenticator authenticator, AuditTrail audit) {
+    public ApiKeyAdmin(JdbcTemplate jdbc, ObjectMapper json, ApiKeyAuthenticator authenticator, AuditTrail audit,
+            CatalogQuota quota) {
         this.jdbc = jdbc;
         this.json = json;
         this.authenticator = authenticator;
         this.audit = audit;
+        this.quota = quota;
     }
 
     /** POST /v1/api-keys, POST /v1/admin/tenants/{tenantId}/api-keys. */
@@ -67,6 +71,7 @@ public class ApiKeyAdmin {
         }
         ApiKeyScope scope = scope(input);
         Instant expiresAt = expiresAt(input);
+        quota.requireRoomForApiKey(tenantId);
         Map<String, Object> created = insert(tenantId, name, scope, expiresAt);
         Map<String, Object> shown = new LinkedHashMap<>(created);
         shown.remove("apiKey");

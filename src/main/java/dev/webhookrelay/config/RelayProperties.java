@@ -147,7 +147,10 @@ public record RelayProperties(
             @Positive int ingestBurst,
             @Positive int maxInFlightPerTenant,
             @Positive int maxReplaysPerTenant,
-            @Positive int endpointTestsPerMinute) {
+            @Positive int endpointTestsPerMinute,
+            @Positive int maxApiKeysPerTenant,
+            @Positive int maxSourcesPerTenant,
+            @Positive int maxEventTypesPerTenant) {
     }
 
     /**

@@ -21,6 +21,7 @@ import dev.webhookrelay.auth.Caller;
 import dev.webhookrelay.ingest.EventTypes;
 import dev.webhookrelay.query.ListRequest;
 import dev.webhookrelay.query.PageQuery;
+import dev.webhookrelay.quota.CatalogQuota;
 import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
@@ -57,9 +58,12 @@ public class EventTypeCatalog {
     private final ObjectMapper json;
     private final EventSchemas schemas;
     private final AuditTrail audit;
+    private final CatalogQuota quota;
 
-    public EventTypeCatalog(JdbcTemplate jdbc, ObjectMapper json, EventSchemas schemas, AuditTrail audit) {
+    public EventTypeCatalog(JdbcTemplate jdbc, ObjectMapper json, EventSchemas schemas, AuditTrail audit,
+            CatalogQuota quota) {
         this.jdbc = jdbc;
+        this.quota = quota;
         this.json = json;
         this.schemas = schemas;
         this.audit = audit;
@@ -80,6 +84,9 @@ public class EventTypeCatalog {
         JsonNode schema = schemas.validated(input.get("schema"));
         String schemaText = schema == null ? null : json.writeValueAsString(schema);
         Map<String, Object> before = find(tenantId, name);
+        if (before == null) {
+            quota.requireRoomForEventType(tenantId);
+        }
         jdbc.update("""
                 INSERT INTO event_types (tenant_id, name, description, schema) VALUES (?, ?, ?, ?::jsonb)
                 ON CONFLICT (tenant_id, name) DO UPDATE

@@ -24,6 +24,7 @@ import dev.webhookrelay.ingest.EventTypes;
 import dev.webhookrelay.query.ListRequest;
 import dev.webhookrelay.query.PageQuery;
 import dev.webhookrelay.query.PathIds;
+import dev.webhookrelay.quota.CatalogQuota;
 import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
@@ -54,12 +55,14 @@ public class SourceAdmin {
     private final AuditTrail audit;
     private final SourceSecrets secrets;
     private final SourceRejections rejections;
+    private final CatalogQuota quota;
     private final String publicBaseUrl;
     private final Duration rotationOverlap;
 
     public SourceAdmin(JdbcTemplate jdbc, ObjectMapper json, AuditTrail audit, SourceSecrets secrets,
-            SourceRejections rejections, RelayProperties properties) {
+            SourceRejections rejections, CatalogQuota quota, RelayProperties properties) {
         this.jdbc = jdbc;
+        this.quota = quota;
         this.json = json;
         this.audit = audit;
         this.secrets = secrets;
@@ -95,6 +98,7 @@ public class SourceAdmin {
             throw ProblemException.invalid("hmac", "hmac is only for the hmac provider");
         }
         String secret = secret(input, provider);
+        quota.requireRoomForSource(tenantId);
         UUID sourceId = UUID.randomUUID();
         jdbc.update("""
                 INSERT INTO sources (id, tenant_id, name, provider, event_type, settings)

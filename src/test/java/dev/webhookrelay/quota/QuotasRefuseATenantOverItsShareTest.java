@@ -150,6 +150,30 @@ class QuotasRefuseATenantOverItsShareTest extends RelayIntegrationTest {
         assertThat(post("/v1/dlq/replay", "{}", as(key)).status()).isEqualTo(202);
     }
 
+    @Test
+    void apiKeysSourcesAndEventTypesOverTheirQuotasAreConflicts() {
+        String key = createTenant("catalog-quotas");
+        var quotas = properties.quotas();
+        // The tenant's first key counts: it was created with the tenant.
+        for (int i = 1; i < quotas.maxApiKeysPerTenant(); i++) {
+            assertThat(post("/v1/api-keys", "{\"name\":\"k" + i + "\"}", as(key)).status()).isEqualTo(201);
+        }
+        for (int i = 0; i < quotas.maxSourcesPerTenant(); i++) {
+            assertThat(post("/v1/sources", "{\"name\":\"s" + i + "\",\"provider\":\"github\",\"secret\":\"x\"}", as(key))
+                    .status()).isEqualTo(201);
+        }
+        for (int i = 0; i < quotas.maxEventTypesPerTenant(); i++) {
+            assertThat(put("/v1/event-types/t" + i, "{}", as(key)).status()).isEqualTo(201);
+        }
+
+        assertProblem(post("/v1/api-keys", "{\"name\":\"one-more\"}", as(key)), 409, null);
+        assertProblem(post("/v1/sources", "{\"name\":\"one-more\",\"provider\":\"github\",\"secret\":\"x\"}", as(key)),
+                409, null);
+        assertProblem(put("/v1/event-types/one-more", "{}", as(key)), 409, null);
+        assertThat(put("/v1/event-types/t0", "{\"description\":\"replaced\"}", as(key)).status())
+                .as("replacing a type is not one more").isEqualTo(200);
+    }
+
     private static void assertProblem(Response response, int status, String field) {
         assertThat(response.status()).as(response.body()).isEqualTo(status);
         assertThat(response.header("Content-Type")).startsWith("application/problem+json");

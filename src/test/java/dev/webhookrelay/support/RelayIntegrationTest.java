@@ -90,6 +90,9 @@ public abstract class RelayIntegrationTest {
         registry.add("relay.quotas.ingest-rate-per-second", () -> "50");
         registry.add("relay.quotas.ingest-burst", () -> "600");
         registry.add("relay.quotas.max-replays-per-tenant", () -> "1");
+        registry.add("relay.quotas.max-api-keys-per-tenant", () -> "20");
+        registry.add("relay.quotas.max-sources-per-tenant", () -> "10");
+        registry.add("relay.quotas.max-event-types-per-tenant", () -> "20");
         registry.add("relay.reconcile.interval", () -> "1s");
         registry.add("relay.reconcile.grace", () -> "5s");
         registry.add("camel.main.routes-include-pattern", () -> "file:routes/*.yaml");
