@@ -36,14 +36,18 @@ final class SchemaExpansion {
         this.root = root;
     }
 
-    /** Refuses (422, field "schema") a schema that recurses or expands beyond the bound. */
-    static void check(JsonNode schema) {
+    /**
+     * The schema's size with its references followed; refuses (422, field "schema") a schema that
+     * recurses or expands beyond the bound.
+     */
+    static long check(JsonNode schema) {
         SchemaExpansion expansion = new SchemaExpansion(schema);
         expansion.collectAnchors(schema, true);
         long expanded = expansion.size(schema, "$");
         if (expanded > MAX_EXPANDED) {
             throw tooLarge();
         }
+        return expanded;
     }
 
     private void collectAnchors(JsonNode node, boolean atRoot) {

@@ -149,6 +149,27 @@ class EventSchemasRefuseHostileSchemasTest {
         assertThat(schemas.validated(branching(8, "$ref", "#/$defs/a"))).isNotNull();
     }
 
+    /**
+     * A wide schema (an anyOf of 1,000 branches) over many values: collecting every failure took 1.5 GB
+     * for 4,000 items. Past EventSchemas.MAX_APPLICATIONS the payload is refused unvalidated; below it, a
+     * large one is judged failing fast, its first failure answered.
+     */
+    @Test
+    void aWideSchemaOverManyValuesIsJudgedWithinItsBudget() throws Exception {
+        StringBuilder branches = new StringBuilder();
+        for (int b = 0; b < 1000; b++) {
+            branches.append(b == 0 ? "" : ",").append("{\"type\":\"string\",\"minLength\":").append(b).append("}");
+        }
+        // 34 KB: within the default relay.ingest.max-schema-bytes (64 KiB), not this test's 4 KiB.
+        JsonNode wide = JSON.readTree("{\"type\":\"array\",\"items\":{\"anyOf\":[" + branches + ",{\"type\":\"integer\"}]}}");
+
+        assertThat(violations(wide, "[" + "1,".repeat(9_999) + "1]")).singleElement()
+                .satisfies(error -> assertThat(error.get("message")).contains("too large to validate"));
+        assertThat(violations(wide, "[" + "1,".repeat(999) + "1]")).isEmpty();
+        assertThat(violations(wide, "[" + "1,".repeat(999) + "1.5]")).isNotEmpty().hasSizeLessThanOrEqualTo(EventSchemas.MAX_ERRORS)
+                .allSatisfy(error -> assertThat(error.get("path")).isEqualTo("$[999]"));
+    }
+
     @Test
     void aRecursiveSchemaOrAnIdBelowTheRootIsRefused() throws Exception {
         JsonNode recursive = JSON.readTree("{\"properties\":{\"replies\":{\"items\":{\"$ref\":\"#\"}}}}");
