@@ -33,6 +33,7 @@ import dev.webhookrelay.query.ListRequest;
 import dev.webhookrelay.query.PageQuery;
 import dev.webhookrelay.query.PathIds;
 import dev.webhookrelay.quota.EndpointQuota;
+import dev.webhookrelay.secrets.PreviousSecrets;
 import dev.webhookrelay.secrets.SealedHeaders;
 import dev.webhookrelay.secrets.SecretCipher;
 import dev.webhookrelay.secrets.SecretContexts;
@@ -59,9 +60,6 @@ import org.springframework.transaction.annotation.Transactional;
 @Component("endpointAdmin")
 public class EndpointAdmin {
 
-    /** Previous secrets still valid after a rotation: the oldest beyond this many are revoked. */
-    static final int MAX_PREVIOUS_SECRETS = 3;
-
     private static final String COLUMNS = """
             SELECT id, url, description, event_types, enabled, disabled_reason, headers::text AS headers,
                    rate_limit, retry_schedule, filter, ordering, auth, transformation, created_at, updated_at,
@@ -82,14 +80,16 @@ public class EndpointAdmin {
     private final AuditTrail audit;
     private final SecretCipher cipher;
     private final SealedHeaders sealedHeaders;
+    private final PreviousSecrets previousSecrets;
     private final EndpointAuths auths;
     private final OperationalEvents operational;
 
     public EndpointAdmin(JdbcTemplate jdbc, ObjectMapper json, EndpointUrlValidator urlValidator,
             RetrySchedules schedules, EndpointQuota quota, PausedDeliveries paused, EndpointFilters filters,
             RelayProperties properties, AuditTrail audit, SecretCipher cipher, SealedHeaders sealedHeaders,
-            EndpointAuths auths, OperationalEvents operational) {
+            EndpointAuths auths, OperationalEvents operational, PreviousSecrets previousSecrets) {
         this.jdbc = jdbc;
+        this.previousSecrets = previousSecrets;
         this.json = json;
         this.urlValidator = urlValidator;
         this.schedules = schedules;
@@ -325,21 +325,7 @@ public class EndpointAdmin {
      */
     Map<String, Object> rotate(UUID endpointId, Duration overlap) {
         Instant previousExpire = Instant.now().plus(overlap);
-        if (overlap.isZero()) {
-            jdbc.update("DELETE FROM endpoint_secrets WHERE endpoint_id = ?", endpointId);
-        } else {
-            jdbc.update("DELETE FROM endpoint_secrets WHERE endpoint_id = ? AND expires_at <= now()", endpointId);
-            jdbc.update("""
-                    UPDATE endpoint_secrets SET expires_at = ?
-                    WHERE endpoint_id = ? AND (expires_at IS NULL OR expires_at > ?)""",
-                    Timestamp.from(previousExpire), endpointId, Timestamp.from(previousExpire));
-            // Every delivery is signed with every secret still valid: rotations in a row must not pile them
-            // up (400 made a 19 KB webhook-signature header, beyond what receivers' servers read).
-            jdbc.update("""
-                    DELETE FROM endpoint_secrets WHERE endpoint_id = ? AND id NOT IN (
-                        SELECT id FROM endpoint_secrets WHERE endpoint_id = ? ORDER BY created_at DESC, id LIMIT ?)""",
-                    endpointId, endpointId, MAX_PREVIOUS_SECRETS);
-        }
+        previousSecrets.expire(PreviousSecrets.Owner.ENDPOINT, endpointId, previousExpire, overlap.isZero());
         String secret = SigningSecrets.generate();
         storeSecret(endpointId, secret);
         Map<String, Object> rotated = new LinkedHashMap<>();

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 /**
  * Keeps an endpoint's filter linear in the size of the event it is matched against. PostgreSQL runs
@@ -82,20 +83,19 @@ final class FilterCostRule {
      * level answers whether its operand is a literal (one value whatever the event) or a path.
      */
     private boolean or(boolean inCondition) {
-        boolean literal = and(inCondition);
-        while (peekIs("||")) {
-            next();
-            and(inCondition);
-            literal = false;
-        }
-        return literal;
+        return joined("||", () -> and(inCondition));
     }
 
     private boolean and(boolean inCondition) {
-        boolean literal = predicate(inCondition);
-        while (peekIs("&&")) {
+        return joined("&&", () -> predicate(inCondition));
+    }
+
+    /** Operands joined by a boolean operator: one operand is what it is, two or more a truth value. */
+    private boolean joined(String operator, BooleanSupplier operand) {
+        boolean literal = operand.getAsBoolean();
+        while (peekIs(operator)) {
             next();
-            predicate(inCondition);
+            operand.getAsBoolean();
             literal = false;
         }
         return literal;

@@ -3,6 +3,7 @@ package dev.webhookrelay.api.problem;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
+import java.util.function.Predicate;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -89,30 +90,24 @@ public class ProblemResponder {
 
     /** The statement was cancelled at its deadline (pgjdbc's query timeout), or the deadline had passed. */
     static boolean ranPastItsDeadline(Throwable failure) {
-        for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
-            if (t instanceof TransactionTimedOutException
-                    || t instanceof SQLException sql && QUERY_CANCELED.equals(sql.getSQLState())) {
-                return true;
-            }
-        }
-        return false;
+        return anyCause(failure, t -> t instanceof TransactionTimedOutException
+                || t instanceof SQLException sql && QUERY_CANCELED.equals(sql.getSQLState()));
     }
 
     static boolean isDatabaseUnavailable(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof CannotCreateTransactionException
-                    || t instanceof DataAccessResourceFailureException
-                    || t instanceof QueryTimeoutException
-                    || t instanceof TransactionSystemException
-                    || t instanceof SQLTransientConnectionException) {
+        return anyCause(failure, t -> t instanceof CannotCreateTransactionException
+                || t instanceof DataAccessResourceFailureException
+                || t instanceof QueryTimeoutException
+                || t instanceof TransactionSystemException
+                || t instanceof SQLTransientConnectionException
+                || t instanceof SQLException sql && sql.getSQLState() != null
+                        && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P")));
+    }
+
+    private static boolean anyCause(Throwable failure, Predicate<Throwable> test) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (test.test(t)) {
                 return true;
-            }
-            if (t instanceof SQLException sql && sql.getSQLState() != null
-                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
-                return true;
-            }
-            if (t.getCause() == t) {
-                break;
             }
         }
         return false;
