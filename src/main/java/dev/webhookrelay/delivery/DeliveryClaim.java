@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 import dev.webhookrelay.broker.WorkMessage;
@@ -207,7 +208,13 @@ public class DeliveryClaim {
 
     private Claimed context(ResultSet rs, UUID deliveryId, int attempt) throws SQLException {
         UUID endpointId = rs.getObject("endpoint_id", UUID.class);
-        OpenedEndpoints.Headers headers = opened.headers(endpointId, rs.getString("headers"));
+        int unfinishedClaims = rs.getInt("unfinished_claims");
+        // An attempt about to be abandoned sends nothing, so its secrets and header values stay
+        // sealed: one that cannot be opened (a master key dropped before re-encryption ended) is
+        // what may have stopped the earlier claims from finishing.
+        boolean abandoned = unfinishedClaims > maxUnfinishedClaims;
+        OpenedEndpoints.Headers headers = abandoned ? new OpenedEndpoints.Headers(Map.of(), Set.of())
+                : opened.headers(endpointId, rs.getString("headers"));
         return new Claimed(new DeliveryContext(deliveryId,
                 rs.getObject("event_id", UUID.class),
                 endpointId,
@@ -216,7 +223,7 @@ public class DeliveryClaim {
                 rs.getString("type"),
                 rs.getString("payload"),
                 rs.getTimestamp("created_at").toInstant(),
-                opened.secrets(endpointId, rs.getArray("secrets")),
+                abandoned ? List.of() : opened.secrets(endpointId, rs.getArray("secrets")),
                 headers.values(),
                 rs.getString("retry_schedule"),
                 attempt,
@@ -226,6 +233,6 @@ public class DeliveryClaim {
                 rs.getString("auth"),
                 rs.getString("transformation"),
                 rs.getTimestamp("endpoint_version").toInstant(),
-                rs.getBoolean("recovering")), rs.getInt("unfinished_claims"));
+                rs.getBoolean("recovering")), unfinishedClaims);
     }
 }

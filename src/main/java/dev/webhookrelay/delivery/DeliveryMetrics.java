@@ -19,9 +19,13 @@ public class DeliveryMetrics {
     private final Map<String, Timer> durations = new ConcurrentHashMap<>();
     private final Map<String, Counter> skips = new ConcurrentHashMap<>();
     private final Map<String, Counter> reconciled = new ConcurrentHashMap<>();
+    private final Counter deadLettersNotQueued;
 
     public DeliveryMetrics(MeterRegistry registry) {
         this.registry = registry;
+        this.deadLettersNotQueued = Counter.builder("relay.dead.letters.not.queued")
+                .description("Abandoned attempts dead-lettered in PostgreSQL whose copy the broker refused to the dead-letter queue")
+                .register(registry);
     }
 
     public void attempted(String outcome, long durationMillis) {
@@ -43,5 +47,9 @@ public class DeliveryMetrics {
         reconciled.computeIfAbsent(reason, r -> Counter.builder("relay.deliveries.reconciled")
                 .description("Deliveries republished by the reconciler, by why they were overdue").tag("reason", r)
                 .register(registry)).increment(count);
+    }
+
+    public void deadLetterNotQueued() {
+        deadLettersNotQueued.increment();
     }
 }

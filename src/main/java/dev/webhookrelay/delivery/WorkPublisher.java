@@ -44,9 +44,10 @@ public class WorkPublisher {
      * queued just before: one round of confirms later the whole batch is in the queue, well within
      * relay.outbox.min-age, so the sweeper never takes the tail of a batch still being published for
      * lost (one confirm after the other, a batch of hundreds on a busy broker took longer than that).
-     * Returns why, for each delivery the broker did not take; the outbox sweeper republishes those.
+     * Returns each delivery the broker did not take, and why; the outbox sweeper republishes those
+     * still queued, the reconciler the others.
      */
-    public List<String> allToWorkQueue(@Body List<WorkMessage> messages) throws InterruptedException {
+    public List<RefusedPublish> allToWorkQueue(@Body List<WorkMessage> messages) throws InterruptedException {
         String publishedAt = Long.toString(System.currentTimeMillis());
         List<ConfirmedPublisher.Outgoing> outgoing = new ArrayList<>(messages.size());
         for (WorkMessage message : messages) {
@@ -54,10 +55,10 @@ public class WorkPublisher {
         }
         List<AmqpException> failures = publisher.publishAll(names.workExchange(), RabbitTopology.WORK_ROUTING_KEY,
                 outgoing);
-        List<String> refused = new ArrayList<>();
+        List<RefusedPublish> refused = new ArrayList<>();
         for (int i = 0; i < failures.size(); i++) {
             if (failures.get(i) != null) {
-                refused.add(messages.get(i).deliveryId() + ": " + failures.get(i).getMessage());
+                refused.add(new RefusedPublish(messages.get(i), failures.get(i).getMessage()));
             }
         }
         return refused;

@@ -11,9 +11,11 @@ import java.util.UUID;
 import dev.webhookrelay.config.RelayProperties;
 import dev.webhookrelay.delivery.DeliveryMetrics;
 import dev.webhookrelay.delivery.FifoOrder;
+import dev.webhookrelay.delivery.RefusedPublish;
 import dev.webhookrelay.broker.WorkMessage;
 import dev.webhookrelay.broker.WorkQueueProgress;
 import org.apache.camel.Body;
+import org.apache.camel.Variable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -35,7 +37,9 @@ import org.springframework.transaction.annotation.Transactional;
  * queue has handed out what entered it after that delivery (WorkQueueProgress): the tail of a long
  * backlog is slow, not lost, and is left alone however old it is. One relay at a time reconciles (a
  * transaction-scoped advisory lock). A delivery republished and still not delivered is not copied
- * every interval: each republish doubles the wait before the next one (reconciled_at).
+ * every interval: each republish doubles the wait before the next one (reconciled_at), up to an hour
+ * (a delivery overdue for days, its message lost again, is not left for days more). A republish the
+ * broker refused, or whose batch failed, is due again at the next run.
  */
 @Component("deliveryReconciler")
 public class DeliveryReconciler {
@@ -58,14 +62,18 @@ public class DeliveryReconciler {
                    AND %s
                    AND (reconciled_at IS NULL
                         OR reconciled_at < now() - greatest(make_interval(secs => ?),
-                                                            reconciled_at - coalesce(next_attempt_at, updated_at)))
+                                                            least(reconciled_at - coalesce(next_attempt_at, updated_at),
+                                                                  interval '%s')))
                  ORDER BY created_at
                  LIMIT ?
                  FOR UPDATE SKIP LOCKED))
             RETURNING d.id, d.endpoint_id, d.tenant_id, d.status, d.budget_attempts, d.next_attempt_at IS NOT NULL AS leased,
                       (SELECT e.trace_parent FROM events e WHERE e.id = d.event_id AND e.created_at = d.created_at),
                       d.created_at"""
-            .formatted(FifoOrder.NOT_BEHIND_ITS_HEAD);
+            .formatted(FifoOrder.NOT_BEHIND_ITS_HEAD, "1 hour");
+
+    /** A delivery whose republish failed is due again at the next run, not after the doubled wait. */
+    private static final String UNSTAMP = "UPDATE deliveries SET reconciled_at = NULL WHERE id = ? AND created_at = ?";
 
     private final JdbcTemplate jdbc;
     private final DeliveryMetrics metrics;
@@ -109,6 +117,17 @@ public class DeliveryReconciler {
         LOG.warn("Reconciler republished {} overdue deliveries (grace {}): {}", overdue.size(), reconcile.grace(),
                 byReason);
         return messages;
+    }
+
+    /** The republishes the broker refused are due again at the next run. */
+    public void refused(@Body List<RefusedPublish> refused) {
+        unpublished(refused.stream().map(RefusedPublish::message).toList());
+    }
+
+    /** The batch claimOverdue returned was not published: it is due again at the next run. */
+    public void unpublished(@Variable("overdue") List<WorkMessage> batch) {
+        jdbc.batchUpdate(UNSTAMP, batch.stream()
+                .map(message -> new Object[] {message.deliveryId(), Timestamp.from(message.createdAt())}).toList());
     }
 
     /** Whether claimOverdue's batch was full, so that more deliveries may be overdue. */

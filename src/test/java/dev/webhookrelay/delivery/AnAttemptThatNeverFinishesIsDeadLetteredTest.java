@@ -51,6 +51,28 @@ class AnAttemptThatNeverFinishesIsDeadLetteredTest extends RelayIntegrationTest 
         }
     }
 
+    @Test
+    void pastTheLimitAnAttemptWhoseSecretCannotBeOpenedIsDeadLetteredWithoutOpeningIt() {
+        int max = properties.delivery().maxUnfinishedClaims();
+        try (TestReceiver receiver = new TestReceiver()) {
+            String key = createTenant("unopenable-secret");
+            UUID delivery = deliveryTo(key, receiver);
+            awaitStatus(delivery, "DELIVERED", Duration.ofSeconds(20));
+            int requestsBefore = receiver.received().size();
+            // As after a master key was dropped from relay.secrets.previous-keys before re-encryption
+            // ended: every claim failed to open the secret, so none finished.
+            jdbc.update("""
+                    UPDATE endpoint_secrets SET secret = regexp_replace(secret, '^v1:[^:]+:', 'v1:AAAAAAAA:')
+                     WHERE endpoint_id = (SELECT endpoint_id FROM deliveries WHERE id = ?)""", delivery);
+
+            leaseRanOut(delivery, max);
+
+            awaitStatus(delivery, "DEAD_LETTERED", Duration.ofSeconds(30));
+            assertThat(receiver.received()).hasSize(requestsBefore);
+            assertThat(get("/v1/dlq", as(key)).body()).contains(delivery.toString());
+        }
+    }
+
     /** As if attempt 1 had been claimed that many times again, each claim's lease run out unrecorded. */
     private void leaseRanOut(UUID deliveryId, int unfinishedClaims) {
         jdbc.update("""

@@ -22,6 +22,7 @@ import org.apache.camel.component.springrabbit.SpringRabbitMQConstants;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mockito.InOrder;
+import org.springframework.amqp.AmqpException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
 
 /**
@@ -163,6 +164,30 @@ class DeliveryRouteDecisionsTest extends FastRouteTest {
 
         assertDeadLetteredThenRecordedThenAcked();
         verifyNoInteractions(payloadTransformer, webhookRequest, deliveryClient, responseClassifier, retryPolicy);
+    }
+
+    @Test
+    void anAttemptThatNeverFinishesIsRecordedAndAckedEvenWhenTheBrokerRefusesItsDeadLetter() throws Exception {
+        doAnswer(decides(AttemptStates::claimNeverFinished)).when(deliveryClaim).claim(any());
+        doThrow(new AmqpException("the broker refused the message")).when(workPublisher).deadLetter(any());
+
+        consume();
+
+        assertDeadLetteredThenRecordedThenAcked();
+        verify(deliveryMetrics).deadLetterNotQueued();
+        verify(workQueueAcks, never()).requeue(any());
+    }
+
+    @Test
+    void aDeadLetterTheBrokerRefusesIsRequeuedUnrecordedWhileTheAttemptMayStillFinish() throws Exception {
+        answersWith(Next.DEAD_LETTER, false);
+        doThrow(new AmqpException("the broker refused the message")).when(workPublisher).deadLetter(any());
+
+        consume();
+
+        verify(attemptRecorder, never()).record(any());
+        verify(workQueueAcks).requeue(any());
+        verifyNoInteractions(deliveryMetrics);
     }
 
     @Test

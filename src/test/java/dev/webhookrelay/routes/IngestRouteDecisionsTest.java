@@ -187,7 +187,7 @@ class IngestRouteDecisionsTest extends FastRouteTest {
     @Test
     void anEventIsAnsweredWhenTheBrokerRefusesItsDeliveriesAndTheSweeperIsLeftToPublishThem() throws Exception {
         List<String> deliveries = theStoreAcceptsWithDeliveries(endpoint, 2);
-        doReturn(List.of(deliveries.get(0) + ": no confirm from the broker within 5000 ms"))
+        doReturn(List.of(refused(deliveries.get(0), "no confirm from the broker within 5000 ms")))
                 .when(workPublisher).allToWorkQueue(any());
 
         Answer answer = call("ingest-event", EVENT, Map.of());
@@ -264,7 +264,7 @@ class IngestRouteDecisionsTest extends FastRouteTest {
     @Test
     void anOutboxSweepWhoseBatchTheBrokerPartlyRefusedFinishesAndLeavesTheRestToTheNextSweep() throws Exception {
         List<String> ids = theSweeperClaims(3);
-        doReturn(List.of(ids.get(1) + ": no confirm from the broker")).when(workPublisher).allToWorkQueue(any());
+        doReturn(List.of(refused(ids.get(1), "no confirm from the broker"))).when(workPublisher).allToWorkQueue(any());
 
         Answer answer = call("sweep-outbox");
 

@@ -91,7 +91,7 @@ class SourceRouteDecisionsTest extends FastRouteTest {
     @Test
     void aStoredWebhookIsAnsweredWhenTheBrokerRefusesItsDeliveries() throws Exception {
         List<String> deliveries = theStoreAcceptsWithDeliveries(endpoint, 1);
-        doReturn(List.of(deliveries.get(0) + ": no confirm from the broker")).when(workPublisher).allToWorkQueue(any());
+        doReturn(List.of(refused(deliveries.get(0), "no confirm from the broker"))).when(workPublisher).allToWorkQueue(any());
 
         call("receive-source-webhook", WEBHOOK, Map.of());
 

@@ -35,6 +35,7 @@ import dev.webhookrelay.delivery.BrokerDeadLetterRecorder;
 import dev.webhookrelay.delivery.CircuitBreaker;
 import dev.webhookrelay.delivery.DeliveryClaim;
 import dev.webhookrelay.delivery.DeliveryClient;
+import dev.webhookrelay.delivery.DeliveryMetrics;
 import dev.webhookrelay.delivery.EndpointAuthentication;
 import dev.webhookrelay.delivery.EndpointRateLimiter;
 import dev.webhookrelay.delivery.FifoOrder;
@@ -43,6 +44,7 @@ import dev.webhookrelay.delivery.InFlightLimiter;
 import dev.webhookrelay.delivery.PayloadTransformer;
 import dev.webhookrelay.delivery.PostgresReachability;
 import dev.webhookrelay.delivery.PostponedDeliveries;
+import dev.webhookrelay.delivery.RefusedPublish;
 import dev.webhookrelay.delivery.ResponseClassifier;
 import dev.webhookrelay.delivery.RetryPolicy;
 import dev.webhookrelay.delivery.WebhookRequest;
@@ -205,6 +207,8 @@ public abstract class FastRouteTest {
     protected GoneEndpoints goneEndpoints;
     @MockitoBean(name = "attemptRecorder")
     protected AttemptRecorder attemptRecorder;
+    @MockitoBean(name = "deliveryMetrics")
+    protected DeliveryMetrics deliveryMetrics;
     @MockitoBean(name = "circuitBreaker")
     protected CircuitBreaker circuitBreaker;
     @MockitoBean(name = "fifoOrder")
@@ -324,6 +328,11 @@ public abstract class FastRouteTest {
     /** A work message as the relay's beans build it for publish-delivery. */
     protected static WorkMessage workMessage(UUID deliveryId, UUID endpointId, int attempt) {
         return new WorkMessage(deliveryId, endpointId, TENANT, attempt);
+    }
+
+    /** What workPublisher answers for a delivery the broker did not take. */
+    protected static RefusedPublish refused(String deliveryId, String reason) {
+        return new RefusedPublish(workMessage(UUID.fromString(deliveryId), UUID.randomUUID(), 1), reason);
     }
 
     /** An HTTP answer as the API route left it for platform-http. */
