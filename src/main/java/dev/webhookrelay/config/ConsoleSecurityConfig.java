@@ -24,6 +24,7 @@ import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
 import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
 import org.springframework.security.web.firewall.HttpFirewall;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
+import org.springframework.security.web.savedrequest.CookieRequestCache;
 import org.springframework.security.web.util.matcher.AntPathRequestMatcher;
 import org.springframework.security.web.util.matcher.AnyRequestMatcher;
 import org.springframework.security.web.util.matcher.OrRequestMatcher;
@@ -61,7 +62,10 @@ public class ConsoleSecurityConfig {
                         authorize.anyRequest().permitAll();
                     }
                 })
-                .formLogin(Customizer.withDefaults())
+                // No session before a login succeeds (NoSessionBeforeLogin): the page asked
+                // for waits for the login in a cookie, not in a session every anonymous request makes.
+                .formLogin(form -> form.failureHandler(NoSessionBeforeLogin.failure(LOGIN_PAGE + "?error")))
+                .requestCache(cache -> cache.requestCache(new CookieRequestCache()))
                 .httpBasic(Customizer.withDefaults())
                 // Hawtio is a single-page app: it echoes the XSRF-TOKEN cookie in a header.
                 .csrf(csrf -> csrf.csrfTokenRepository(CookieCsrfTokenRepository.withHttpOnlyFalse())

@@ -1,5 +1,6 @@
 package dev.webhookrelay.console;
 
+import dev.webhookrelay.config.NoSessionBeforeLogin;
 import dev.webhookrelay.config.RelayProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -13,7 +14,9 @@ import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWrite
  * The web console's two gates. {@code /console/**} is the operator's: a form login with the console
  * user of config.ConsoleSecurityConfig (the Hawtio login), a session cookie (HttpOnly, Secure,
  * SameSite=Strict: server.servlet.session.cookie.*), CSRF tokens on every change, and pages that
- * may not be framed. {@code /portal/**} is a tenant's: its signed link is the credential, so it has
+ * may not be framed. Nothing of an anonymous request is kept on the server: the CSRF token of the
+ * login form is a cookie of its own, and neither the page asked for nor a failed login is kept in a
+ * session. {@code /portal/**} is a tenant's: its signed link is the credential, so it has
  * no session, no cookie and hence nothing a cross-site request could ride on (CSRF protection would
  * protect nothing); it may be framed by relay.console.portal-frame-ancestors. Both send a
  * Content-Security-Policy that runs only the relay's own scripts: a payload that holds markup is
@@ -39,7 +42,12 @@ public class WebConsoleSecurity {
                         authorize.anyRequest().permitAll();
                     }
                 })
-                .formLogin(form -> form.loginPage(LOGIN).defaultSuccessUrl("/console", true).permitAll())
+                // No session before a login succeeds (NoSessionBeforeLogin): else every anonymous
+                // request would hold one for half an hour, and a flood of them filled the heap.
+                .formLogin(form -> form.loginPage(LOGIN).defaultSuccessUrl("/console", true)
+                        .failureHandler(NoSessionBeforeLogin.failure(LOGIN + "?error")).permitAll())
+                .requestCache(cache -> cache.disable())
+                .csrf(csrf -> csrf.csrfTokenRepository(NoSessionBeforeLogin.csrfTokens("CONSOLE-XSRF-TOKEN", "/console")))
                 .logout(logout -> logout.logoutUrl("/console/logout").logoutSuccessUrl(LOGIN + "?logout"))
                 .headers(headers -> headers
                         .contentSecurityPolicy(csp -> csp.policyDirectives(POLICY + "'none'"))
