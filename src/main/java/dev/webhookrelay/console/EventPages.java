@@ -9,7 +9,6 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.webhookrelay.query.DeliveryQueries;
 import dev.webhookrelay.query.EventQueries;
 import org.springframework.http.ResponseEntity;
@@ -38,7 +37,7 @@ class EventPages {
     private final DeliveryQueries deliveries;
     private final Replays replays;
     private final LiveStreams live;
-    private final ObjectMapper prettyJson;
+    private final ShownPayload shownPayload;
 
     EventPages(EventQueries events, DeliveryQueries deliveries, Replays replays, LiveStreams live,
             ObjectMapper json) {
@@ -46,7 +45,7 @@ class EventPages {
         this.deliveries = deliveries;
         this.replays = replays;
         this.live = live;
-        this.prettyJson = json.copy().enable(SerializationFeature.INDENT_OUTPUT);
+        this.shownPayload = new ShownPayload(json);
     }
 
     @GetMapping({"", "/", "/events"})
@@ -71,7 +70,7 @@ class EventPages {
     String event(ConsoleScope scope, @PathVariable UUID id, Model model) throws JsonProcessingException {
         Map<String, Object> event = events.get(scope.tenantId(), id.toString());
         model.addAttribute("event", event);
-        model.addAttribute("payload", prettyJson.writeValueAsString(event.get("payload")));
+        model.addAttribute("payload", shownPayload.of(event.get("payload")));
         model.addAttribute("deliveries", withAttempts(scope, event));
         return Pages.view(scope, model, "console/event");
     }
@@ -80,7 +79,7 @@ class EventPages {
     String deliveriesFragment(ConsoleScope scope, @PathVariable UUID id, Model model) throws JsonProcessingException {
         Map<String, Object> event = events.get(scope.tenantId(), id.toString());
         model.addAttribute("event", event);
-        model.addAttribute("payload", prettyJson.writeValueAsString(event.get("payload")));
+        model.addAttribute("payload", shownPayload.of(event.get("payload")));
         model.addAttribute("deliveries", withAttempts(scope, event));
         Pages.view(scope, model, "console/event");
         return "console/event :: deliveries";

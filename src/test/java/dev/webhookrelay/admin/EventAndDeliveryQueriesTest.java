@@ -109,6 +109,23 @@ class EventAndDeliveryQueriesTest extends RelayIntegrationTest {
         assertThat(seen).containsAll(existing);
     }
 
+    /** An answer wraps a payload in a few levels more than ingest read: it is still written. */
+    @Test
+    void anEventNestedAsDeepAsIngestAcceptsIsListedAndShown() {
+        String key = createTenant("deep-payload");
+        String payload = "[".repeat(998) + "]".repeat(998);
+        Response accepted = postEvent(key, "{\"type\":\"deep.nested\",\"payload\":" + payload + "}", null);
+        assertThat(accepted.status()).isEqualTo(202);
+        String id = accepted.json().get("id").asText();
+
+        Response listed = get("/v1/events?type=deep.nested", as(key));
+        assertThat(listed.status()).isEqualTo(200);
+        assertThat(listed.body()).contains(id, payload);
+        Response shown = get("/v1/events/" + id, as(key));
+        assertThat(shown.status()).isEqualTo(200);
+        assertThat(shown.body()).contains(payload);
+    }
+
     @Test
     void badQueriesAreAnsweredWithTheField() {
         String key = createTenant("bad-queries");
