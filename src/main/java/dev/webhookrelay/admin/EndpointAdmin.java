@@ -40,6 +40,7 @@ import dev.webhookrelay.secrets.SecretContexts;
 import dev.webhookrelay.secrets.StaticHeaderValue;
 import dev.webhookrelay.signing.SigningSecrets;
 import dev.webhookrelay.urlsafety.EndpointUrlValidator;
+import dev.webhookrelay.urlsafety.UrlOrigins;
 import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
@@ -119,10 +120,10 @@ public class EndpointAdmin {
         String ordering = EndpointInput.ordering(input.get("ordering"));
         String transformation = EndpointInput.transformation(input.get("transformation"));
         UUID endpointId = UUID.randomUUID();
-        String auth = auths.seal(endpointId, input.get("auth"), null);
+        String auth = auths.seal(endpointId, input.get("auth"), null, false);
         quota.requireRoomForOneMore(tenantId);
         String secret = SigningSecrets.generate();
-        String headersJson = sealedHeaders.seal(endpointId, headers, null);
+        String headersJson = sealedHeaders.seal(endpointId, headers, null, false);
         jdbc.update(con -> {
             var statement = con.prepareStatement("""
                     INSERT INTO endpoints (id, tenant_id, url, description, event_types, enabled, headers, rate_limit,
@@ -166,18 +167,30 @@ public class EndpointAdmin {
         return find(tenantId, PathIds.of(id));
     }
 
+    /**
+     * A PATCH. A url on another origin (scheme, host or port) takes none of the endpoint's stored
+     * credentials along: every sensitive header value and the auth credential must then be sent again
+     * in clear (or removed), since whoever may edit the endpoint must not have them sent to a server of
+     * their choosing; sent as {@code ********}, or left out with the member, they are a 422 naming them.
+     */
     @Transactional
     public Map<String, Object> update(@ExchangeProperty(ApiKeyAuthenticator.TENANT_ID) UUID tenantId,
             @ExchangeProperty(Caller.ACTOR) String actor, @Header("id") String id, @Body byte[] body)
             throws JsonProcessingException {
         UUID endpointId = PathIds.of(id);
+        // Locked first: the credentials kept are judged against the url this update replaces, not one a
+        // concurrent update is replacing.
+        jdbc.queryForList("SELECT id FROM endpoints WHERE id = ? AND tenant_id = ? FOR UPDATE", endpointId, tenantId);
         Map<String, Object> before = find(tenantId, endpointId);
         JsonNode input = JsonBodies.object(json, body, EndpointInput.FIELDS);
         List<String> sets = new ArrayList<>();
         List<Object> values = new ArrayList<>();
+        boolean toAnotherOrigin = false;
         if (input.has("url")) {
+            String url = urlValidator.validate(JsonBodies.optionalText(input, "url", 4096));
+            toAnotherOrigin = !UrlOrigins.same((String) before.get("url"), url);
             sets.add("url = ?");
-            values.add(urlValidator.validate(JsonBodies.optionalText(input, "url", 4096)));
+            values.add(url);
         }
         if (input.has("description")) {
             sets.add("description = ?");
@@ -207,9 +220,10 @@ public class EndpointAdmin {
         }
         if (input.has("headers")) {
             Map<String, StaticHeaderValue> headers = EndpointInput.headers(input.get("headers"));
-            String stored = jdbc.queryForObject("SELECT headers::text FROM endpoints WHERE id = ?", String.class, endpointId);
             sets.add("headers = ?::jsonb");
-            values.add(sealedHeaders.seal(endpointId, headers, stored));
+            values.add(sealedHeaders.seal(endpointId, headers, storedHeaders(endpointId), toAnotherOrigin));
+        } else if (toAnotherOrigin) {
+            sealedHeaders.requireNoneSensitive(storedHeaders(endpointId));
         }
         if (input.has("rateLimit")) {
             sets.add("rate_limit = ?");
@@ -230,9 +244,10 @@ public class EndpointAdmin {
             values.add(filters.validate(input.get("filter")));
         }
         if (input.has("auth")) {
-            String stored = jdbc.queryForObject("SELECT auth FROM endpoints WHERE id = ?", String.class, endpointId);
             sets.add("auth = ?");
-            values.add(auths.seal(endpointId, input.get("auth"), stored));
+            values.add(auths.seal(endpointId, input.get("auth"), storedAuth(endpointId), toAnotherOrigin));
+        } else if (toAnotherOrigin) {
+            auths.requireNone(endpointId, storedAuth(endpointId));
         }
         if (input.has("transformation")) {
             sets.add("transformation = ?");
@@ -260,6 +275,14 @@ public class EndpointAdmin {
             }
         }
         return after;
+    }
+
+    private String storedHeaders(UUID endpointId) {
+        return jdbc.queryForObject("SELECT headers::text FROM endpoints WHERE id = ?", String.class, endpointId);
+    }
+
+    private String storedAuth(UUID endpointId) {
+        return jdbc.queryForObject("SELECT auth FROM endpoints WHERE id = ?", String.class, endpointId);
     }
 
     /** Enabling or disabling is the change an operator looks for: it is its own action. */

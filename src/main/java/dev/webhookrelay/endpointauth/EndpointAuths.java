@@ -13,12 +13,15 @@ import dev.webhookrelay.api.problem.ProblemException;
 import dev.webhookrelay.secrets.SecretCipher;
 import dev.webhookrelay.secrets.SecretContexts;
 import dev.webhookrelay.urlsafety.EndpointUrlValidator;
+import dev.webhookrelay.urlsafety.UrlOrigins;
 import org.springframework.stereotype.Component;
 
 /**
  * An endpoint's {@code auth}: validated as the API receives it (a 422 names the field), sealed for
  * the endpoints.auth column (one value, bound to its endpoint), opened for delivery, and shown
- * masked. A credential sent back as {@link EndpointAuth#MASK} keeps the one stored for the same type.
+ * masked. A credential sent back as {@link EndpointAuth#MASK} keeps the one stored for the same type,
+ * as long as it goes to the origins it went to: a credential is only ever sent where the tenant sent
+ * it in clear.
  */
 @Component
 public class EndpointAuths {
@@ -28,6 +31,9 @@ public class EndpointAuths {
             "bearer", Set.of("type", "token"),
             "oauth2", Set.of("type", "tokenUrl", "clientId", "clientSecret", "scope"),
             "mtls", Set.of("type", "certificate", "privateKey"));
+    /** The field of each type that is shown masked: the credential itself. */
+    private static final Map<String, String> CREDENTIALS = Map.of(
+            "basic", "password", "bearer", "token", "oauth2", "clientSecret", "mtls", "privateKey");
     private static final int MAX_PEM_CHARS = 32_768;
 
     private final SecretCipher cipher;
@@ -40,12 +46,18 @@ public class EndpointAuths {
         this.urlValidator = urlValidator;
     }
 
-    /** The sealed column value for the given {@code auth} member (null: none); {@code stored} is the current one. */
-    public String seal(UUID endpointId, JsonNode node, String stored) {
-        EndpointAuth auth = parse(node, stored == null ? null : open(endpointId, stored));
+    /**
+     * The sealed column value for the given {@code auth} member (null: none); {@code stored} is the
+     * current one. {@code toAnotherOrigin}: the endpoint's url moves to another origin, where no
+     * credential it held is sent unless given again.
+     */
+    public String seal(UUID endpointId, JsonNode node, String stored, boolean toAnotherOrigin) {
+        EndpointAuth current = stored == null ? null : open(endpointId, stored);
+        EndpointAuth auth = parse(node, current);
         if (auth == null) {
             return null;
         }
+        requireSentAgainWhereItMoves(node, current, auth, toAnotherOrigin);
         try {
             return cipher.seal(json.writeValueAsString(auth.stored()), SecretContexts.endpointAuth(endpointId));
         } catch (JsonProcessingException e) {
@@ -69,6 +81,19 @@ public class EndpointAuths {
             case "mtls" -> new EndpointAuth.Mtls(fields.get("certificate"), fields.get("privateKey"));
             default -> throw new IllegalStateException("stored auth of endpoint " + endpointId + " has an unknown type");
         };
+    }
+
+    /**
+     * Refuses, naming its credential, a stored auth that the endpoint's url would take to another origin
+     * because the update left {@code auth} out.
+     */
+    public void requireNone(UUID endpointId, String stored) {
+        if (stored != null) {
+            String credential = "auth." + CREDENTIALS.get(open(endpointId, stored).type());
+            throw ProblemException.invalid(credential, "url moves the endpoint to another origin (scheme, host or port), "
+                    + "where a stored credential is not sent: send auth again with " + credential + " in clear, or "
+                    + "auth null");
+        }
     }
 
     /** What the API shows: null when the endpoint has no auth. */
@@ -126,6 +151,29 @@ public class EndpointAuths {
                 yield mtls;
             }
         };
+    }
+
+    /**
+     * A credential kept by its mask goes on to the origins it went to, no further: the endpoint's url
+     * for every type, and for OAuth2 also the token URL, where the client secret itself is sent (the
+     * access token it buys goes to the url).
+     */
+    private static void requireSentAgainWhereItMoves(JsonNode node, EndpointAuth current, EndpointAuth auth,
+            boolean toAnotherOrigin) {
+        if (current == null || !current.type().equals(auth.type())) {
+            return;
+        }
+        String credential = CREDENTIALS.get(auth.type());
+        if (!EndpointAuth.MASK.equals(node.path(credential).textValue())) {
+            return;
+        }
+        boolean tokenUrlMoves = auth instanceof EndpointAuth.OAuth2 oauth2
+                && !UrlOrigins.same(((EndpointAuth.OAuth2) current).tokenUrl(), oauth2.tokenUrl());
+        if (toAnotherOrigin || tokenUrlMoves) {
+            throw ProblemException.invalid("auth." + credential, "auth." + credential + " is " + EndpointAuth.MASK
+                    + ", but " + (tokenUrlMoves ? "auth.tokenUrl" : "url") + " moves to another origin (scheme, host "
+                    + "or port), where a stored credential is not sent: send it again in clear");
+        }
     }
 
     private static String pem(JsonNode node, String name, Map<String, String> kept) {

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.webhookrelay.api.problem.ProblemException;
 import org.springframework.stereotype.Component;
 
 /**
@@ -24,7 +25,10 @@ import org.springframework.stereotype.Component;
 @Component
 public class SealedHeaders {
 
-    /** What the API shows instead of a sensitive value; sent back in a PATCH it keeps the stored value. */
+    /**
+     * What the API shows instead of a sensitive value; sent back in a PATCH it keeps the stored value
+     * (on the same origin only, see {@link #seal}).
+     */
     public static final String MASK = "********";
     /** What the attempt log records instead of a sensitive value. */
     public static final String REDACTED = "[redacted]";
@@ -45,20 +49,47 @@ public class SealedHeaders {
 
     /**
      * The stored JSON of these headers. A value equal to {@link #MASK} keeps the value the endpoint has
-     * under that name (any case), so an API client can send back what it read.
+     * under that name (any case), and the tenant's mark on it, so an API client can send back what it read
+     * without the mask revealing it. When the headers are to go to another origin than the stored
+     * values went to ({@code toAnotherOrigin}), a mask for a sensitive value is refused, naming the header:
+     * a credential is only ever sent where the tenant sent it in clear.
      */
-    public String seal(UUID endpointId, Map<String, StaticHeaderValue> headers, String storedJson) {
-        Map<String, String> kept = storedJson == null ? Map.of() : open(endpointId, storedJson).values();
+    public String seal(UUID endpointId, Map<String, StaticHeaderValue> headers, String storedJson, boolean toAnotherOrigin) {
+        Opened kept = storedJson == null ? new Opened(Map.of(), Set.of()) : open(endpointId, storedJson);
+        JsonNode marks = storedJson == null ? json.createObjectNode() : parse(storedJson);
         ObjectNode stored = json.createObjectNode();
         headers.forEach((name, header) -> {
-            String value = header.value();
-            if (MASK.equals(value)) {
-                value = kept.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
-                        .map(Map.Entry::getValue).findFirst().orElse(value);
+            String keptName = !MASK.equals(header.value()) ? null
+                    : kept.values().keySet().stream().filter(name::equalsIgnoreCase).findFirst().orElse(null);
+            if (keptName == null) {
+                stored.set(name, sealed(endpointId, name, header.value(), header.markedSensitive()));
+                return;
             }
-            stored.set(name, sealed(endpointId, name, value, header.markedSensitive()));
+            if (toAnotherOrigin && kept.sensitive().contains(keptName)) {
+                throw ProblemException.invalid("headers." + name, "headers." + name + " is " + MASK + ", but url "
+                        + "moves the endpoint to another origin (scheme, host or port), where a stored credential is "
+                        + "not sent: send its value again in clear, or leave the header out");
+            }
+            boolean marked = header.markedSensitive() || marks.path(keptName).path("sensitive").asBoolean(false);
+            stored.set(name, sealed(endpointId, name, kept.values().get(keptName), marked));
         });
         return stored.toString();
+    }
+
+    /**
+     * Refuses, naming the first, stored headers with a sensitive value: the endpoint moves to another
+     * origin and they were not sent again (a header whose name or mark says it holds a credential).
+     */
+    public void requireNoneSensitive(String storedJson) {
+        JsonNode stored = parse(storedJson);
+        for (Iterator<Map.Entry<String, JsonNode>> it = stored.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> header = it.next();
+            if (isSensitiveName(header.getKey()) || header.getValue().path("sensitive").asBoolean(false)) {
+                throw ProblemException.invalid("headers." + header.getKey(), "url moves the endpoint to another origin "
+                        + "(scheme, host or port), where a stored credential is not sent: send headers again with the "
+                        + "value of " + header.getKey() + " in clear, or without it");
+            }
+        }
     }
 
     /** Every stored header opened: its value, and the names that are sensitive. */
