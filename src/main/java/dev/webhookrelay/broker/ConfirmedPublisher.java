@@ -9,10 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import dev.webhookrelay.config.RelayProperties;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.amqp.AmqpException;
-import org.springframework.amqp.core.AmqpAdmin;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.rabbit.connection.CorrelationData;
@@ -31,15 +28,13 @@ import org.springframework.stereotype.Component;
 @Component("confirmedPublisher")
 public class ConfirmedPublisher {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ConfirmedPublisher.class);
-
     private final RabbitTemplate template;
-    private final AmqpAdmin admin;
+    private final TopologyRepair topology;
     private final long confirmTimeoutMillis;
 
-    public ConfirmedPublisher(RabbitTemplate template, AmqpAdmin admin, RelayProperties properties) {
+    public ConfirmedPublisher(RabbitTemplate template, TopologyRepair topology, RelayProperties properties) {
         this.template = template;
-        this.admin = admin;
+        this.topology = topology;
         this.confirmTimeoutMillis = properties.rabbitmq().confirmTimeout().toMillis();
     }
 
@@ -89,8 +84,10 @@ public class ConfirmedPublisher {
         if (Thread.interrupted()) {
             throw new InterruptedException("interrupted while waiting for the broker's confirms");
         }
+        // A queue or binding is missing: declared again now rather than on the next connection, the
+        // caller's retry of this publish finds its queue.
         if (failures.stream().anyMatch(UnroutableMessageException.class::isInstance)) {
-            redeclareTopology();
+            topology.redeclare("an unroutable publish to " + exchangeName);
         }
         return failures;
     }
@@ -160,19 +157,6 @@ public class ConfirmedPublisher {
             RabbitUtils.setPhysicalCloseRequired(channel, true);
             return null;
         });
-    }
-
-    /*
-     * A queue or binding is missing (deleted by an operator, or the broker lost it). Declaring is
-     * idempotent, so redeclare everything known now rather than only on the next reconnection: the
-     * caller's retry of this publish then finds its queue.
-     */
-    private void redeclareTopology() {
-        try {
-            admin.initialize();
-        } catch (AmqpException e) {
-            LOG.warn("Could not redeclare the RabbitMQ topology after an unroutable publish: {}", e.getMessage());
-        }
     }
 
     private static Message toAmqp(Map<String, Object> headers, String body) {

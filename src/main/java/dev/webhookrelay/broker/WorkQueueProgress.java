@@ -3,11 +3,9 @@ package dev.webhookrelay.broker;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 
-import dev.webhookrelay.config.RelayProperties;
 import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.amqp.core.AmqpAdmin;
 import org.springframework.amqp.core.QueueInformation;
 import org.springframework.stereotype.Component;
 
@@ -21,20 +19,20 @@ import org.springframework.stereotype.Component;
  * <p>Two observations move it forward. The work queue is FIFO: once a consumer reads a message
  * published at T ({@link WorkMessage#PUBLISHED_AT}), every message that entered the queue before it
  * was handed out. And a work queue seen with no ready message has handed out everything it held. A
- * relay that consumes nothing still learns the second; the moment only ever moves forward.
+ * relay that consumes nothing still learns the second; the moment only ever moves forward. A work
+ * queue that was deleted lost what it held: declared again (TopologyRepair) it is empty, and what
+ * it lost is republished.
  */
 @Component("workQueueProgress")
 public class WorkQueueProgress {
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkQueueProgress.class);
 
-    private final AmqpAdmin admin;
-    private final String workQueue;
+    private final TopologyRepair topology;
     private final AtomicLong handedOutUpTo = new AtomicLong(Long.MIN_VALUE);
 
-    public WorkQueueProgress(AmqpAdmin admin, RelayProperties properties) {
-        this.admin = admin;
-        this.workQueue = properties.rabbitmq().workQueue();
+    public WorkQueueProgress(TopologyRepair topology) {
+        this.topology = topology;
     }
 
     /** A consumer read a message published at this moment (epoch millis; absent on a retry's message). */
@@ -54,13 +52,13 @@ public class WorkQueueProgress {
 
     /**
      * The moment before which everything that entered the work queue was handed out, as this relay
-     * knows it now; asks the broker whether the queue is empty first. An unreachable broker leaves it
-     * where it was.
+     * knows it now; asks the broker whether the queue is empty first (and so, once per outbox sweep,
+     * whether the relay's queues are all there). An unreachable broker leaves it where it was.
      */
     public Instant handedOutUpTo() {
         long now = System.currentTimeMillis();
         try {
-            QueueInformation queue = admin.getQueueInfo(workQueue);
+            QueueInformation queue = topology.workQueue();
             if (queue != null && queue.getMessageCount() == 0) {
                 advanceTo(now);
             }

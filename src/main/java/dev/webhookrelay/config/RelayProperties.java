@@ -61,7 +61,8 @@ public record RelayProperties(
             @Positive int workQueueDeliveryLimit,
             String deadLetterRecorderQueue,
             @NotNull Duration confirmTimeout,
-            @PositiveOrZero int quorumInitialGroupSize) {
+            @PositiveOrZero int quorumInitialGroupSize,
+            @NotNull @DurationMin(millis = 100) Duration missingQueueRetryInterval) {
     }
 
     public record Delivery(

@@ -3,7 +3,11 @@ package dev.webhookrelay.delivery;
 import dev.webhookrelay.config.RelayProperties;
 import dev.webhookrelay.broker.WorkQueueRecoverer;
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.springrabbit.DefaultListenerContainerFactory;
+import org.apache.camel.component.springrabbit.ListenerContainerFactory;
+import org.apache.camel.component.springrabbit.SpringRabbitMQEndpoint;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
+import org.springframework.amqp.rabbit.listener.AbstractMessageListenerContainer;
 import org.springframework.amqp.rabbit.config.RetryInterceptorBuilder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -12,7 +16,8 @@ import org.springframework.retry.interceptor.RetryOperationsInterceptor;
 /**
  * The relay's queue listeners: their advice (the {@code retry} option of the work-queue and
  * dead-letter-recorder consumers: no in-memory retries, since retries are the broker's wait queues,
- * and a recoverer that requeues instead of dropping), and whether the work-queue consumer starts at all.
+ * and a recoverer that requeues instead of dropping), their containers (consumers that outlive a
+ * deleted queue), and whether the work-queue consumer starts at all.
  */
 @Configuration
 public class WorkQueueListenerConfig {
@@ -37,6 +42,29 @@ public class WorkQueueListenerConfig {
             @Override
             public void afterApplicationStart(CamelContext camel) {
                 // Nothing to do once started.
+            }
+        };
+    }
+
+    /**
+     * The containers of every spring-rabbitmq consumer (camel.component.spring-rabbitmq.listener-container-factory).
+     * Spring AMQP's SimpleMessageListenerContainer, the work queue's, takes a queue missing for three
+     * passive declarations (5 s apart) as fatal and stops for good: a relay.work deleted and declared
+     * again later had no consumer until a restart. Here every consumer of a missing queue tries it
+     * again every relay.rabbitmq.missing-queue-retry-interval for as long as it is missing, and
+     * consumes it as soon as it is back (TopologyRepair declares it again).
+     */
+    @Bean
+    public ListenerContainerFactory queueListenerContainers(RelayProperties properties) {
+        long retryMillis = properties.rabbitmq().missingQueueRetryInterval().toMillis();
+        return new DefaultListenerContainerFactory() {
+            @Override
+            public AbstractMessageListenerContainer createListenerContainer(SpringRabbitMQEndpoint endpoint) {
+                AbstractMessageListenerContainer container = super.createListenerContainer(endpoint);
+                container.setMissingQueuesFatal(false);
+                container.setFailedDeclarationRetryInterval(retryMillis);
+                container.setRecoveryInterval(retryMillis);
+                return container;
             }
         };
     }

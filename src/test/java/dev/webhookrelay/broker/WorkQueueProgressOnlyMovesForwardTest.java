@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.Map;
 
 import dev.webhookrelay.config.RelayProperties;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.AmqpConnectException;
 import org.springframework.amqp.core.AmqpAdmin;
@@ -19,9 +20,18 @@ import org.springframework.boot.context.properties.source.MapConfigurationProper
 class WorkQueueProgressOnlyMovesForwardTest {
 
     private final AmqpAdmin admin = mock(AmqpAdmin.class);
-    private final WorkQueueProgress progress = new WorkQueueProgress(admin, new Binder(
-            new MapConfigurationPropertySource(Map.of("relay.rabbitmq.work-queue", "relay.work")))
-            .bind("relay", RelayProperties.class).get());
+    private final WorkQueueProgress progress = new WorkQueueProgress(new TopologyRepair(admin, new Binder(
+            new MapConfigurationPropertySource(Map.of("relay.rabbitmq.work-queue", "relay.work",
+                    "relay.rabbitmq.dead-letter-queue", "relay.dead-letter",
+                    "relay.rabbitmq.dead-letter-recorder-queue", "relay.dead-letter.recorder")))
+            .bind("relay", RelayProperties.class).get()));
+
+    @BeforeEach
+    void deadLetterQueuesExist() {
+        when(admin.getQueueInfo("relay.dead-letter")).thenReturn(new QueueInformation("relay.dead-letter", 0, 0));
+        when(admin.getQueueInfo("relay.dead-letter.recorder"))
+                .thenReturn(new QueueInformation("relay.dead-letter.recorder", 0, 1));
+    }
 
     @Test
     void aQueueWithABacklogKeepsTheNewestPublishTimeAConsumerRead() {

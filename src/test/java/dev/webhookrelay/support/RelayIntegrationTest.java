@@ -84,6 +84,9 @@ public abstract class RelayIntegrationTest {
         registry.add("relay.delivery.claim-lease-margin",
                 () -> System.getProperty("relay.delivery.claim-lease-margin", "15s"));
         registry.add("relay.outbox.min-age", () -> "1s");
+        // Consumers of a deleted queue try it again soon, so a test waits past the point where
+        // Spring AMQP's container would have given up (three tries) within a second or two.
+        registry.add("relay.rabbitmq.missing-queue-retry-interval", () -> "200ms");
         // Quotas small enough for a test to reach, above what any other test uses per tenant (the
         // in-flight cap keeps its default, 16 of the 32 consumers).
         registry.add("relay.quotas.max-endpoints-per-tenant", () -> "8");
