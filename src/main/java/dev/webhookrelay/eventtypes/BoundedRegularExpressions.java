@@ -4,6 +4,7 @@ import java.util.regex.Pattern;
 
 import com.networknt.schema.regex.RegularExpression;
 import com.networknt.schema.regex.RegularExpressionFactory;
+import dev.webhookrelay.regex.GuardedChars;
 
 /**
  * The "pattern" and "patternProperties" of a tenant's schema, run by java.util.regex with a budget:
@@ -19,7 +20,14 @@ final class BoundedRegularExpressions implements RegularExpressionFactory {
     @Override
     public RegularExpression getRegularExpression(String regex) {
         Pattern pattern = Pattern.compile(regex);
-        return value -> pattern.matcher(new BudgetedChars(value, new long[] {READS_PER_MATCH})).find();
+        return value -> {
+            long[] budget = {READS_PER_MATCH};
+            return pattern.matcher(new GuardedChars(value, () -> {
+                if (--budget[0] < 0) {
+                    throw new BudgetExceeded();
+                }
+            })).find();
+        };
     }
 
     /** Thrown when a match spends its budget; the payload is then refused, as it could not be validated. */
@@ -27,33 +35,6 @@ final class BoundedRegularExpressions implements RegularExpressionFactory {
 
         BudgetExceeded() {
             super("a pattern of the schema needed too many steps on this payload", null, false, false);
-        }
-    }
-
-    /** A string whose reads are counted against a budget shared by every view of it. */
-    private record BudgetedChars(String text, long[] budget) implements CharSequence {
-
-        @Override
-        public char charAt(int index) {
-            if (--budget[0] < 0) {
-                throw new BudgetExceeded();
-            }
-            return text.charAt(index);
-        }
-
-        @Override
-        public int length() {
-            return text.length();
-        }
-
-        @Override
-        public CharSequence subSequence(int start, int end) {
-            return new BudgetedChars(text.substring(start, end), budget);
-        }
-
-        @Override
-        public String toString() {
-            return text;
         }
     }
 }

@@ -13,7 +13,9 @@ import com.dashjoin.jsonata.Jsonata;
  * callbacks): a deadline and a nesting depth, which stop loops and runaway recursion, and the size
  * of every string, array and object a step produces, which stops a body that doubles itself. The
  * built-in functions that can amplify their input in a single step ({@code $pad}, {@code $replace},
- * {@code $string}) are replaced by versions that check the size first.
+ * {@code $string}) are replaced by versions that check the size first, and those that match a
+ * regular expression (one step however long the match takes) by {@link RegularExpressions}, whose
+ * matches check the deadline as they read.
  */
 final class EvaluationBounds {
 
@@ -22,7 +24,9 @@ final class EvaluationBounds {
     private final int maxDepth;
     private final int maxSize;
     private int depth;
+    private int regexReads;
     private final Map<Object, Long> weights = new IdentityHashMap<>();
+    private final RegularExpressions regexes = new RegularExpressions(this::regexRead);
 
     private EvaluationBounds(long timeoutMillis, int maxDepth, int maxSize) {
         this.timeoutMillis = timeoutMillis;
@@ -51,6 +55,10 @@ final class EvaluationBounds {
         frame.bind("pad", Jsonata.function("pad", bounds::pad, "<s-ns?:s>"));
         frame.bind("replace", Jsonata.function("replace", bounds::replace, "<s-(sf)(sf)n?:s>"));
         frame.bind("string", Jsonata.function("string", bounds::string, "<x-b?:s>"));
+        frame.bind("contains", Jsonata.function("contains", bounds.regexes::contains, "<s-(sf):b>"));
+        frame.bind("match", Jsonata.function("match", bounds.regexes::match, "<s-f<s:o>n?:a<o>>"));
+        frame.bind("split", Jsonata.function("split", bounds.regexes::split, "<s-(sf)n?:a<s>>"));
+        frame.bind("eval", Jsonata.function("eval", bounds::eval, "<sx?:x>"));
         return frame;
     }
 
@@ -58,6 +66,17 @@ final class EvaluationBounds {
         if (depth > maxDepth) {
             throw new JException("Transformation nested deeper than " + maxDepth + " steps (relay.transformations.max-depth)", -1);
         }
+        checkDeadline();
+    }
+
+    /** Every 1,024th character a regular expression reads: reading the clock costs more than reading a character. */
+    private void regexRead() {
+        if ((++regexReads & 1023) == 0) {
+            checkDeadline();
+        }
+    }
+
+    private void checkDeadline() {
         if (System.nanoTime() - deadlineNanos > 0) {
             throw new JException("Transformation took longer than " + timeoutMillis + " ms (relay.transformations.timeout)", -1);
         }
@@ -127,7 +146,24 @@ final class EvaluationBounds {
                 && (long) text.length() + ((long) text.length() + 1) * with.length() > maxSize) {
             throw tooLarge();
         }
-        return Functions.replace(text, pattern, replacement, limit == null ? null : limit.intValue());
+        return regexes.replace(text, pattern, replacement, limit);
+    }
+
+    /**
+     * $eval compiles its expression during the evaluation, where {@link RegularExpressions#takeOver}
+     * does not reach: one holding a regex literal is refused. JSONata reports any failure inside $eval
+     * as its own, so the bounds are checked again to name the one that ended it.
+     */
+    private Object eval(String expression, Object focus) {
+        if (expression != null && RegularExpressions.anyIn(expression)) {
+            throw new JException("$eval cannot compile a regular expression in a transformation", -1);
+        }
+        try {
+            return Functions.functionEval(expression, focus);
+        } catch (JException failed) {
+            check();
+            throw failed;
+        }
     }
 
     /** A structure can share one value many times over: its printed size is counted before it is printed. */

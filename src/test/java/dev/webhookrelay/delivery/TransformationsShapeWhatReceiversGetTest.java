@@ -150,6 +150,25 @@ class TransformationsShapeWhatReceiversGetTest extends RelayIntegrationTest {
         }
     }
 
+    /** One match of this pattern over the event's 40 characters would run for hours: the deadline stops it inside. */
+    @Test
+    void aBacktrackingRegularExpressionIsStoppedInThePreviewAndInADelivery() {
+        try (TestReceiver receiver = new TestReceiver()) {
+            String key = createTenant("backtracking");
+            String id = endpoint(key, receiver.url(), "{\"m\": $contains(data.text, /(.*a){16}$/)}").get("id").asText();
+            String event = "{\"type\":\"order.created\",\"payload\":{\"text\":\"" + "a".repeat(40) + "!\"}}";
+
+            Response preview = post("/v1/endpoints/" + id + "/transform-preview", "{\"event\":" + event + "}", as(key));
+            assertThat(preview.status()).isEqualTo(422);
+            assertThat(preview.json().toString()).contains("relay.transformations.timeout");
+
+            UUID deliveryId = deliveryOf(postEvent(key, event, null));
+            awaitStatus(deliveryId, "DEAD_LETTERED", Duration.ofSeconds(15));
+            assertThat(attempts(deliveryId).get(0).get("error_message").toString()).contains("relay.transformations.timeout");
+            assertThat(receiver.received()).isEmpty();
+        }
+    }
+
     @Test
     void thePreviewAnswersTheExactRequestAndTheTestSendsOne() throws Exception {
         try (TestReceiver receiver = new TestReceiver(Reply.status(202, "X-Receiver", "seen"))) {

@@ -110,6 +110,74 @@ class TransformationsAreBoundedTest {
                 .isInstanceOf(TransformationException.class).hasMessageContaining("relay.transformations.max-output-bytes");
     }
 
+    /** Each match takes minutes to fail on its own: the deadline must be checked inside it, not after it. */
+    @Test
+    void aBacktrackingRegularExpressionIsStoppedByTheTimeout() {
+        Transformations quick = bounded(Duration.ofMillis(50), 100_000_000);
+        String backtracking = "/(.*a){16}$/";
+        String text = "{\"text\": \"" + "a".repeat(40) + "!\"}";
+        for (String expression : List.of(
+                "$contains(data.text, " + backtracking + ")",
+                "$match(data.text, " + backtracking + ")",
+                "$replace(data.text, " + backtracking + ", \"x\")",
+                "$replace(data.text, " + backtracking + ", function($m) { \"x\" })",
+                "$split(data.text, " + backtracking + ")",
+                "($r := " + backtracking + "; $contains(data.text, $r))",
+                "$map([data.text], function($t) { $contains($t, " + backtracking + ") })")) {
+            assertThatThrownBy(() -> quick.apply(Transformations.compile(expression), "t", AT, text))
+                    .as(expression)
+                    .isInstanceOf(TransformationException.class).hasMessageContaining("relay.transformations.timeout");
+        }
+    }
+
+    /** The engine matched these unguarded: a regex literal called as a function, $eval's own literals, a limited $replace. */
+    @Test
+    void aRegularExpressionIsMatchedOnlyByTheFunctionsThatGuardIt() throws Exception {
+        for (String expression : List.of("/(.*a){16}$/(data.id)", "($r := /(.*a){16}$/; data.id ~> $r)",
+                "$append(/(.*a){16}$/, 1)[0](data.id)", "(function($f) { $f(data.id) })(/(.*a){16}$/)")) {
+            assertThatThrownBy(() -> apply(expression)).as(expression)
+                    .isInstanceOf(TransformationException.class).hasMessageContaining("can only be given to $contains");
+        }
+        assertThatThrownBy(() -> apply("$eval(\"$contains(data.id, /\" & \"(.*a){16}$\" & \"/)\")"))
+                .isInstanceOf(TransformationException.class).hasMessageContaining("$eval cannot compile a regular expression");
+        assertThat(apply("$eval(\"data.id & \'!\'\")").body()).isEqualTo("\"ord_42!\"");
+        assertThatThrownBy(() -> apply("$contains(data.id, function($x) { true })"))
+                .isInstanceOf(TransformationException.class).hasMessageContaining("a string or a regular expression");
+        assertThat(apply("$replace(\"a.b.c.d\", \".\", \"-\", 2)").body()).isEqualTo("\"a-b-c.d\"");
+        assertThat(apply("$replace(\"aaaa!\", \"(.*a){16}$\", \"-\", 1)").body()).isEqualTo("\"aaaa!\"");
+    }
+
+    @Test
+    void regularExpressionsMatchAsJsonataDefinesThem() throws Exception {
+        JsonNode result = JSON.readTree(apply("""
+                {"contains": $contains(data.id, /ORD_\\d+/i),
+                 "absent": $contains(data.id, /^x/),
+                 "literal": $contains("a.b", "."),
+                 "match": $match("ab12cd345", /([a-z]+)(\\d+)/),
+                 "limited": $match("ab12cd345", /\\d+/, 1),
+                 "groups": $replace(data.currency, /(E)(U)(R)/, "$3$2$1 $$ $4$12"),
+                 "computed": $replace("a1b22", /\\d+/, function($m) { $string($m.index) & ":" & $m.match }),
+                 "first": $replace("aaa", /a/, "b", 2),
+                 "split": $split("a1b22c", /\\d+/),
+                 "splitLimited": $split("a1b22c", /\\d+/, 2),
+                 "stored": ($r := /\\d/; $contains("x1", $r)),
+                 "partial": ["a1", "b"].$contains($, /\\d/)}""").body());
+
+        assertThat(result.get("contains").asBoolean()).isTrue();
+        assertThat(result.get("absent").asBoolean()).isFalse();
+        assertThat(result.get("literal").asBoolean()).isTrue();
+        assertThat(result.get("match").toString()).isEqualTo("[{\"match\":\"ab12\",\"index\":0,\"groups\":[\"ab\",\"12\"]},"
+                + "{\"match\":\"cd345\",\"index\":4,\"groups\":[\"cd\",\"345\"]}]");
+        assertThat(result.get("limited").toString()).isEqualTo("{\"match\":\"12\",\"index\":2,\"groups\":[]}");
+        assertThat(result.get("groups").asText()).isEqualTo("RUE $ E2");
+        assertThat(result.get("computed").asText()).isEqualTo("a1:1b3:22");
+        assertThat(result.get("first").asText()).isEqualTo("bba");
+        assertThat(result.get("split").toString()).isEqualTo("[\"a\",\"b\",\"c\"]");
+        assertThat(result.get("splitLimited").toString()).isEqualTo("[\"a\",\"b\"]");
+        assertThat(result.get("stored").asBoolean()).isTrue();
+        assertThat(result.get("partial").toString()).isEqualTo("[true,false]");
+    }
+
     @Test
     void oneCompiledExpressionServesManyEvaluationsAndThreads() throws Exception {
         Jsonata expression = Transformations.compile("{\"n\": data.n, \"t\": type}");
