@@ -2,7 +2,6 @@ package dev.webhookrelay.auth;
 
 import java.sql.Timestamp;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -17,11 +16,13 @@ import org.springframework.stereotype.Component;
 /**
  * Resolves the tenant of a request from its {@code Authorization: Bearer <key>} or {@code X-API-Key}
  * header. A key that cannot be one the relay minted is refused without a query; a well-formed one is
- * looked up only while the client address has attempts left ({@link AuthenticationAttempts}).
- * Valid keys are cached for relay.ingest.api-key-cache-ttl, so the hot ingest path does not pay a
- * query per request: a key revoked on another instance stops working within that TTL (on this
- * instance at once), and an expired key at its expiry, which is checked on every request. Unknown
- * keys are not cached: random keys would otherwise evict the valid ones.
+ * looked up by its hash (a unique index), and only a key not found counts against the client
+ * address ({@link AuthenticationAttempts}, 429 past its budget): a valid key is accepted however
+ * many failures others sent from its address, even at its first use. Valid keys are cached for
+ * relay.ingest.api-key-cache-ttl, so the hot ingest path does not pay a query per request: a key
+ * revoked on another instance stops working within that TTL (on this instance at once), and an
+ * expired key at its expiry, which is checked on every request. Unknown keys are not cached: random
+ * keys would otherwise evict the valid ones.
  */
 @Component("apiKeyAuthenticator")
 public class ApiKeyAuthenticator {
@@ -34,15 +35,6 @@ public class ApiKeyAuthenticator {
     private final ApiKeyLastUse lastUse;
     private final Clock clock = Clock.systemUTC();
     private final Cache<String, ApiKeyGrant> grantsByKeyHash;
-    /**
-     * Keys seen valid within a day are looked up again (revocation still counts) without taking from
-     * the address's budget: behind a shared proxy address, an attacker's failures must not lock
-     * tenants out once their cached lookup expires. A guessed key is never in here.
-     */
-    private final Cache<String, Boolean> recentlyValid = Caffeine.newBuilder()
-            .maximumSize(100_000)
-            .expireAfterWrite(Duration.ofDays(1))
-            .build();
 
     public ApiKeyAuthenticator(JdbcTemplate jdbc, AuthenticationAttempts attempts, ApiKeyLastUse lastUse,
             RelayProperties properties) {
@@ -74,20 +66,12 @@ public class ApiKeyAuthenticator {
             throw ProblemException.unauthorized("API key expired");
         }
         if (grant == null) {
-            boolean vouchedFor = recentlyValid.getIfPresent(keyHash) != null;
-            if (!vouchedFor) {
-                attempts.take(client);
-            }
             grant = lookup(keyHash, now);
             if (grant == null) {
-                recentlyValid.invalidate(keyHash);
+                attempts.take(client);
                 throw ProblemException.unauthorized("Invalid API key");
             }
-            if (!vouchedFor) {
-                attempts.giveBack(client);
-            }
             grantsByKeyHash.put(keyHash, grant);
-            recentlyValid.put(keyHash, Boolean.TRUE);
         }
         lastUse.note(grant.keyId(), now);
         exchange.setProperty(TENANT_ID, grant.tenantId());

@@ -13,12 +13,15 @@ import io.github.bucket4j.ConsumptionProbe;
 import org.springframework.stereotype.Component;
 
 /**
- * How many authentications a client address may still attempt: relay.auth.failed-attempts-per-minute
- * per address, as a token bucket. Every attempt that has to be checked against the database takes a
- * token and a successful one gives it back, so only failures use the budget, and the number of key
- * lookups one address can cause is bounded even when it sends many at once. Random keys therefore
- * cannot tie up the connection pool that ingest needs. IPv6 clients are counted per /64, the
- * smallest network a single subscriber usually holds.
+ * How many failed authentications a client address may still make: relay.auth.failed-attempts-per-minute
+ * per address, as a token bucket; past it a failure is answered 429 with Retry-After. A valid
+ * credential never pays for the failures of others behind the same address (a proxy without
+ * forwarded headers, a NAT): the API checks an API key or the admin token first and charges the
+ * address only for a miss, so a valid one is accepted whatever its address has failed (256 random
+ * bits cannot be guessed; the admin token must be as long). A console login's password is a person's
+ * choice, so it is charged before it is checked and given back when it was right: an address over
+ * its budget cannot try passwords at all. IPv6 clients are counted per /64, the smallest network a
+ * single subscriber usually holds.
  */
 @Component("authenticationAttempts")
 public class AuthenticationAttempts {
@@ -36,7 +39,7 @@ public class AuthenticationAttempts {
         this.perMinute = properties.auth().failedAttemptsPerMinute();
     }
 
-    /** Takes a token for one attempt from this address; 429 with Retry-After when none is left. */
+    /** Takes a token for one failure (or attempt) of this address; 429 with Retry-After when none is left. */
     public void take(String clientAddress) {
         ConsumptionProbe probe = bucketOf(clientAddress).tryConsumeAndReturnRemaining(1);
         if (!probe.isConsumed()) {
@@ -46,7 +49,7 @@ public class AuthenticationAttempts {
         }
     }
 
-    /** The attempt succeeded: its token goes back. */
+    /** The attempt taken for succeeded: its token goes back. */
     public void giveBack(String clientAddress) {
         bucketOf(clientAddress).addTokens(1);
     }

@@ -1,9 +1,5 @@
 package dev.webhookrelay.config;
 
-import java.util.ArrayList;
-import java.util.List;
-
-
 import jakarta.servlet.Filter;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.beans.factory.ObjectProvider;
@@ -12,14 +8,14 @@ import org.springframework.boot.web.servlet.DelegatingFilterProxyRegistrationBea
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.security.config.Customizer;
+import org.springframework.security.config.ObjectPostProcessor;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
-import org.springframework.security.core.userdetails.User;
-import org.springframework.security.core.userdetails.UserDetails;
-import org.springframework.security.provisioning.InMemoryUserDetailsManager;
+import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.DefaultSecurityFilterChain;
 import org.springframework.security.web.FilterChainProxy;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.AuthenticationFailureHandler;
+import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
 import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
 import org.springframework.security.web.firewall.HttpFirewall;
@@ -33,10 +29,13 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
 /**
  * Spring Security guards only the operations console (Hawtio and its Jolokia bridge), and is its
  * only gate (Hawtio's own login is off): the console user comes from relay.console.*, with no
- * password set the console has no user at all, so it is closed; the dev profile opens it. The API
- * authenticates with its own API keys and admin token: no security chain matches it, and its requests
- * (the ingest hot path) pass only Spring Security's firewall (securityFilterBesideTheApi); every other
- * request passes it before the chains. What a
+ * password set the console has no user at all, so it is closed; the dev profile opens it. Its
+ * password is checked by auth.ConsoleLogins, the AuthenticationProvider, within the per-address
+ * budget of failed authentications; a login refused for that budget, by HTTP Basic or the form, is
+ * a 429 from auth.HawtioLoginRefusals (the AuthenticationEntryPoint and AuthenticationFailureHandler
+ * bean). The API authenticates with its own API keys and admin token: no security chain matches it,
+ * and its requests (the ingest hot path) pass only Spring Security's firewall
+ * (securityFilterBesideTheApi); every other request passes it before the chains. What a
  * logged-in operator may do over Jolokia is narrowed further by jolokia-access.xml.
  */
 @Configuration
@@ -47,7 +46,8 @@ public class ConsoleSecurityConfig {
     private static final String LOGOUT = "/logout";
 
     @Bean
-    public SecurityFilterChain consoleSecurity(HttpSecurity http, RelayProperties properties) throws Exception {
+    public SecurityFilterChain consoleSecurity(HttpSecurity http, RelayProperties properties,
+            AuthenticationEntryPoint basicRefusals, AuthenticationFailureHandler formRefusals) throws Exception {
         CsrfTokenRequestAttributeHandler spaCsrf = new CsrfTokenRequestAttributeHandler();
         spaCsrf.setCsrfRequestAttributeName(null);
         boolean loginRequired = properties.console().loginRequired();
@@ -62,11 +62,19 @@ public class ConsoleSecurityConfig {
                         authorize.anyRequest().permitAll();
                     }
                 })
-                // No session before a login succeeds (NoSessionBeforeLogin): the page asked
-                // for waits for the login in a cookie, not in a session every anonymous request makes.
-                .formLogin(form -> form.failureHandler(NoSessionBeforeLogin.failure(LOGIN_PAGE + "?error")))
+                // Set on the filter, not by failureHandler(), which would leave Spring Security's
+                // login page without its failure URL, so with no notice for a wrong password.
+                .formLogin(form -> form.withObjectPostProcessor(new ObjectPostProcessor<UsernamePasswordAuthenticationFilter>() {
+                    @Override
+                    public <O extends UsernamePasswordAuthenticationFilter> O postProcess(O filter) {
+                        filter.setAuthenticationFailureHandler(formRefusals);
+                        return filter;
+                    }
+                }))
+                // No session before a login succeeds (NoSessionBeforeLogin): the page asked for
+                // waits for the login in a cookie, not in a session every anonymous request makes.
                 .requestCache(cache -> cache.requestCache(new CookieRequestCache()))
-                .httpBasic(Customizer.withDefaults())
+                .httpBasic(basic -> basic.authenticationEntryPoint(basicRefusals))
                 // Hawtio is a single-page app: it echoes the XSRF-TOKEN cookie in a header.
                 .csrf(csrf -> csrf.csrfTokenRepository(CookieCsrfTokenRepository.withHttpOnlyFalse())
                         .csrfTokenRequestHandler(spaCsrf))
@@ -109,16 +117,5 @@ public class ConsoleSecurityConfig {
         registration.setOrder(securityFilterChainRegistration.getOrder());
         registration.setDispatcherTypes(securityFilterChainRegistration.determineDispatcherTypes());
         return registration;
-    }
-
-    @Bean
-    public InMemoryUserDetailsManager consoleUsers(RelayProperties properties) {
-        var console = properties.console();
-        List<UserDetails> users = new ArrayList<>();
-        if (console.password() != null && !console.password().isBlank()) {
-            users.add(User.withUsername(console.username()).password("{noop}" + console.password())
-                    .roles("admin", "viewer").build());
-        }
-        return new InMemoryUserDetailsManager(users);
     }
 }

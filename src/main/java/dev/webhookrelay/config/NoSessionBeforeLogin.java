@@ -1,7 +1,11 @@
 package dev.webhookrelay.config;
 
+import java.util.HashMap;
+import java.util.Map;
+
+import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.web.authentication.AuthenticationFailureHandler;
-import org.springframework.security.web.authentication.SimpleUrlAuthenticationFailureHandler;
+import org.springframework.security.web.authentication.ExceptionMappingAuthenticationFailureHandler;
 import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
 import org.springframework.security.web.csrf.CsrfTokenRepository;
 
@@ -17,9 +21,17 @@ public final class NoSessionBeforeLogin {
     private NoSessionBeforeLogin() {
     }
 
-    /** Back to the login page with an error, the reason not kept (the page says only that it failed). */
-    public static AuthenticationFailureHandler failure(String url) {
-        SimpleUrlAuthenticationFailureHandler failure = new SimpleUrlAuthenticationFailureHandler(url);
+    /**
+     * Back to the login page with an error (to its own page for a refusal of one of those kinds), the
+     * reason not kept (the page says only what kind of refusal it was).
+     */
+    public static AuthenticationFailureHandler failure(String url,
+            Map<Class<? extends AuthenticationException>, String> urlsByRefusal) {
+        ExceptionMappingAuthenticationFailureHandler failure = new ExceptionMappingAuthenticationFailureHandler();
+        failure.setDefaultFailureUrl(url);
+        Map<String, String> byName = new HashMap<>();
+        urlsByRefusal.forEach((refusal, page) -> byName.put(refusal.getName(), page));
+        failure.setExceptionMappings(byName);
         failure.setAllowSessionCreation(false);
         return failure;
     }

@@ -23,8 +23,9 @@ import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * A flood of random API keys from one address: at most relay.auth.failed-attempts-per-minute of them
- * are looked up (401), the rest are refused with 429 and Retry-After before any query, and a tenant
- * on another address keeps getting 202 throughout. The attacker's requests come from 127.0.0.2, so
+ * are answered 401, the rest 429 with Retry-After (a well-formed one after its one indexed lookup, as
+ * a valid key from that address must still pass), and a tenant on another address keeps getting 202
+ * throughout. The attacker's requests come from 127.0.0.2, so
  * the rest of the suite (on 127.0.0.1) keeps its own budget.
  */
 class RandomApiKeysCannotStarveIngestTest extends RelayIntegrationTest {

@@ -75,7 +75,7 @@ public class ProblemResponder {
     }
 
     /** Whole seconds, rounded up: a caller that waits exactly this long is never refused again for the same reason. */
-    static long retryAfterSeconds(Duration wait) {
+    public static long retryAfterSeconds(Duration wait) {
         return Math.max(1, (wait.toMillis() + 999) / 1000);
     }
 
