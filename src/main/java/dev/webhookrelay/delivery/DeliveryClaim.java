@@ -82,12 +82,22 @@ public class DeliveryClaim {
 
     /**
      * A message moved back from the DLQ (e.g. in the management UI) starts a fresh attempt budget; if
-     * delivered now, the delivery has recovered.
+     * delivered now, the delivery has recovered. Only a message that names the delivery's created_at
+     * and endpoint reopens it: one that did not would reopen a delivery its claim then refuses, and
+     * leave it DISPATCHING, out of /v1/dlq and unreplayable, until the reconciler's grace. While the
+     * endpoint is disabled the delivery waits PAUSED, as an API replay's does (ReplayService), so
+     * enabling the endpoint sends it; the endpoint is read under a lock (see PausedDeliveries).
      */
     private static final String REOPEN_DEAD_LETTERED = """
-            UPDATE deliveries d SET status = 'DISPATCHING', budget_attempts = 0, recovering = true, updated_at = now()
-             WHERE d.id = ? AND d.status = 'DEAD_LETTERED'
-               AND EXISTS (SELECT 1 FROM endpoints p WHERE p.id = d.endpoint_id AND p.enabled AND p.deleted_at IS NULL)""";
+            WITH p AS (
+                SELECT p.id, p.enabled, p.disabled_by FROM endpoints p WHERE p.id = ? AND p.deleted_at IS NULL FOR SHARE)
+            UPDATE deliveries d
+               SET status = CASE WHEN p.enabled THEN 'DISPATCHING' ELSE 'PAUSED' END,
+                   paused_reason = CASE WHEN p.enabled THEN NULL ELSE coalesce(p.disabled_by, 'operator') END,
+                   budget_attempts = 0, recovering = true, next_attempt_at = NULL, updated_at = now()
+              FROM p
+             WHERE d.id = ? AND d.created_at = ? AND d.endpoint_id = p.id AND d.status = 'DEAD_LETTERED'
+            RETURNING d.status""";
 
     private final JdbcTemplate jdbc;
     private final OpenedEndpoints opened;
@@ -116,14 +126,13 @@ public class DeliveryClaim {
     public void claim(@Variable("attempt") DeliveryAttempt attempt) {
         UUID deliveryId = attempt.deliveryId();
         int number = attempt.message().attempt();
-        if (attempt.fromDeadLetterQueue() && jdbc.update(REOPEN_DEAD_LETTERED, deliveryId) == 1) {
-            LOG.info("Delivery {} came back from the dead-letter queue: attempting again with a fresh budget", deliveryId);
-            number = 1;
-        }
         Optional<Location> location = locate(attempt.message());
         if (location.isEmpty()) {
             notClaimed(attempt, number);
             return;
+        }
+        if (attempt.fromDeadLetterQueue() && reopen(deliveryId, location.get())) {
+            number = 1;
         }
         UUID endpointId = location.get().endpointId();
         Timestamp createdAt = Timestamp.from(location.get().createdAt());
@@ -142,6 +151,22 @@ public class DeliveryClaim {
                 abandon(attempt, claimed.get(0).unfinishedClaims());
             }
         }
+    }
+
+    /** Reopens a dead letter its message came back for; false when the message reopens nothing. */
+    private boolean reopen(UUID deliveryId, Location location) {
+        List<String> reopened = jdbc.queryForList(REOPEN_DEAD_LETTERED, String.class, location.endpointId(), deliveryId,
+                Timestamp.from(location.createdAt()));
+        if (reopened.isEmpty()) {
+            return false;
+        }
+        if (DeliveryStatus.PAUSED.name().equals(reopened.get(0))) {
+            LOG.info("Delivery {} came back from the dead-letter queue while its endpoint is disabled: paused with a"
+                    + " fresh budget until the endpoint is enabled", deliveryId);
+        } else {
+            LOG.info("Delivery {} came back from the dead-letter queue: attempting again with a fresh budget", deliveryId);
+        }
+        return true;
     }
 
     /**

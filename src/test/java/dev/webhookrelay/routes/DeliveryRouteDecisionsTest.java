@@ -255,11 +255,11 @@ class DeliveryRouteDecisionsTest extends FastRouteTest {
     void aBrokerDeadLetterIsRecordedThenAckedOrRequeuedWhenPostgresIsDown() throws Exception {
         call("record-broker-dead-letters", "", Map.of("relay-delivery-id", UUID.randomUUID().toString(),
                 SpringRabbitMQConstants.DELIVERY_TAG, 8L));
-        verify(brokerDeadLetterRecorder).record(any(), any(), any());
+        verify(brokerDeadLetterRecorder).record(any(), any(), any(), any(), any(), any());
         verify(workQueueAcks).ack(any());
 
         doThrow(new CannotGetJdbcConnectionException("Connection refused")).when(brokerDeadLetterRecorder)
-                .record(any(), any(), any());
+                .record(any(), any(), any(), any(), any(), any());
         call("record-broker-dead-letters", "", Map.of("relay-delivery-id", UUID.randomUUID().toString(),
                 SpringRabbitMQConstants.DELIVERY_TAG, 8L));
         verify(postgresReachability).awaitReachable();
