@@ -20,6 +20,7 @@ import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
 import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
 import org.springframework.security.web.firewall.HttpFirewall;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
+import org.springframework.security.web.firewall.StrictHttpFirewall;
 import org.springframework.security.web.savedrequest.CookieRequestCache;
 import org.springframework.security.web.util.matcher.AntPathRequestMatcher;
 import org.springframework.security.web.util.matcher.AnyRequestMatcher;
@@ -89,7 +90,8 @@ public class ConsoleSecurityConfig {
      * is under /v1/ gets the firewall alone, with the chains' HttpFirewall and RequestRejectedHandler:
      * a path the firewall refuses is still a 400 problem document. Every other request (console,
      * Hawtio, Jolokia, portal, login, actuator, errors, any path added later) goes through the chains
-     * as before. The auto-configured registration of the filter is replaced by this one, same order
+     * as before, behind a firewall that also refuses needless percent-encoding (PlainlySpelledPaths).
+     * The auto-configured registration of the filter is replaced by this one, same order
      * and dispatcher types.
      */
     @Bean
@@ -100,6 +102,10 @@ public class ConsoleSecurityConfig {
         firewall.ifAvailable(firewallOnly::setFirewall);
         rejectedHandler.ifAvailable(firewallOnly::setRequestRejectedHandler);
         firewallOnly.afterPropertiesSet();
+        FilterChainProxy consoleFirewall = new FilterChainProxy(new DefaultSecurityFilterChain(AnyRequestMatcher.INSTANCE));
+        consoleFirewall.setFirewall(new PlainlySpelledPaths(firewall.getIfAvailable(StrictHttpFirewall::new)));
+        rejectedHandler.ifAvailable(consoleFirewall::setRequestRejectedHandler);
+        consoleFirewall.afterPropertiesSet();
         Filter chains = securityFilterChainRegistration.getFilter();
         securityFilterChainRegistration.setEnabled(false);
         Filter besideTheApi = (request, response, next) -> {
@@ -109,7 +115,7 @@ public class ConsoleSecurityConfig {
                 // The firewall first here too: the chains' composite filter parses the request path
                 // before their own firewall runs, and failed on a path such as /v1/../actuator/jolokia
                 // (a 500). Refused first, it is a 400 problem document.
-                firewallOnly.doFilter(request, response, (firewalled, answer) -> chains.doFilter(firewalled, answer, next));
+                consoleFirewall.doFilter(request, response, (firewalled, answer) -> chains.doFilter(firewalled, answer, next));
             }
         };
         FilterRegistrationBean<Filter> registration = new FilterRegistrationBean<>(besideTheApi);
