@@ -42,12 +42,12 @@ class ConsumersOutliveDeletedQueuesTest extends RelayIntegrationTest {
                 TestServices.management("DELETE", "queues/{vhost}/relay.work", null);
                 await().atMost(Duration.ofSeconds(20)).until(() -> readiness() == 503);
                 Thread.sleep(PAST_GIVING_UP_MILLIS);
-                assertThat(exists("relay.work")).isFalse();
+                assertThat(TestServices.queueExists("relay.work")).isFalse();
                 assertThat(readiness()).isEqualTo(503);
             });
 
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> exists("relay.work") && readiness() == 200);
+                    .until(() -> TestServices.queueExists("relay.work") && readiness() == 200);
             UUID delivery = postAndGetDelivery(key, "order.created");
             awaitStatus(delivery, "DELIVERED", Duration.ofSeconds(30));
         }
@@ -63,11 +63,11 @@ class ConsumersOutliveDeletedQueuesTest extends RelayIntegrationTest {
                 TestServices.management("DELETE", "queues/{vhost}/relay.dead-letter.recorder", null);
                 TestServices.management("DELETE", "queues/{vhost}/relay.dead-letter", null);
                 Thread.sleep(PAST_GIVING_UP_MILLIS);
-                assertThat(exists("relay.dead-letter.recorder")).isFalse();
+                assertThat(TestServices.queueExists("relay.dead-letter.recorder")).isFalse();
             });
 
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> exists("relay.dead-letter.recorder") && exists("relay.dead-letter"));
+                    .until(() -> TestServices.queueExists("relay.dead-letter.recorder") && TestServices.queueExists("relay.dead-letter"));
             // Recorded only by the recorder queue's consumer: the broker dead-letters it, not the relay.
             UUID delivery = deadLetteredByTheBroker(key);
             awaitStatus(delivery, "DEAD_LETTERED", Duration.ofSeconds(30));
@@ -111,15 +111,5 @@ class ConsumersOutliveDeletedQueuesTest extends RelayIntegrationTest {
 
     private int readiness() {
         return get("/actuator/health/readiness", Map.of()).status();
-    }
-
-    private static boolean exists(String queue) {
-        try {
-            return JSON.readTree(TestServices.management("GET", "queues/{vhost}/" + queue, null)).has("name");
-        } catch (IllegalStateException notFound) {
-            return false;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

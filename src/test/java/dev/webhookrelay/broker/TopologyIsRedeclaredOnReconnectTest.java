@@ -32,28 +32,18 @@ class TopologyIsRedeclaredOnReconnectTest extends RelayIntegrationTest {
 
             List<String> waitQueues = new RetrySchedule(List.of(Duration.ofSeconds(7)), 0.2, 2, "relay.wait.")
                     .allWaitQueues().stream().map(RetrySchedule.WaitQueue::name).toList();
-            waitQueues.forEach(queue -> assertThat(exists(queue)).as(queue).isTrue());
+            waitQueues.forEach(queue -> assertThat(TestServices.queueExists(queue)).as(queue).isTrue());
             waitQueues.forEach(queue -> TestServices.management("DELETE", "queues/{vhost}/" + queue, null));
-            waitQueues.forEach(queue -> assertThat(exists(queue)).as(queue).isFalse());
+            waitQueues.forEach(queue -> assertThat(TestServices.queueExists(queue)).as(queue).isFalse());
 
             RABBITMQ.cut();
             RABBITMQ.restore();
 
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
-                    waitQueues.forEach(queue -> assertThat(exists(queue)).as(queue).isTrue()));
+                    waitQueues.forEach(queue -> assertThat(TestServices.queueExists(queue)).as(queue).isTrue()));
             UUID second = postAndGetDelivery(key, "order.created");
             awaitStatus(second, "DELIVERED", Duration.ofSeconds(30));
             assertThat(attempts(second)).extracting(a -> a.get("outcome")).containsExactly("RETRY_SCHEDULED", "DELIVERED");
-        }
-    }
-
-    private static boolean exists(String queue) {
-        try {
-            return JSON.readTree(TestServices.management("GET", "queues/{vhost}/" + queue, null)).has("name");
-        } catch (IllegalStateException notFound) {
-            return false;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -173,6 +173,16 @@ public final class TestServices {
                 .formatted(local, local));
     }
 
+    /** Whether this run's vhost has the queue now (the management API answers 404 for one it has not). */
+    public static boolean queueExists(String queue) {
+        try {
+            management("GET", "queues/{vhost}/" + queue, null);
+            return true;
+        } catch (IllegalStateException notFound) {
+            return false;
+        }
+    }
+
     /** Runs a management API call against this run's vhost, e.g. {@code queues/{vhost}/relay.work}. */
     public static String management(String method, String pathWithVhost, String body) {
         try {
