@@ -41,7 +41,17 @@ public class ConfirmedPublisher {
     /** Publishes a body with headers (Camel's own excluded); throws unless routed and confirmed. */
     public void publish(String exchangeName, String routingKey, Map<String, Object> headers, String body)
             throws InterruptedException {
-        AmqpException failure = publishAll(exchangeName, routingKey, List.of(new Outgoing(headers, body))).get(0);
+        publish(exchangeName, routingKey, new Outgoing(headers, body));
+    }
+
+    /** The same, for a body kept as the bytes it came as (a message the relay could not read). */
+    public void publish(String exchangeName, String routingKey, Map<String, Object> headers, byte[] body)
+            throws InterruptedException {
+        publish(exchangeName, routingKey, new Outgoing(headers, body));
+    }
+
+    private void publish(String exchangeName, String routingKey, Outgoing message) throws InterruptedException {
+        AmqpException failure = publishAll(exchangeName, routingKey, List.of(message)).get(0);
         if (failure != null) {
             throw failure;
         }
@@ -93,7 +103,11 @@ public class ConfirmedPublisher {
     }
 
     /** A message to publish: its headers (Camel's own are left out) and its body. */
-    public record Outgoing(Map<String, Object> headers, String body) {
+    public record Outgoing(Map<String, Object> headers, byte[] body) {
+
+        public Outgoing(Map<String, Object> headers, String body) {
+            this(headers, body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8));
+        }
     }
 
     /** Each publish's outcome, all of them within one confirm timeout from now. */
@@ -159,7 +173,7 @@ public class ConfirmedPublisher {
         });
     }
 
-    private static Message toAmqp(Map<String, Object> headers, String body) {
+    private static Message toAmqp(Map<String, Object> headers, byte[] body) {
         MessageProperties properties = new MessageProperties();
         properties.setContentType(MessageProperties.CONTENT_TYPE_TEXT_PLAIN);
         properties.setContentEncoding(StandardCharsets.UTF_8.name());
@@ -168,7 +182,7 @@ public class ConfirmedPublisher {
                 properties.setHeader(header.getKey(), header.getValue());
             }
         }
-        return new Message(body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8), properties);
+        return new Message(body == null ? new byte[0] : body, properties);
     }
 
     /** Camel's headers stay in Camel; Spring's return-correlation headers are set afresh on every publish. */

@@ -62,7 +62,8 @@ public record RelayProperties(
             String deadLetterRecorderQueue,
             @NotNull Duration confirmTimeout,
             @PositiveOrZero int quorumInitialGroupSize,
-            @NotNull @DurationMin(millis = 100) Duration missingQueueRetryInterval) {
+            @NotNull @DurationMin(millis = 100) Duration missingQueueRetryInterval,
+            @Positive int maxMessageBytes) {
     }
 
     public record Delivery(

@@ -38,7 +38,7 @@ public class AttemptQuestions {
     /** The work message read into the variable {@code attempt} (setVariable with {@code ref: workMessageAttempt}). */
     @Bean
     Expression workMessageAttempt(WorkMessageReader reader) {
-        return expression(exchange -> reader.read(exchange.getMessage().getHeaders()));
+        return expression(exchange -> reader.read(exchange.getMessage().getHeaders(), bodyBytes(exchange)));
     }
 
     @Bean
@@ -108,6 +108,12 @@ public class AttemptQuestions {
 
     private static Predicate asks(java.util.function.Predicate<DeliveryAttempt> question) {
         return exchange -> question.test(exchange.getVariable(ATTEMPT, DeliveryAttempt.class));
+    }
+
+    /** The consumed body's length: rawMessageBodies hands it over as the bytes read, never copied. */
+    private static int bodyBytes(Exchange exchange) {
+        byte[] body = exchange.getMessage().getBody(byte[].class);
+        return body == null ? 0 : body.length;
     }
 
     private static Expression expression(Function<Exchange, Object> value) {

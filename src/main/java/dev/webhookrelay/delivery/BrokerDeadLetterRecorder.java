@@ -14,6 +14,7 @@ import dev.webhookrelay.config.RelayProperties;
 import dev.webhookrelay.operational.OperationalEvents;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.camel.Body;
 import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +31,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * queue holds. A client can publish an x-death of its own to the dead-letter exchange, so neither it
  * nor the delivery id is trusted alone: the message must name the delivery's endpoint, tenant and
  * created_at, and the attempt the delivery is waiting for (a stale copy of an older attempt does not
- * end a delivery that has moved on). Any other is acked, counted as ignored and logged. A recorded
+ * end a delivery that has moved on). Any other is acked, counted as ignored and logged, and so is one
+ * whose body is over relay.rabbitmq.max-message-bytes, whatever it says (never thrown back). A recorded
  * dead letter is announced to the tenant's operational endpoint (delivery.dead_lettered) in the same
  * transaction.
  */
@@ -62,6 +64,8 @@ public class BrokerDeadLetterRecorder {
     private static final String NO_DELIVERY_ID = "no-delivery-id";
     private static final String MISMATCHED = "mismatched";
     private static final String MOVED_ON = "moved-on";
+    /** The relay's own messages carry a delivery id; a larger body was published by hand. */
+    private static final String TOO_LARGE = "too-large";
 
     private final JdbcTemplate jdbc;
     private final MeterRegistry registry;
@@ -81,7 +85,13 @@ public class BrokerDeadLetterRecorder {
     public void record(@Header(WorkMessage.DELIVERY_ID) String deliveryHeader,
             @Header(WorkMessage.ENDPOINT_ID) String endpointHeader, @Header(WorkMessage.TENANT_ID) String tenantHeader,
             @Header(WorkMessage.CREATED_AT) String createdAtHeader, @Header(WorkMessage.ATTEMPT) String attemptHeader,
-            @Header("x-death") Object xDeath) {
+            @Header("x-death") Object xDeath, @Body byte[] body) {
+        if (body != null && body.length > names.maxMessageBytes()) {
+            ignored(TOO_LARGE);
+            LOG.warn("A dead letter with a body of {} bytes, over relay.rabbitmq.max-message-bytes ({}), was published"
+                    + " by hand: acked, not recorded", body.length, names.maxMessageBytes());
+            return;
+        }
         Optional<Map<?, ?>> death = WorkQueueDeaths.find(xDeath, names.workQueue());
         if (death.isEmpty()) {
             return;

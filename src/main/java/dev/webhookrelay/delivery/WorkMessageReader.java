@@ -7,7 +7,6 @@ import java.util.regex.Pattern;
 import dev.webhookrelay.broker.WorkMessage;
 import dev.webhookrelay.broker.WorkQueueDeaths;
 import dev.webhookrelay.config.RelayProperties;
-import org.apache.camel.Headers;
 import org.springframework.stereotype.Component;
 
 /**
@@ -23,12 +22,23 @@ public class WorkMessageReader {
     private static final Pattern TRACEPARENT = Pattern.compile("[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}");
 
     private final String workQueue;
+    private final int maxBodyBytes;
 
     public WorkMessageReader(RelayProperties properties) {
         this.workQueue = properties.rabbitmq().workQueue();
+        this.maxBodyBytes = properties.rabbitmq().maxMessageBytes();
     }
 
-    public DeliveryAttempt read(@Headers Map<String, Object> headers) {
+    /**
+     * The attempt a message asks for, or a malformed one: a body over relay.rabbitmq.max-message-bytes
+     * was published by hand whatever its headers say (the relay's own carry a delivery id), and its
+     * dead letter leaves the body out (WorkPublisher.deadLetterUnreadable).
+     */
+    public DeliveryAttempt read(Map<String, Object> headers, int bodyBytes) {
+        if (bodyBytes > maxBodyBytes) {
+            return DeliveryAttempt.malformed("a body of " + bodyBytes + " bytes, over relay.rabbitmq.max-message-bytes ("
+                    + maxBodyBytes + ")");
+        }
         UUID deliveryId = WorkMessage.uuid(headers.get(WorkMessage.DELIVERY_ID));
         if (deliveryId == null) {
             return DeliveryAttempt.malformed("missing or invalid " + WorkMessage.DELIVERY_ID + " header");

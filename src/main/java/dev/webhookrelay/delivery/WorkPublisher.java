@@ -23,6 +23,9 @@ import org.springframework.stereotype.Component;
 @Component("workPublisher")
 public class WorkPublisher {
 
+    /** On an unreadable work message's dead letter: the length of the body it came with and was left out. */
+    public static final String BODY_LEFT_OUT = "relay-body-bytes";
+
     private final ConfirmedPublisher publisher;
     private final RetrySchedule defaultSchedule;
     private final RelayProperties.Rabbitmq names;
@@ -101,11 +104,21 @@ public class WorkPublisher {
         publisher.publish(names.deadLetterExchange(), RabbitTopology.DEAD_LETTER_ROUTING_KEY, headers, message.body());
     }
 
-    /** Kept as it came, with the reason: an operator can read it in the dead-letter queue. */
-    public void deadLetterUnreadable(@Headers Map<String, Object> headers, @Body String body,
+    /**
+     * Kept as it came, with the reason: an operator can read it in the dead-letter queue. A body over
+     * relay.rabbitmq.max-message-bytes is left out (its length in relay-body-bytes): it was published
+     * by hand, and copying or sending it again is what held tens of megabytes per consumer and stopped
+     * the relay. The bytes are published as they were read, never turned into a String.
+     */
+    public void deadLetterUnreadable(@Headers Map<String, Object> headers, @Body byte[] body,
             @Variable("attempt") DeliveryAttempt attempt) throws InterruptedException {
         Map<String, Object> kept = new LinkedHashMap<>(headers);
         kept.put("relay-reason", attempt.reason());
-        publisher.publish(names.deadLetterExchange(), RabbitTopology.DEAD_LETTER_ROUTING_KEY, kept, body);
+        byte[] sent = body == null ? new byte[0] : body;
+        if (sent.length > names.maxMessageBytes()) {
+            kept.put(BODY_LEFT_OUT, Integer.toString(sent.length));
+            sent = new byte[0];
+        }
+        publisher.publish(names.deadLetterExchange(), RabbitTopology.DEAD_LETTER_ROUTING_KEY, kept, sent);
     }
 }

@@ -2,6 +2,7 @@ package dev.webhookrelay.routes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.inOrder;
@@ -37,7 +38,7 @@ class DeliveryRouteDecisionsTest extends FastRouteTest {
     @BeforeEach
     void aReadableMessageThatEveryBeanLetsThrough() throws Exception {
         attempt = AttemptStates.readable(UUID.randomUUID(), UUID.randomUUID(), 1);
-        when(workMessageReader.read(any())).thenAnswer(read -> attempt);
+        when(workMessageReader.read(any(), anyInt())).thenAnswer(read -> attempt);
         doAnswer(decides(claim -> AttemptStates.claim(claim, false))).when(deliveryClaim).claim(any());
         doAnswer(send -> {
             AttemptStates.answer(attempt, 204);
@@ -255,11 +256,11 @@ class DeliveryRouteDecisionsTest extends FastRouteTest {
     void aBrokerDeadLetterIsRecordedThenAckedOrRequeuedWhenPostgresIsDown() throws Exception {
         call("record-broker-dead-letters", "", Map.of("relay-delivery-id", UUID.randomUUID().toString(),
                 SpringRabbitMQConstants.DELIVERY_TAG, 8L));
-        verify(brokerDeadLetterRecorder).record(any(), any(), any(), any(), any(), any());
+        verify(brokerDeadLetterRecorder).record(any(), any(), any(), any(), any(), any(), any());
         verify(workQueueAcks).ack(any());
 
         doThrow(new CannotGetJdbcConnectionException("Connection refused")).when(brokerDeadLetterRecorder)
-                .record(any(), any(), any(), any(), any(), any());
+                .record(any(), any(), any(), any(), any(), any(), any());
         call("record-broker-dead-letters", "", Map.of("relay-delivery-id", UUID.randomUUID().toString(),
                 SpringRabbitMQConstants.DELIVERY_TAG, 8L));
         verify(postgresReachability).awaitReachable();
