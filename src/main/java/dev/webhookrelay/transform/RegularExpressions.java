@@ -24,6 +24,7 @@ import com.dashjoin.jsonata.JException;
 import com.dashjoin.jsonata.Jsonata;
 import com.dashjoin.jsonata.Parser;
 import com.dashjoin.jsonata.Utils;
+import com.dashjoin.jsonata.utils.Signature;
 import dev.webhookrelay.regex.GuardedChars;
 
 /**
@@ -33,13 +34,18 @@ import dev.webhookrelay.regex.GuardedChars;
  * between steps, had no say, and a backtracking pattern held the thread for as long as it took. So
  * each literal's Pattern is replaced, when the expression is compiled, by a {@link RegularExpression}
  * that only the functions here accept, and they match it over {@link GuardedChars} whose every read
- * may check the deadline.
+ * may check the deadline. The engine also matches the arguments of a call against a regular
+ * expression built from the lambda's signature: a signature that makes that match long is refused.
  */
 final class RegularExpressions {
 
     /** The engine keeps literals in package-private fields of its syntax tree: reflection is the only way to them. */
     private static final Field AST = field(Jsonata.class, "ast");
     private static final Field VALUE = field(Parser.Symbol.class, "value");
+    private static final Field POSITION = field(Parser.Symbol.class, "position");
+    /** A signature's regular expression, {@code ^(p1)(p2)...$}: its only {@code +} are quantifiers. */
+    private static final Field SIGNATURE_REGEX = field(Signature.class, "_signature");
+    private static final int MAX_SIGNATURE_PARAMETERS = 10;
     private static final Map<Class<?>, List<Field>> SYMBOL_FIELDS = new ConcurrentHashMap<>();
 
     private final Runnable guard;
@@ -49,30 +55,54 @@ final class RegularExpressions {
         this.guard = guard;
     }
 
-    /** Puts a {@link RegularExpression} in place of every regex literal of a freshly compiled expression. */
+    /**
+     * Puts a {@link RegularExpression} in place of every regex literal of a freshly compiled
+     * expression, and refuses a function signature whose check could outlast the deadline
+     * ({@link #checkSignature}).
+     */
     static void takeOver(Jsonata compiled) {
         forEachSymbol(read(AST, compiled), symbol -> {
             if (read(VALUE, symbol) instanceof Pattern pattern) {
                 write(VALUE, symbol, new RegularExpression(pattern));
             }
+            checkSignature(symbol);
         });
     }
 
     /**
-     * Whether an expression $eval is given holds a regex literal: $eval compiles at evaluation time,
-     * where {@link #takeOver} cannot reach, so such a literal would be the engine's own Pattern again.
-     * An expression that does not parse holds none; $eval reports the syntax error itself.
+     * Refuses an expression $eval is given that holds a regex literal or a signature
+     * {@link #checkSignature} refuses: $eval compiles at evaluation time, where {@link #takeOver}
+     * cannot reach, so such a literal would be the engine's own Pattern again. An expression that
+     * does not parse holds neither; $eval reports the syntax error itself.
      */
-    static boolean anyIn(String expression) {
+    static void checkEvaluable(String expression) {
         Parser.Symbol parsed;
         try {
             parsed = new Parser().parse(expression);
         } catch (RuntimeException unparsable) {
-            return false;
+            return;
         }
-        boolean[] found = {false};
-        forEachSymbol(parsed, symbol -> found[0] |= read(VALUE, symbol) instanceof Pattern);
-        return found[0];
+        forEachSymbol(parsed, symbol -> {
+            if (read(VALUE, symbol) instanceof Pattern) {
+                throw new JException("$eval cannot compile a regular expression in a transformation", -1);
+            }
+            checkSignature(symbol);
+        });
+    }
+
+    /**
+     * The engine checks a lambda's arguments against a regular expression it builds from the
+     * signature, a group per parameter, unguarded and in one step: each optional parameter doubles
+     * the ways it tries (30 {@code s?} against 16 arguments took 16 s) and each repeated one
+     * multiplies them by the number of arguments. Up to {@value #MAX_SIGNATURE_PARAMETERS}
+     * parameters, one of them repeated, keep a check to a thousand times the arguments.
+     */
+    private static void checkSignature(Parser.Symbol symbol) {
+        if (symbol.signature instanceof Signature signature && (signature.getNumberOfArgs() > MAX_SIGNATURE_PARAMETERS
+                || ((String) read(SIGNATURE_REGEX, signature)).chars().filter(c -> c == '+').count() > 1)) {
+            throw new JException("a function signature in a transformation may have at most " + MAX_SIGNATURE_PARAMETERS
+                    + " parameters, at most one of them repeated with +", (Integer) read(POSITION, symbol));
+        }
     }
 
     /** A token that is neither text nor a regex literal is an error of the transformation (the engine threw an Error). */

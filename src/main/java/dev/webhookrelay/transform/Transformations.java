@@ -58,11 +58,11 @@ public class Transformations {
         }
         try {
             Jsonata compiled = Jsonata.jsonata(expression);
-            RegularExpressions.takeOver(compiled);
             // Compiling makes the expression this thread's scratch instance, into which every later
             // evaluation on the thread writes its frames (growing a cached expression's environment
             // forever); a throwaway expression takes that place.
             Jsonata.jsonata("$");
+            RegularExpressions.takeOver(compiled);
             return compiled;
         } catch (JException invalid) {
             throw new TransformationException(message(invalid), invalid.getLocation());

@@ -169,6 +169,27 @@ class TransformationsShapeWhatReceiversGetTest extends RelayIntegrationTest {
         }
     }
 
+    /** The engine would match these in one step the deadline cannot enter: a picture at evaluation, a signature at registration. */
+    @Test
+    void aToMillisPictureFailsThePreviewAndALongSignatureIsRefusedAtRegistration() {
+        String key = createTenant("unguarded");
+        String id = endpoint(key, "http://127.0.0.1:9/hook", "{\"at\": $toMillis(data.id, \"[d][d]\")}").get("id").asText();
+        Response preview = post("/v1/endpoints/" + id + "/transform-preview", "{\"event\":" + ORDER + "}", as(key));
+        assertThat(preview.status()).isEqualTo(422);
+        assertThat(preview.json().get("field").asText()).isEqualTo("transformation");
+        assertThat(preview.json().get("detail").asText()).contains("$toMillis takes no picture");
+
+        String signature = "($f := function($x)<" + "s?".repeat(30) + ":s>{ $x }; $f(data.id))";
+        Response refused = post("/v1/endpoints", body("http://127.0.0.1:9/hook", signature), as(key));
+        assertThat(refused.status()).isEqualTo(422);
+        assertThat(refused.json().get("field").asText()).isEqualTo("transformation");
+        assertThat(refused.json().get("detail").asText()).contains("at most 10 parameters");
+        Response patched = patch("/v1/endpoints/" + id, JSON.createObjectNode().put("transformation", signature).toString(),
+                as(key));
+        assertThat(patched.status()).isEqualTo(422);
+        assertThat(patched.json().get("field").asText()).isEqualTo("transformation");
+    }
+
     @Test
     void thePreviewAnswersTheExactRequestAndTheTestSendsOne() throws Exception {
         try (TestReceiver receiver = new TestReceiver(Reply.status(202, "X-Receiver", "seen"))) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -145,6 +146,38 @@ class TransformationsAreBoundedTest {
                 .isInstanceOf(TransformationException.class).hasMessageContaining("a string or a regular expression");
         assertThat(apply("$replace(\"a.b.c.d\", \".\", \"-\", 2)").body()).isEqualTo("\"a-b-c.d\"");
         assertThat(apply("$replace(\"aaaa!\", \"(.*a){16}$\", \"-\", 1)").body()).isEqualTo("\"aaaa!\"");
+    }
+
+    /** The engine reads a picture through a regular expression built from it, in one step: ten [d] over 38 digits took 8 s. */
+    @Test
+    void toMillisReadsIso8601AndRefusesAPicture() throws Exception {
+        String hostile = "$toMillis(\"" + "1".repeat(38) + "x\", \"" + "[d]".repeat(10) + "\")";
+        for (String expression : List.of(hostile, "$toMillis(\"2026\", \"[Y]\")",
+                "($read := $toMillis; $read(\"2026\", \"[Y]\"))")) {
+            assertThatThrownBy(() -> apply(expression)).as(expression)
+                    .isInstanceOf(TransformationException.class).hasMessageContaining("$toMillis takes no picture");
+        }
+        assertThatThrownBy(() -> apply("$eval(\"$toMillis('2026', '[Y]')\")")).isInstanceOf(TransformationException.class);
+        assertThat(apply("$toMillis(timestamp)").body()).isEqualTo(String.valueOf(AT.toEpochMilli()));
+        assertThat(apply("$toMillis(\"2026-11-30\")").body()).isEqualTo(String.valueOf(AT.toEpochMilli() - 4 * 3_600_000));
+    }
+
+    /** The engine checks arguments against a regular expression built from the signature: 30 s? over 16 arguments took 16 s. */
+    @Test
+    void aSignatureWhoseCheckCouldOutlastTheDeadlineIsRefused() throws Exception {
+        String sixteen = String.join(", ", Collections.nCopies(16, "\"a\""));
+        for (String signature : List.of("s?".repeat(30) + ":s", "s?".repeat(11), "s+s+", "x+s?x+")) {
+            String expression = "($f := function($x)<" + signature + ">{ $x }; $f(" + sixteen + ", 1))";
+            assertThatThrownBy(() -> Transformations.compile(expression)).as(signature)
+                    .isInstanceOfSatisfying(TransformationException.class, e -> {
+                        assertThat(e.getMessage()).contains("at most 10 parameters, at most one of them repeated");
+                        assertThat(e.position()).isPositive();
+                    });
+        }
+        assertThatThrownBy(() -> apply("$eval(\"function($x)<" + "s?".repeat(11) + ">{ $x }\")"))
+                .isInstanceOf(TransformationException.class).hasMessageContaining("at most 10 parameters");
+        assertThat(apply("(function($a, $b)<" + "s?".repeat(9) + "s+:s>{ $a & $b })(\"x\", \"y\")").body())
+                .isEqualTo("\"xy\"");
     }
 
     @Test
