@@ -123,13 +123,17 @@ public record RelayProperties(
     /**
      * The console user (Hawtio and the web console), and the tenant portal's signed links: how long
      * one opens the portal, and which origins may frame the portal (a CSP frame-ancestors source list).
+     * Live streams (the tail, an event's deliveries) are capped per tenant, its portal links and the
+     * operator's pages of it together, and per instance: each polls PostgreSQL once a second.
      */
     public record Console(
             boolean loginRequired,
             String username,
             String password,
             @NotNull Duration portalLinkTtl,
-            @NotNull String portalFrameAncestors) {
+            @NotNull String portalFrameAncestors,
+            @Positive int maxStreamsPerTenant,
+            @Positive int maxStreams) {
     }
 
     public record Metrics(@NotNull Duration backlogSampleInterval) {

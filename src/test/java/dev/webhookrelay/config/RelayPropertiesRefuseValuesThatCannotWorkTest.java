@@ -28,7 +28,8 @@ class RelayPropertiesRefuseValuesThatCannotWorkTest {
     @ParameterizedTest
     @ValueSource(strings = {"relay.delivery.consumers=0", "relay.delivery.max-response-body-bytes=-1",
             "relay.quotas.max-in-flight-per-tenant=0", "relay.reconcile.batch-size=0",
-            "relay.retention.history-partitions-ahead=0"})
+            "relay.retention.history-partitions-ahead=0", "relay.console.max-streams-per-tenant=0",
+            "relay.console.max-streams=0"})
     void aCountBelowOneStopsTheStartAndNamesTheKey(String setting) {
         relay.withPropertyValues(setting).run(context -> {
             assertThat(context).hasFailed();
