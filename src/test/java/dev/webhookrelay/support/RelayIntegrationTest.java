@@ -14,6 +14,8 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -47,6 +49,9 @@ public abstract class RelayIntegrationTest {
 
     @Autowired
     protected JdbcTemplate jdbc;
+
+    @Autowired
+    private MeterRegistry meterRegistry;
 
 
     @DynamicPropertySource
@@ -209,6 +214,12 @@ public abstract class RelayIntegrationTest {
 
     protected String status(UUID deliveryId) {
         return jdbc.queryForObject("SELECT status FROM deliveries WHERE id = ?", String.class, deliveryId);
+    }
+
+    /** How many the relay counted so far in the counter of that name and reason tag (0 before the first). */
+    protected double counted(String meter, String reason) {
+        Counter counter = meterRegistry.find(meter).tag("reason", reason).counter();
+        return counter == null ? 0 : counter.count();
     }
 
     protected void awaitStatus(UUID deliveryId, String expected, Duration within) {
