@@ -98,14 +98,9 @@ public class ConsoleSecurityConfig {
     public FilterRegistrationBean<Filter> securityFilterBesideTheApi(
             DelegatingFilterProxyRegistrationBean securityFilterChainRegistration, ObjectProvider<HttpFirewall> firewall,
             ObjectProvider<RequestRejectedHandler> rejectedHandler) {
-        FilterChainProxy firewallOnly = new FilterChainProxy(new DefaultSecurityFilterChain(AnyRequestMatcher.INSTANCE));
-        firewall.ifAvailable(firewallOnly::setFirewall);
-        rejectedHandler.ifAvailable(firewallOnly::setRequestRejectedHandler);
-        firewallOnly.afterPropertiesSet();
-        FilterChainProxy consoleFirewall = new FilterChainProxy(new DefaultSecurityFilterChain(AnyRequestMatcher.INSTANCE));
-        consoleFirewall.setFirewall(new PlainlySpelledPaths(firewall.getIfAvailable(StrictHttpFirewall::new)));
-        rejectedHandler.ifAvailable(consoleFirewall::setRequestRejectedHandler);
-        consoleFirewall.afterPropertiesSet();
+        HttpFirewall strict = firewall.getIfAvailable(StrictHttpFirewall::new);
+        FilterChainProxy firewallOnly = firewallOnly(strict, rejectedHandler);
+        FilterChainProxy consoleFirewall = firewallOnly(new PlainlySpelledPaths(strict), rejectedHandler);
         Filter chains = securityFilterChainRegistration.getFilter();
         securityFilterChainRegistration.setEnabled(false);
         Filter besideTheApi = (request, response, next) -> {
@@ -123,5 +118,14 @@ public class ConsoleSecurityConfig {
         registration.setOrder(securityFilterChainRegistration.getOrder());
         registration.setDispatcherTypes(securityFilterChainRegistration.determineDispatcherTypes());
         return registration;
+    }
+
+    /** A filter that runs only the firewall, refusing as the chains' handler does. */
+    private static FilterChainProxy firewallOnly(HttpFirewall firewall, ObjectProvider<RequestRejectedHandler> rejectedHandler) {
+        FilterChainProxy proxy = new FilterChainProxy(new DefaultSecurityFilterChain(AnyRequestMatcher.INSTANCE));
+        proxy.setFirewall(firewall);
+        rejectedHandler.ifAvailable(proxy::setRequestRejectedHandler);
+        proxy.afterPropertiesSet();
+        return proxy;
     }
 }
